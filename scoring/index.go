@@ -283,9 +283,9 @@ type Method struct {
 	LowerIsBetter bool
 
 	// Composite-index steps applied to Value before a peer-relative method.
-	DenominatorAttr string     // divide by this unit attribute (e.g. population)
-	Missing         *Missing   // nil: Index.Defaults.Missing
-	Outliers        *Outliers  // nil: Index.Defaults.Outliers
+	DenominatorAttr string    // divide by this unit attribute (e.g. population)
+	Missing         *Missing  // nil: Index.Defaults.Missing
+	Outliers        *Outliers // nil: Index.Defaults.Outliers
 	Pos             Pos
 }
 
