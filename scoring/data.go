@@ -6,6 +6,8 @@ package scoring
 
 // Value is the value of one input for one unit.
 type Value struct {
+	// Set is false for a missing value.
+	Set bool
 	// Num holds numbers: counts, numbers, percents (0..100), and yes/no as 1/0.
 	Num float64
 	// Text holds choice codes (multi_choice: codes joined by ","), dates as
@@ -19,8 +21,7 @@ type InputKey struct {
 	Input     string // input key, e.g. "chaired"
 }
 
-// UnitData is one unit's data for a period. An input without an entry in
-// Values is missing.
+// UnitData is one unit's data for a period.
 type UnitData struct {
 	Code  string
 	Name  string
@@ -29,14 +30,25 @@ type UnitData struct {
 	// Attrs are free attributes: groups for group-mean imputation
 	// (e.g. "EurAsia_group": "Asia") and numeric denominators
 	// (e.g. "Population": "1234.5").
-	Attrs  map[string]string
-	Values map[InputKey]Value
+	Attrs map[string]string
+	// Values holds the unit's input values indexed by input slot
+	// (Index.Slot); a slot beyond the end or with Set false is missing.
+	// Dense slots keep the engine free of map look-ups on its hot path.
+	Values []Value
 	// NotApplicable lists optional indicators the secretariat declared not
 	// applicable to this unit: they are removed from its max.
 	NotApplicable map[string]bool
 	// Overrides are points decided by the appraisal council for an
 	// indicator, replacing the computed points (adjust score with a reason).
 	Overrides map[string]float64
+}
+
+// Options tune a scoring run.
+type Options struct {
+	// Explain fills NodeResult.Explanation for every indicator. It costs
+	// time and memory, so bulk runs (ranking a period) leave it off and the
+	// form asks for one unit's explanations.
+	Explain bool
 }
 
 // Dataset is every unit's data for one period.
@@ -101,7 +113,8 @@ type NodeResult struct {
 	Points, MaxPoints float64
 	// Overridden is true when the appraisal's points replaced the computed.
 	Overridden bool
-	// Explanation says, for indicators, how the points were reached.
+	// Explanation says, for indicators, how the points were reached; set
+	// only when Options.Explain is true.
 	Explanation *Explanation
 }
 

@@ -75,6 +75,7 @@ type Index struct {
 
 	indicators []*Node          // every indicator of the tree, in document order
 	byCode     map[string]*Node // every node and adjustment by code
+	slots      map[InputKey]int // input -> slot in UnitData.Values
 }
 
 // Rounding holds the published rounding rules. Ranks are decided on the
@@ -416,3 +417,15 @@ func (ix *Index) Indicators() []*Node { return ix.indicators }
 
 // Node returns the node or adjustment with the given code, or nil.
 func (ix *Index) Node(code string) *Node { return ix.byCode[code] }
+
+// Slot returns the dense slot number of an indicator's input, used to index
+// UnitData.Values. Slots are numbered in document order: the inputs of the
+// tree's indicators, then those of the adjustments.
+func (ix *Index) Slot(indicator, input string) (int, bool) {
+	s, ok := ix.slots[InputKey{indicator, input}]
+	return s, ok
+}
+
+// NumSlots returns the number of input slots (the length of a full
+// UnitData.Values).
+func (ix *Index) NumSlots() int { return len(ix.slots) }
