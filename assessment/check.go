@@ -38,7 +38,7 @@ const MaxTextLen = 5000
 // ParseForm gathers them per field.
 func ParseValue(in *scoring.Input, raw string) (scoring.Value, error) {
 	if !utf8.ValidString(raw) {
-		return scoring.Value{}, valueErr(in, "value.text_invalid", in.Label)
+		return scoring.Value{}, valueErr(in, "value.text_invalid", labelOf(in))
 	}
 	s := strings.TrimSpace(raw)
 	if s == "" {
@@ -48,7 +48,7 @@ func ParseValue(in *scoring.Input, raw string) (scoring.Value, error) {
 	case scoring.InputBoolean:
 		b, ok := parseBool(s)
 		if !ok {
-			return scoring.Value{}, valueErr(in, "value.boolean", in.Label, s)
+			return scoring.Value{}, valueErr(in, "value.boolean", labelOf(in), s)
 		}
 		if b {
 			return scoring.Value{Set: true, Num: 1}, nil
@@ -62,24 +62,24 @@ func ParseValue(in *scoring.Input, raw string) (scoring.Value, error) {
 		}
 		f, ok := ParseNumber(num)
 		if !ok {
-			return scoring.Value{}, valueErr(in, "value.number", in.Label, s)
+			return scoring.Value{}, valueErr(in, "value.number", labelOf(in), s)
 		}
 		if in.Type == scoring.InputCount && (f < 0 || f != math.Trunc(f)) {
-			return scoring.Value{}, valueErr(in, "value.whole", in.Label, s)
+			return scoring.Value{}, valueErr(in, "value.whole", labelOf(in), s)
 		}
 		lo, hi := limits(in)
 		if lo != nil && f < *lo {
-			return scoring.Value{}, valueErr(in, "value.min", in.Label, *lo)
+			return scoring.Value{}, valueErr(in, "value.min", labelOf(in), *lo)
 		}
 		if hi != nil && f > *hi {
-			return scoring.Value{}, valueErr(in, "value.max", in.Label, *hi)
+			return scoring.Value{}, valueErr(in, "value.max", labelOf(in), *hi)
 		}
 		return scoring.Value{Set: true, Num: f}, nil
 
 	case scoring.InputChoice:
 		o, ok := matchOption(in, s)
 		if !ok {
-			return scoring.Value{}, valueErr(in, "value.option", in.Label, s)
+			return scoring.Value{}, valueErr(in, "value.option", labelOf(in), s)
 		}
 		return scoring.Value{Set: true, Text: o}, nil
 
@@ -94,7 +94,7 @@ func ParseValue(in *scoring.Input, raw string) (scoring.Value, error) {
 			}
 			o, ok := matchOption(in, part)
 			if !ok {
-				return scoring.Value{}, valueErr(in, "value.option", in.Label, part)
+				return scoring.Value{}, valueErr(in, "value.option", labelOf(in), part)
 			}
 			chosen[o] = true
 		}
@@ -112,7 +112,7 @@ func ParseValue(in *scoring.Input, raw string) (scoring.Value, error) {
 	case scoring.InputDate:
 		d, ok := ParseDate(s)
 		if !ok {
-			return scoring.Value{}, valueErr(in, "value.date", in.Label, s)
+			return scoring.Value{}, valueErr(in, "value.date", labelOf(in), s)
 		}
 		return scoring.Value{Set: true, Text: d.Format("2006-01-02")}, nil
 
@@ -120,22 +120,22 @@ func ParseValue(in *scoring.Input, raw string) (scoring.Value, error) {
 		u, err := url.Parse(s)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
 			strings.ContainsAny(s, " \t\r\n") {
-			return scoring.Value{}, valueErr(in, "value.url", in.Label, s)
+			return scoring.Value{}, valueErr(in, "value.url", labelOf(in), s)
 		}
 		return scoring.Value{Set: true, Text: s}, nil
 
 	case scoring.InputText:
 		if n := utf8.RuneCountInString(s); n > MaxTextLen {
-			return scoring.Value{}, valueErr(in, "value.text_long", in.Label, MaxTextLen)
+			return scoring.Value{}, valueErr(in, "value.text_long", labelOf(in), MaxTextLen)
 		}
 		for _, r := range s {
 			if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
-				return scoring.Value{}, valueErr(in, "value.text_invalid", in.Label)
+				return scoring.Value{}, valueErr(in, "value.text_invalid", labelOf(in))
 			}
 		}
 		return scoring.Value{Set: true, Text: s}, nil
 	}
-	return scoring.Value{}, valueErr(in, "value.unknown_type", in.Label, string(in.Type))
+	return scoring.Value{}, valueErr(in, "value.unknown_type", labelOf(in), string(in.Type))
 }
 
 // FormatValue renders a stored value the way a form shows it for editing in
@@ -185,6 +185,15 @@ func limits(in *scoring.Input) (lo, hi *float64) {
 		}
 	}
 	return lo, hi
+}
+
+// labelOf returns the input's label, or its key when it has none, so a
+// message always names the field.
+func labelOf(in *scoring.Input) scoring.Text {
+	if in.Label.VI == "" {
+		return scoring.Text{VI: in.Key, EN: in.Key}
+	}
+	return in.Label
 }
 
 func ptr[T any](v T) *T { return &v }

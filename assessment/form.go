@@ -139,7 +139,7 @@ func CheckSubmission(ix *scoring.Index, unitType string, values map[scoring.Inpu
 				continue
 			}
 			if !values[scoring.InputKey{Indicator: n.Code, Input: in.Key}].Set {
-				out = append(out, MissingItem{Indicator: n.Code, Input: in.Key, Label: in.Label})
+				out = append(out, MissingItem{Indicator: n.Code, Input: in.Key, Label: labelOf(in)})
 			}
 		}
 		if n.Evidence.Required && !evidence[n.Code] {
@@ -354,7 +354,7 @@ func ParseFormValue(ix *scoring.Index, unitType string, k scoring.InputKey, raw 
 		return scoring.Value{}, ruleError(ErrInvalid, "value.not_applicable", k.Indicator, unitType)
 	}
 	if !central && InputSource(n, in).ReadOnlyForUnit() {
-		return scoring.Value{}, ruleError(ErrForbidden, "value.read_only", in.Label, InputSource(n, in))
+		return scoring.Value{}, ruleError(ErrForbidden, "value.read_only", labelOf(in), InputSource(n, in))
 	}
 	val, err := ParseValue(in, raw)
 	if err != nil {
