@@ -95,6 +95,14 @@ var messages = map[string][2]string{
 	"missing.input":    {"chỉ số %s: chưa nhập \"%s\"", "indicator %s: \"%s\" is not filled in"},
 	"missing.evidence": {"chỉ số %s cần tài liệu kiểm chứng", "indicator %s needs evidence"},
 
+	// Index migration: indicator, input, detail, each used at most once.
+	"migrate.indicator_removed": {"chỉ số %[1]s không còn trong phiên bản mới", "indicator %[1]s is not in the new version"},
+	"migrate.input_removed":     {"chỉ số %[1]s: ô nhập \"%[2]s\" không còn trong phiên bản mới", "indicator %[1]s: input \"%[2]s\" is not in the new version"},
+	"migrate.type_changed":      {"chỉ số %[1]s: ô nhập \"%[2]s\" đổi kiểu dữ liệu (%[3]s), cần nhập lại", "indicator %[1]s: input \"%[2]s\" changed type (%[3]s) and must be entered again"},
+	"migrate.option_removed":    {"chỉ số %[1]s: lựa chọn %[3]s của \"%[2]s\" không còn", "indicator %[1]s: option %[3]s of \"%[2]s\" no longer exists"},
+	"migrate.out_of_limits":     {"chỉ số %[1]s: giá trị của \"%[2]s\" nằm ngoài giới hạn mới (%[3]s)", "indicator %[1]s: the value of \"%[2]s\" is outside the new limits (%[3]s)"},
+	"migrate.not_applicable":    {"chỉ số %[1]s không còn áp dụng cho loại đơn vị %[3]s", "indicator %[1]s no longer applies to unit type %[3]s"},
+
 	// Form values. The first verb is the input's label.
 	"value.number":         {"\"%s\": \"%s\" không phải là số", "\"%s\": \"%s\" is not a number"},
 	"value.whole":          {"\"%s\": phải là số nguyên không âm, không phải \"%s\"", "\"%s\": must be a whole number ≥ 0, not \"%s\""},

@@ -3,6 +3,9 @@ package assessment
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -376,5 +379,51 @@ func TestCheckSubmissionAction_deadlineEdge(t *testing.T) {
 	if _, err := CheckSubmissionAction(testActors["editor"], &Period{Status: PeriodOpen}, s,
 		SubmissionChange{Action: ActEdit, At: afterDue.AddDate(5, 0, 0), Ancestors: testAncestors}); err != nil {
 		t.Errorf("edit without deadline: %v", err)
+	}
+}
+
+// TestMessages_catalogue checks that every message key the code uses is in
+// the catalogue and that both languages take the same verbs.
+func TestMessages_catalogue(t *testing.T) {
+	verbs := regexp.MustCompile(`%(\[\d\])?[sdvq]`)
+	for key, m := range messages {
+		vi, en := verbs.FindAllString(m[0], -1), verbs.FindAllString(m[1], -1)
+		slices.Sort(vi)
+		slices.Sort(en)
+		if !slices.Equal(vi, en) {
+			t.Errorf("message %s: vi verbs %v, en verbs %v", key, vi, en)
+		}
+		if m[0] == "" || m[1] == "" || m[0] == m[1] {
+			t.Errorf("message %s: %q / %q", key, m[0], m[1])
+		}
+	}
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := regexp.MustCompile(`(?:ruleError\([A-Za-z]+, |valueErr\(in, |render\()"([a-z_]+\.[a-z_]+)"`)
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range used.FindAllStringSubmatch(string(src), -1) {
+			n++
+			if _, ok := messages[m[1]]; !ok {
+				t.Errorf("%s uses message %q, which is not in the catalogue", f, m[1])
+			}
+		}
+	}
+	if n < 20 {
+		t.Errorf("found only %d message uses; the pattern is stale", n)
+	}
+	for _, act := range append(slices.Clone(PeriodActions), SubmissionActions...) {
+		if _, ok := actionNames[act]; !ok {
+			t.Errorf("action %s has no name", act)
+		}
 	}
 }
