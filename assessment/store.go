@@ -174,8 +174,8 @@ type EvidenceStore interface {
 	// (ErrForbidden). ErrInvalid for a bad item, a file too big or of a
 	// refused type; ErrNotFound for an unknown submission.
 	AddEvidence(ctx context.Context, actor Actor, e *Evidence, r io.Reader) error
-	// DeleteEvidence removes an item (the file stays while other items
-	// use it). Same rules as AddEvidence.
+	// DeleteEvidence removes an item; the content-addressed file stays
+	// (others may share it). Same rules as AddEvidence; ErrNotFound.
 	DeleteEvidence(ctx context.Context, actor Actor, id int64) error
 	// FindEvidenceByID returns ErrNotFound when there is none.
 	FindEvidenceByID(ctx context.Context, id int64) (*Evidence, error)
