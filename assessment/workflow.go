@@ -39,6 +39,10 @@ const (
 	ActReview  Action = "review"  // decide on one indicator (accept, adjust, ask for evidence)
 )
 
+// ActImport is the bulk import of units, users and central values
+// (province-wide admins only).
+const ActImport Action = "import"
+
 // PeriodActions and SubmissionActions list the actions in display order.
 var (
 	PeriodActions     = []Action{ActOpen, ActClose, ActCompute, ActPublish, ActReopen, ActEditPeriod, ActRepinIndex, ActViewResults}
