@@ -52,6 +52,9 @@ func WithEvidenceDir(dir string) Option { return func(db *DB) { db.evidenceDir =
 // (default assessment.MaxEvidenceSize, 20 MiB).
 func WithMaxEvidenceSize(n int64) Option { return func(db *DB) { db.maxEvidence = n } }
 
+// commonDSN holds the DSN parameters of every connection.
+const commonDSN = "_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)&_time_format=sqlite"
+
 // Open opens (creating if needed) the database at path and applies the
 // pending migrations.
 func Open(path string, opts ...Option) (*DB, error) {
@@ -73,7 +76,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 	// times faster than FULL. _txlock=immediate takes the write lock at
 	// BEGIN, so read-then-write transactions never fail with SQLITE_BUSY
 	// half-way.
-	common := "_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)&_time_format=sqlite"
+	common := commonDSN
 	w, err := sql.Open("sqlite", path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate&"+common)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
