@@ -157,7 +157,7 @@ func (im *Importer) PreviewUnits(ctx context.Context, t *Table) (*ImportPreview,
 		if pl.parentCode != "" && pl.parentCode != pl.unit.Code && byCode[pl.parentCode] == nil && !inFile[pl.parentCode] {
 			it.issue(pl.line, "parent_code", "import.parent_unknown", pl.parentCode)
 		}
-		if it.has("parent_code") {
+		if it.has("parent_code") && pl.parentCode != pl.unit.Code {
 			parentOf[pl.unit.Code] = pl.parentCode
 		}
 	}
