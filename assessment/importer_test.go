@@ -470,3 +470,228 @@ func inflateSheet(t *testing.T, data []byte, pad int) []byte {
 	}
 	return buf.Bytes()
 }
+
+func TestImportUsers(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	for _, u := range []*assessment.Unit{
+		{Code: "SO-TC", NameVI: "Sở Tài chính", Type: "department", Active: true},
+		{Code: "H-CP", NameVI: "Huyện Cao Phong", Type: "district", Active: true},
+	} {
+		if err := db.CreateUnit(ctx, admin, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	so, _ := db.FindUnitByCode(ctx, "SO-TC")
+	hcp, _ := db.FindUnitByCode(ctx, "H-CP")
+	im := &assessment.Importer{Store: db, Index: importIndex(), Actor: admin}
+
+	csv := "Tên đăng nhập,Họ và tên,email,lang,Vai trò,Mã đơn vị,subtree,Trụ cột\n" +
+		"nva.sotc,Nguyễn Văn An,an@sotc.gov.vn,,Cán bộ đầu mối,SO-TC,,\n" +
+		"ttb.hd,Trần Thị Bình,,en,reviewer,,,\"KTS, CQS\"\n" +
+		"NVA.SOTC,,,,unit_approver,SO-TC,,\n" +
+		"lvc.hcp,Lê Văn Cường,,,quản trị,H-CP,có,\n"
+	p, err := im.PreviewUsers(ctx, readCSV(t, csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertLines(t, "issues", issueLines(p, "en"), nil)
+	assertLines(t, "changes", changeLines(p), []string{
+		`2 create nva.sotc full_name:""->"Nguyễn Văn An" email:""->"an@sotc.gov.vn" lang:""->"vi" grants:""->"unit_approver@SO-TC; unit_editor@SO-TC"`,
+		`3 create ttb.hd full_name:""->"Trần Thị Bình" lang:""->"en" grants:""->"reviewer@*[CQS,KTS]"`,
+		`5 create lvc.hcp full_name:""->"Lê Văn Cường" lang:""->"vi" grants:""->"admin@H-CP+subtree"`,
+	})
+	res, err := im.Apply(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Created != 3 || len(res.Passwords) != 3 {
+		t.Fatalf("Apply = %+v; want 3 created with passwords", res)
+	}
+	u, err := db.FindUserByUsername(ctx, "nva.sotc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := assessment.CheckPassword(u.PasswordHash, res.Passwords["nva.sotc"]); err != nil || !u.MustChangePassword {
+		t.Errorf("initial password: %v, must change %v", err, u.MustChangePassword)
+	}
+	wantGrants := []assessment.Grant{{Role: assessment.RoleEditor, UnitID: so.ID}, {Role: assessment.RoleApprover, UnitID: so.ID}}
+	if !reflect.DeepEqual(u.Grants, wantGrants) {
+		t.Errorf("grants %+v; want %+v", u.Grants, wantGrants)
+	}
+	l, _ := db.FindUserByUsername(ctx, "lvc.hcp")
+	if want := []assessment.Grant{{Role: assessment.RoleAdmin, UnitID: hcp.ID, Subtree: true}}; !reflect.DeepEqual(l.Grants, want) {
+		t.Errorf("district admin grants %+v; want %+v", l.Grants, want)
+	}
+
+	// Again: unchanged. Then an update replacing grants.
+	p, _ = im.PreviewUsers(ctx, readCSV(t, csv))
+	if p.Count(assessment.OpUnchanged) != 3 {
+		t.Errorf("re-import %v", changeLines(p))
+	}
+	p, _ = im.PreviewUsers(ctx, readCSV(t, "username,full_name,role,unit_code,disabled\nnva.sotc,Nguyễn Văn An,unit_editor,SO-TC,có\n"))
+	assertLines(t, "update", changeLines(p), []string{
+		`2 update nva.sotc disabled:"false"->"true" grants:"unit_approver@SO-TC; unit_editor@SO-TC"->"unit_editor@SO-TC"`,
+	})
+	if _, err := im.Apply(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	u, _ = db.FindUserByUsername(ctx, "nva.sotc")
+	if !u.Disabled || len(u.Grants) != 1 || u.FullName != "Nguyễn Văn An" || u.Email != "an@sotc.gov.vn" {
+		t.Errorf("after update %+v", u)
+	}
+
+	bad := "username,full_name,email,lang,role,unit_code,pillars\n" +
+		"ab,Tên,,,viewer,,\n" +
+		"x.y,Tên Một,not-an-email,fr,editor,,\n" +
+		"x.y,Tên Hai,,,reviewer,,XHS\n" +
+		"z.z,Tên,,,viewer,,CQS\n" +
+		"z.z,,,,viewer,,\n" +
+		"z.z,,,,thủ trưởng,SO-ZZ,\n" +
+		"w.w,Tên,,,unit_editor,SO-ZZ,\n" +
+		",Không tên,,,,,\n"
+	p, _ = im.PreviewUsers(ctx, readCSV(t, bad))
+	assertLines(t, "issues", issueLines(p, "en"), []string{
+		`line 2, column username: username "ab" must be 3-64 lower-case letters, digits, '.', '_', '-' or '@'`,
+		`line 3, column email: "not-an-email" is not a valid e-mail address`,
+		`line 3, column lang: language "fr" must be vi or en`,
+		`line 3, column unit_code: role unit editor needs a unit code`,
+		`line 4, column full_name: account x.y differs from line 3`,
+		`line 4, column pillars: pillar XHS is not in the index`,
+		`line 5, column pillars: only reviewers can be limited to pillars`,
+		`line 7, column role: unknown role "thủ trưởng"`,
+		`line 8, column unit_code: there is no unit SO-ZZ`,
+		`line 9, column username: a value is required`,
+	})
+	if _, err := im.Apply(ctx, p); !errors.Is(err, assessment.ErrInvalid) {
+		t.Errorf("Apply with issues: %v", err)
+	}
+	if _, n, _ := db.FindUsers(ctx, assessment.UserFilter{}); n != 3 {
+		t.Errorf("users after a refused import: %d; want 3", n)
+	}
+
+	dup := "username,full_name,role,unit_code\nq.q,Tên,viewer,\nq.q,Tên,viewer,\n"
+	p, _ = im.PreviewUsers(ctx, readCSV(t, dup))
+	assertLines(t, "duplicate", issueLines(p, "en"), []string{`line 3, column role: grant viewer@* already appears on line 2`})
+}
+
+func TestImportValues(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	for _, u := range []*assessment.Unit{
+		{Code: "SO-TC", NameVI: "Sở Tài chính", Type: "department", Active: true},
+		{Code: "SO-YT", NameVI: "Sở Y tế", Type: "department", Active: true},
+		{Code: "H-CP", NameVI: "Huyện Cao Phong", Type: "district", Active: true},
+	} {
+		if err := db.CreateUnit(ctx, admin, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	period := &assessment.Period{Code: "DTI-2025", Name: "DTI 2025", Year: 2025, Status: assessment.PeriodOpen,
+		IndexCode: "PDTI", IndexVersion: "2025.1", IndexHash: "abc", IndexSource: []byte("x")}
+	if err := db.CreatePeriod(ctx, admin, period); err != nil {
+		t.Fatal(err)
+	}
+	ix := importIndex()
+	im := &assessment.Importer{Store: db, Actor: admin, Reason: "Cổng DVC quốc gia, 15/01/2026"}
+
+	long := "unit_code,indicator,input,value\n" +
+		"SO-TC,HT.01,dvc_rate,\"87,5%\"\n" +
+		"SO-YT,HT.01,dvc_rate,92\n" +
+		"H-CP,HT.02,issued,15/03/2025\n" +
+		"H-CP,HT.02,level,Partial\n"
+	p, err := im.PreviewValues(ctx, period, ix, scoring.SourceSystem, readCSV(t, long))
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertLines(t, "issues", issueLines(p, "en"), nil)
+	assertLines(t, "changes", changeLines(p), []string{
+		`2 create SO-TC HT.01/dvc_rate value:""->"87,5"`,
+		`3 create SO-YT HT.01/dvc_rate value:""->"92"`,
+		`4 create H-CP HT.02/issued value:""->"15/03/2025"`,
+		`5 create H-CP HT.02/level value:""->"partial"`,
+	})
+	res, err := im.Apply(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Values != 4 || res.Created != 4 {
+		t.Errorf("Apply = %+v; want 4 values", res)
+	}
+	so, _ := db.FindUnitByCode(ctx, "SO-TC")
+	sub, err := db.FindSubmission(ctx, period.ID, so.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, _ := db.FindValues(ctx, sub.ID)
+	if len(vals) != 1 || vals[0].Text != "87.5" || !vals[0].Locked || vals[0].Source != scoring.SourceSystem || *vals[0].Num != 87.5 {
+		t.Errorf("stored %+v; want locked system value 87.5", vals[0])
+	}
+	audit, _, _ := db.FindAudit(ctx, assessment.AuditFilter{Action: "value."})
+	if len(audit) == 0 {
+		t.Errorf("no audit entries for imported values")
+	}
+
+	// Wide format from Excel: a date cell, an update, an unchanged value.
+	data := xlsx(t, [][]any{
+		{"unit_code", "HT.01/dvc_rate", "HT.01/systems", "HT.02/issued"},
+		{"SO-TC", 87.5, 3, nil},
+		{"H-CP", 60, nil, time.Date(2025, 4, 2, 0, 0, 0, 0, time.UTC)},
+	})
+	tb, err := assessment.ReadTable("values.xlsx", bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ = im.PreviewValues(ctx, period, ix, scoring.SourceSystem, tb)
+	assertLines(t, "wide issues", issueLines(p, "en"), nil)
+	assertLines(t, "wide changes", changeLines(p), []string{
+		`2 unchanged SO-TC HT.01/dvc_rate`,
+		`2 create SO-TC HT.01/systems value:""->"3"`,
+		`3 create H-CP HT.01/dvc_rate value:""->"60"`,
+		`3 update H-CP HT.02/issued value:"15/03/2025"->"02/04/2025"`,
+	})
+	if res, err := im.Apply(ctx, p); err != nil || res.Values != 3 {
+		t.Fatalf("Apply wide = %+v, %v; want 3 values", res, err)
+	}
+
+	bad := "unit_code,indicator,input,value\n" +
+		"SO-ZZ,HT.01,dvc_rate,50\n" +
+		"SO-TC,HT.09,x,1\n" +
+		"SO-TC,HT.01,speed,1\n" +
+		"SO-TC,HT.01,dvc_rate,101\n" +
+		"SO-YT,HT.02,level,full\n" +
+		"H-CP,HT.02,level,none\n" +
+		"H-CP,HT.01,systems,2.5\n" +
+		"H-CP,HT.01,systems,2\n" +
+		"H-CP,HT.01,dvc_rate,\n" +
+		"H-CP,HT.02,issued,31/02/2025\n"
+	p, _ = im.PreviewValues(ctx, period, ix, scoring.SourceSecretariat, readCSV(t, bad))
+	assertLines(t, "issues", issueLines(p, "en"), []string{
+		`line 2, column unit_code: there is no unit SO-ZZ`,
+		`line 3, column indicator: indicator HT.09 is not in the index`,
+		`line 4, column input: indicator HT.01 has no input "speed"`,
+		`line 5, column value: indicator HT.01: "Tỷ lệ DVC trực tuyến": must not be greater than 100`,
+		`line 6, column value: indicator HT.02 does not apply to unit type department`,
+		`line 7, column value: indicator HT.02: "level": "none" is not one of the options`,
+		`line 8, column value: indicator HT.01: "systems": must be a whole number ≥ 0, not "2.5"`,
+		`line 9, column value: value H-CP HT.01/systems already appears on line 8`,
+		`line 10, column value: a value is required`,
+		`line 11, column value: indicator HT.02: "issued": "31/02/2025" is not a valid date (dd/mm/yyyy)`,
+	})
+	if _, err := im.Apply(ctx, p); !errors.Is(err, assessment.ErrInvalid) {
+		t.Errorf("Apply with issues: %v", err)
+	}
+
+	// Wide header problems, a bad source and a published period.
+	p, _ = im.PreviewValues(ctx, period, ix, "self", readCSV(t, "unit_code,HT.01/nope,XX/y,note\nSO-TC,1,2,3\n"))
+	assertLines(t, "header issues", issueLines(p, "en"), []string{
+		`data source "self" is not valid (system, secretariat or survey)`,
+		`line 1, column note: column "note" is not supported`,
+		`line 1, column HT.01/nope: indicator HT.01 has no input "nope"`,
+		`line 1, column XX/y: indicator XX is not in the index`,
+	})
+	published := *period
+	published.Status = assessment.PeriodPublished
+	p, _ = im.PreviewValues(ctx, &published, ix, scoring.SourceSystem, readCSV(t, long))
+	assertLines(t, "published", issueLines(p, "vi"), []string{`kỳ đánh giá DTI-2025 đã công bố; hãy mở lại trước khi nhập số liệu`})
+}
