@@ -311,3 +311,38 @@ func checkEntryOpen(p *Period, t time.Time) error {
 	}
 	return nil
 }
+
+// SubmissionCheck returns a check for the store's Transition.Check,
+// ValueSave.Check and SaveReview: it runs CheckSubmissionAction for a and
+// ch on the rows the store reads inside its transaction, so the rule sees
+// the fresh period and form. When ch.Action is a submit the check also
+// makes sure the form moves to the status the rule gives (want, when not
+// empty).
+func SubmissionCheck(a Actor, ch SubmissionChange, want SubmissionStatus) func(p *Period, u *Unit, s *Submission) error {
+	return func(p *Period, _ *Unit, s *Submission) error {
+		to, err := CheckSubmissionAction(a, p, s, ch)
+		if err != nil {
+			return err
+		}
+		if want != "" && to != want {
+			return ruleError(ErrForbidden, "submission.status", ch.Action, s.Status)
+		}
+		return nil
+	}
+}
+
+// PeriodCheck returns a check for Store.SetPeriodStatus: it runs
+// CheckPeriod for a and ch on the fresh period and refuses unless the rule
+// moves the period to want.
+func PeriodCheck(a Actor, ch PeriodChange, want PeriodStatus) func(p *Period) error {
+	return func(p *Period) error {
+		step, err := CheckPeriod(a, p, ch)
+		if err != nil {
+			return err
+		}
+		if step.To != want {
+			return statusRefusal(ch.Action, p.Status)
+		}
+		return nil
+	}
+}

@@ -431,3 +431,30 @@ func TestMessages_catalogue(t *testing.T) {
 		}
 	}
 }
+
+func TestSubmissionCheck(t *testing.T) {
+	p := &Period{Status: PeriodOpen}
+	draft := &Submission{UnitID: testUnit, Status: SubmissionDraft}
+	returned := &Submission{UnitID: testUnit, Status: SubmissionReturned}
+	ch := SubmissionChange{Action: ActSubmit, At: beforeDue, Ancestors: testAncestors}
+	if err := SubmissionCheck(testActors["approver"], ch, SubmissionSubmitted)(p, nil, draft); err != nil {
+		t.Errorf("submit draft: %v", err)
+	}
+	// The caller asked for submitted, but the fresh row is returned: the
+	// rule would resubmit, so the check refuses.
+	if err := SubmissionCheck(testActors["approver"], ch, SubmissionSubmitted)(p, nil, returned); !errors.Is(err, ErrForbidden) {
+		t.Errorf("submit returned as submitted: %v; want forbidden", err)
+	}
+	if err := SubmissionCheck(testActors["editor"], ch, "")(p, nil, draft); !errors.Is(err, ErrForbidden) {
+		t.Errorf("editor submit: %v; want forbidden", err)
+	}
+	if err := PeriodCheck(testActors["admin"], PeriodChange{Action: ActClose}, PeriodClosed)(p); err != nil {
+		t.Errorf("close: %v", err)
+	}
+	if err := PeriodCheck(testActors["admin"], PeriodChange{Action: ActClose}, PeriodPublished)(p); !errors.Is(err, ErrForbidden) {
+		t.Errorf("close to published: %v; want forbidden", err)
+	}
+	if err := PeriodCheck(testActors["viewer"], PeriodChange{Action: ActClose}, PeriodClosed)(p); !errors.Is(err, ErrForbidden) {
+		t.Errorf("viewer close: %v; want forbidden", err)
+	}
+}
