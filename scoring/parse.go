@@ -81,7 +81,7 @@ func ParseIndex(data []byte) (*Index, error) {
 			root = resolveAlias(root.Content[0])
 		}
 	}
-	if root == nil || isNull(root) {
+	if root == nil || root.Kind == 0 || isNull(root) {
 		p.add(nil, "", "the file is empty")
 		return nil, p.result()
 	}
@@ -395,9 +395,9 @@ func (p *parser) parseBands(f *fields) {
 			}
 		}
 		bd.Exclusive = b.boolean("exclusive", false)
-		if p.unique(seen, b, "band", bd.Code) {
-			p.ix.Bands = append(p.ix.Bands, bd)
-		}
+		// A duplicate is kept so that the order checks see every band.
+		p.unique(seen, b, "band", bd.Code)
+		p.ix.Bands = append(p.ix.Bands, bd)
 	}
 }
 
@@ -552,6 +552,7 @@ func (p *parser) parseNode(n *yaml.Node, parent *Node, depth int, adjustment boo
 	}
 	nd.applies = parentApplies
 	if f.has("applies_to") {
+		before := len(p.problems)
 		nd.AppliesTo = p.unitTypeList(f, "applies_to")
 		var eff []string
 		for _, t := range nd.AppliesTo {
@@ -562,6 +563,11 @@ func (p *parser) parseNode(n *yaml.Node, parent *Node, depth int, adjustment boo
 			eff = append(eff, t)
 		}
 		nd.applies = eff
+		if len(p.problems) > before {
+			// Already reported: keep the parent's types so that the
+			// points checks do not report the same mistake again.
+			nd.applies = parentApplies
+		}
 	}
 
 	if x, ok := f.num("max_points"); ok {

@@ -60,7 +60,17 @@ var allMethodKeys = func() []string {
 	return append(out, "share")
 }()
 
-// peerMethods compare a unit with its peers.
+// peerKinds are the methods that may compare a unit with its peers (minmax
+// only without goalposts).
+var peerKinds = map[MethodKind]bool{MethodBestInBlock: true, MethodMinMax: true, MethodZScore: true,
+	MethodRank: true, MethodPercentile: true}
+
+// lowerIsBetterOK are the methods that can reverse their direction.
+var lowerIsBetterOK = map[MethodKind]bool{MethodBoolean: true, MethodRatio: true, MethodPercent: true,
+	MethodSurvey: true, MethodTiers: true, MethodBestInBlock: true, MethodMinMax: true, MethodZScore: true,
+	MethodRank: true, MethodPercentile: true}
+
+// peerMethod reports whether m compares a unit with its peers.
 func peerMethod(k MethodKind, m *Method) bool {
 	switch k {
 	case MethodBestInBlock, MethodZScore, MethodRank, MethodPercentile:
@@ -126,8 +136,12 @@ func (p *parser) parseMethod(n *yaml.Node, w where, nd *Node, part bool) *Method
 			continue
 		}
 		switch k {
-		case "lower_is_better", "peers", "outliers":
-			if valueMethod(kind) && kind != MethodPercent && kind != MethodCountCapped && kind != MethodTiers {
+		case "lower_is_better":
+			if lowerIsBetterOK[kind] {
+				continue
+			}
+		case "peers", "outliers":
+			if peerKinds[kind] {
 				continue
 			}
 		case "denominator":
@@ -232,6 +246,9 @@ func (p *parser) parseMethod(n *yaml.Node, w where, nd *Node, part bool) *Method
 // indicator, or one of a type the method cannot score.
 func (p *parser) checkInput(f *fields, key, name string, inputs map[string]*Input, kind MethodKind, types []InputType) {
 	in, ok := inputs[name]
+	if !ok && len(inputs) == 0 {
+		return // the indicator's lack of inputs is reported already
+	}
 	if !ok {
 		keys := make([]string, 0, len(inputs))
 		for k := range inputs {
@@ -397,18 +414,24 @@ func (p *parser) parseFractions(f *fields, m *Method, in *Input) {
 		return
 	}
 	m.Fractions = map[string]float64{}
+	bad := false
+	// Options are checked only when the input has some (a choice input
+	// without options is reported already).
+	checkOptions := in != nil && (in.Type == InputChoice || in.Type == InputMultiChoice) && len(in.Options) > 0
 	for _, kv := range f.pairs("fractions") {
 		opt := strings.TrimSpace(kv[0].Value)
 		x, ok := scalarNum(kv[1])
 		if !ok {
 			p.add(kv[1], f.w.code, "%s: fractions: %s must be a number, got %s", f.w.prefix, opt, describeNode(kv[1]))
+			bad = true
 			continue
 		}
 		if x < 0 || x > 1 {
 			p.add(kv[1], f.w.code, "%s: fractions: %s must be between 0 and 1, got %v", f.w.prefix, opt, x)
+			bad = true
 			continue
 		}
-		if in != nil && (in.Type == InputChoice || in.Type == InputMultiChoice) {
+		if checkOptions {
 			found := false
 			for _, o := range in.Options {
 				found = found || o.Value == opt
@@ -419,19 +442,20 @@ func (p *parser) parseFractions(f *fields, m *Method, in *Input) {
 					vals[i] = o.Value
 				}
 				p.add(kv[0], f.w.code, "%s: fractions: %q is not an option of input %s%s", f.w.prefix, opt, in.Key, p.didYouMean(opt, vals))
+				bad = true
 				continue
 			}
 		}
 		m.Fractions[opt] = x
 	}
-	if in != nil && (in.Type == InputChoice || in.Type == InputMultiChoice) && f.get("fractions").Kind == yaml.MappingNode {
+	if checkOptions && !bad && f.get("fractions").Kind == yaml.MappingNode {
 		var lacking []string
 		for _, o := range in.Options {
 			if _, ok := m.Fractions[o.Value]; !ok {
 				lacking = append(lacking, o.Value)
 			}
 		}
-		if len(lacking) > 0 && len(m.Fractions) > 0 {
+		if len(lacking) > 0 {
 			f.errorf("fractions", "fractions has no fraction for option %s of input %s", strings.Join(lacking, ", "), in.Key)
 		}
 	}

@@ -87,6 +87,9 @@ type fields struct {
 	node *yaml.Node            // the mapping itself (nil when absent)
 	keys map[string]*yaml.Node // key nodes
 	vals map[string]*yaml.Node // value nodes, aliases resolved
+	// suggested holds the keys offered for unknown keys ("max_point" ->
+	// "max_points"), so that the key is not reported missing as well.
+	suggested map[string]bool
 }
 
 // mapping reads n as a mapping whose keys must be among allowed. A key that
@@ -121,6 +124,10 @@ func (p *parser) mapping(n *yaml.Node, w where, allowed []string) *fields {
 			msg := fmt.Sprintf("%s: unknown key %q", w.prefix, key)
 			if s := suggest(key, allowed); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
+				if f.suggested == nil {
+					f.suggested = map[string]bool{}
+				}
+				f.suggested[s] = true
 			}
 			p.add(k, w.code, "%s", msg)
 			continue
@@ -167,7 +174,7 @@ func (f *fields) require(key string) bool {
 	if f.has(key) {
 		return true
 	}
-	if f.node != nil && f.node.Kind == yaml.MappingNode {
+	if f.node != nil && f.node.Kind == yaml.MappingNode && !f.suggested[key] {
 		f.p.add(f.node, f.w.code, "%s: missing required key %q", f.w.prefix, key)
 	}
 	return false

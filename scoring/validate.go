@@ -77,6 +77,9 @@ func (p *parser) resolvePoints(scaleDeclared bool) {
 	total := map[string]float64{}
 	for _, n := range ix.Nodes {
 		p.nodePoints(n)
+		if n.maxBy == nil {
+			continue
+		}
 		for t, x := range n.maxBy {
 			total[t] += x
 		}
@@ -106,15 +109,17 @@ func (p *parser) resolvePoints(scaleDeclared bool) {
 	}
 }
 
-// nodePoints fills n.maxBy (points style) for n and its descendants.
-func (p *parser) nodePoints(n *Node) {
+// nodePoints fills n.maxBy (points style) for n and its descendants. It
+// reports false when a problem was found below n, so that a group does not
+// report the same mistake again as points that do not add up.
+func (p *parser) nodePoints(n *Node) bool {
 	if p.ix.Style != StylePoints {
-		return
+		return true
 	}
 	f := p.nodeFields[n]
 	declared := f != nil && f.has("max_points")
 	n.maxBy = make(map[string]float64, len(n.applies))
-	if n.IsIndicator() {
+	if n.IsIndicator() || len(n.Children) == 0 {
 		var lacking []string
 		for _, t := range n.applies {
 			x, ok := n.MaxPointsBy[t]
@@ -128,35 +133,39 @@ func (p *parser) nodePoints(n *Node) {
 			}
 			n.maxBy[t] = x
 		}
-		if len(lacking) > 0 && f != nil {
+		if len(lacking) > 0 && f != nil && !f.suggested["max_points"] {
 			if len(n.MaxPointsBy) == 0 {
 				p.add(f.node, n.Code, "%s: missing required key \"max_points\" (a points-style index needs max points on every indicator)", f.w.prefix)
 			} else {
 				p.add(f.at("max_points_by"), n.Code, "%s: no max points for unit type %s: add it to max_points_by or set max_points", f.w.prefix, lacking[0])
 			}
 		}
-		return
+		return len(lacking) == 0
 	}
 	sum := map[string]float64{}
+	ok := true
 	for _, c := range n.Children {
-		p.nodePoints(c)
+		if !p.nodePoints(c) {
+			ok = false
+		}
 		for t, x := range c.maxBy {
 			sum[t] += x
 		}
 	}
 	for _, t := range n.applies {
-		want, ok := n.MaxPointsBy[t]
+		want, has := n.MaxPointsBy[t]
 		key := "max_points_by"
-		if !ok && declared {
-			want, ok, key = n.MaxPoints, true, "max_points"
+		if !has && declared {
+			want, has, key = n.MaxPoints, true, "max_points"
 		}
-		if ok && math.Abs(want-sum[t]) > pointsTolerance && f != nil {
+		if has && ok && math.Abs(want-sum[t]) > pointsTolerance && f != nil {
 			f.errorf(key, "its children add up to %s points for unit type %s, but the group declares %s", fmtNum(sum[t]), t, fmtNum(want))
 		}
-		if ok {
+		if has {
 			n.maxBy[t] = want
 		} else {
 			n.maxBy[t] = sum[t]
 		}
 	}
+	return ok
 }
