@@ -49,6 +49,10 @@ type Options struct {
 	// time and memory, so bulk runs (ranking a period) leave it off and the
 	// form asks for one unit's explanations.
 	Explain bool
+	// Stages fills Results.Stages with every indicator's value at each
+	// step of the composite pipeline (raw, denominated, imputed, treated,
+	// normalised), for audits and for checking against other tools.
+	Stages bool
 }
 
 // Dataset is every unit's data for one period.
@@ -65,6 +69,9 @@ type Results struct {
 	IndexHash string
 	// Units are in the order of Dataset.Units.
 	Units []UnitResult
+	// Stages holds, with Options.Stages, one entry per indicator of the
+	// tree (pre-order) with its values at each pipeline step.
+	Stages []IndicatorStages `json:",omitempty"`
 }
 
 // UnitResult is one unit's scores.
