@@ -135,8 +135,11 @@ func Score(ix *Index, ds *Dataset, opts Options) (*Results, error) {
 		return nil, &DataError{Problems: s.probs.list}
 	}
 	s.alloc()
+	s.rawPass()
 	for _, ip := range p.inds {
-		s.column(ip)
+		if s.needsColumn(ip) {
+			s.column(ip)
+		}
 	}
 	if len(s.probs.list) > 0 {
 		return nil, &DataError{Problems: s.probs.list}
@@ -175,6 +178,14 @@ type scorer struct {
 	groupCache map[PeerScope]*peerGroups
 	attrNum    map[string][]float64
 	attrCode   map[string][]int32
+
+	// The cell matrices, unit-major (unit*nInd + indicator): the state and
+	// value of every unit's indicator, and with Explain the notes and
+	// explanations.
+	mSt   []cellState
+	mX    []float64
+	mNote []string
+	mExp  []*Explanation
 
 	// column scratch
 	st    []cellState
@@ -237,11 +248,6 @@ func (s *scorer) checkUnits() {
 		s.uBlock[u] = b
 		if len(ud.Values) > nSlots {
 			s.probs.add(ud.Code, "", "", fmt.Sprintf("%d values given, the index has %d inputs", len(ud.Values), nSlots))
-		}
-		for i, v := range ud.Values {
-			if v.Set && (math.IsNaN(v.Num) || math.IsInf(v.Num, 0)) {
-				s.probs.add(ud.Code, "", "", fmt.Sprintf("value in slot %d is not a finite number", i))
-			}
 		}
 		for _, code := range sortedMapKeys(ud.NotApplicable) {
 			if !ud.NotApplicable[code] {
@@ -309,9 +315,6 @@ func (s *scorer) alloc() {
 		ud := &units[u]
 		ur.Code, ur.Name, ur.Type, ur.Block = ud.Code, ud.Name, ud.Type, ud.Block
 		ur.Nodes = nodes[u*nN : (u+1)*nN : (u+1)*nN]
-		for i, n := range p.nodes {
-			ur.Nodes[i].Code = n.Code
-		}
 		ur.Pillars = pillars[u*nP : (u+1)*nP : (u+1)*nP]
 		for i, pl := range p.ix.Pillars {
 			ur.Pillars[i].Code = pl.Code
@@ -320,6 +323,13 @@ func (s *scorer) alloc() {
 		for i, a := range p.ix.Adjustments {
 			ur.Adjustments[i].Code = a.Code
 		}
+	}
+	nInd := len(p.inds)
+	s.mSt = make([]cellState, nU*nInd)
+	s.mX = make([]float64, nU*nInd)
+	if s.opts.Explain {
+		s.mNote = make([]string, nU*nInd)
+		s.mExp = make([]*Explanation, nU*nInd)
 	}
 	s.st = make([]cellState, nU)
 	s.keys = make([]float64, nU)
@@ -433,32 +443,19 @@ func (s *scorer) column(ip *indPlan) {
 	mp := ip.mp
 	nInd := len(p.inds)
 	code := ip.node.Code
-	year := s.ds.Year
 	st, x := s.st, s.x
 	stageState := cellFrac
 	if mp.usesValue {
 		stageState = cellValue
 	}
 
-	// 1. Raw values (or direct fractions).
+	// 1. Gather the raw values of the column.
+	num := ip.num
 	for u := range units {
-		t := s.uType[u]
-		if !ip.applyBy[t] || (s.declNA != nil && s.declNA[u*nInd+ip.num]) {
-			st[u], x[u] = cellNA, 0
-			if s.notes != nil {
-				s.notes[u] = "not-applicable"
-			}
-			continue
-		}
-		var r evalResult
-		if mp.usesValue {
-			r = mp.val.eval(units[u].Values, &s.probs, units[u].Code, code)
-		} else {
-			r = mp.evalDirect(units[u].Values, year, ip.maxBy[t], &s.probs, units[u].Code, code)
-		}
-		st[u], x[u] = r.state, r.x
+		k := u*nInd + num
+		st[u], x[u] = s.mSt[k], s.mX[k]
 		if s.notes != nil {
-			s.notes[u] = r.note
+			s.notes[u] = s.mNote[k]
 		}
 	}
 	s.snapshot(s.raw, stageState)
@@ -556,52 +553,124 @@ func (s *scorer) column(ip *indPlan) {
 		s.res.Stages = append(s.res.Stages, stg)
 	}
 
-	// 6. Scatter into the unit results, with overrides.
-	composite := p.style == StyleComposite
+	// 6. Scatter the column back, with explanations.
 	for u := range units {
-		ur := &s.res.Units[u]
-		var nr *NodeResult
-		if ip.nodeIdx >= 0 {
-			nr = &ur.Nodes[ip.nodeIdx]
-		} else {
-			nr = &ur.Adjustments[ip.adjIdx]
+		k := u*nInd + num
+		s.mSt[k], s.mX[k] = st[u], x[u]
+		if s.opts.Explain {
+			var nr NodeResult
+			s.fillCell(ip, u, st[u], x[u], &nr)
+			s.mExp[k] = s.explain(ip, u, &nr)
 		}
+	}
+}
+
+// rawPass evaluates every indicator's inputs for every unit, unit by unit
+// (each unit's values are read in order). Indicators that need no column
+// step are scored to their final fraction here.
+func (s *scorer) rawPass() {
+	p := s.p
+	units := s.ds.Units
+	nInd := len(p.inds)
+	year := s.ds.Year
+	final := make([]bool, nInd)
+	for i, ip := range p.inds {
+		final[i] = !s.needsColumn(ip)
+	}
+	for u := range units {
+		vals := units[u].Values
+		code := units[u].Code
 		t := s.uType[u]
-		mx := ip.maxBy[t]
-		switch st[u] {
-		case cellNA:
-			nr.Applicable = false
-			continue
-		case cellFrac:
-			nr.Applicable = true
-			nr.Value = clamp01(x[u])
-		default: // still missing
-			nr.Applicable = true
-			nr.Missing = true
-		}
-		if s.override != nil {
-			if ov := s.override[u*nInd+ip.num]; !math.IsNaN(ov) {
-				nr.Overridden = true
-				nr.Missing = false
-				if composite || mx == 0 {
-					nr.Value = ov
-				} else {
-					nr.Value = ov / mx
+		base := u * nInd
+		for i, ip := range p.inds {
+			k := base + i
+			if !ip.applyBy[t] || (s.declNA != nil && s.declNA[k]) {
+				s.mSt[k] = cellNA
+				if s.mNote != nil {
+					s.mNote[k] = "not-applicable"
+				}
+				continue
+			}
+			mp := ip.mp
+			var r evalResult
+			if mp.usesValue {
+				r = mp.val.eval(vals, &s.probs, code, ip.node.Code)
+			} else {
+				r = mp.evalDirect(vals, year, ip.maxBy[t], &s.probs, code, ip.node.Code)
+			}
+			if (r.state == cellValue || r.state == cellFrac) && (math.IsNaN(r.x) || math.IsInf(r.x, 0)) {
+				s.probs.add(code, ip.node.Code, "", "a value is not a finite number")
+				r.state = cellMissing
+			}
+			if final[i] {
+				switch r.state {
+				case cellValue:
+					r.state, r.x = cellFrac, mp.valueFractionMax(r.x, ip.maxBy[t])
+				case cellMissing:
+					switch ip.missing.Policy {
+					case MissingAsNA:
+						r.state = cellNA
+					case MissingAsZero:
+						r.state, r.x = cellFrac, 0
+					}
 				}
 			}
+			s.mSt[k], s.mX[k] = r.state, r.x
+			if s.mNote != nil {
+				s.mNote[k] = r.note
+			}
 		}
-		if composite {
-			nr.MaxPoints = p.scale
-		} else {
-			nr.MaxPoints = mx
+	}
+}
+
+// needsColumn reports whether an indicator needs a pass over all units:
+// peer methods, denominators, outlier treatment, imputation from peers,
+// and everything when stages or explanations are asked for.
+func (s *scorer) needsColumn(ip *indPlan) bool {
+	if s.opts.Stages || s.opts.Explain {
+		return true
+	}
+	if ip.missing.Policy == MissingMean || ip.missing.Policy == MissingGroupMean {
+		return true
+	}
+	return ip.mp.usesValue && (ip.mp.peer || ip.attr != "" || newOutlierRule(ip.outliers).on)
+}
+
+// fillCell writes an indicator's result for unit u from its final state
+// and value, applying the appraisal council's override.
+func (s *scorer) fillCell(ip *indPlan, u int, st cellState, x float64, nr *NodeResult) {
+	nr.Code = ip.node.Code
+	if st == cellNA {
+		nr.Applicable = false
+		return
+	}
+	nr.Applicable = true
+	if st == cellFrac {
+		nr.Value = clamp01(x)
+	} else {
+		nr.Missing = true
+	}
+	mx := ip.maxBy[s.uType[u]]
+	composite := s.p.style == StyleComposite
+	if s.override != nil {
+		if ov := s.override[u*len(s.p.inds)+ip.num]; !math.IsNaN(ov) {
+			nr.Overridden = true
+			nr.Missing = false
+			if composite || mx == 0 {
+				nr.Value = ov
+			} else {
+				nr.Value = ov / mx
+			}
 		}
-		nr.Points = nr.Value * nr.MaxPoints
-		if ip.adjIdx >= 0 && ip.node.Adjustment == "penalty" {
-			nr.Points = -nr.Points
-		}
-		if s.opts.Explain {
-			nr.Explanation = s.explain(ip, u, nr)
-		}
+	}
+	if composite {
+		nr.MaxPoints = s.p.scale
+	} else {
+		nr.MaxPoints = mx
+	}
+	nr.Points = nr.Value * nr.MaxPoints
+	if ip.adjIdx >= 0 && ip.node.Adjustment == "penalty" {
+		nr.Points = -nr.Points
 	}
 }
 
@@ -704,12 +773,26 @@ func (s *scorer) aggregate() {
 		ur := &s.res.Units[u]
 		t := s.uType[u]
 		nodes := ur.Nodes
+		base := u * len(p.inds)
+		for i, ip := range p.inds {
+			var nr *NodeResult
+			if ip.nodeIdx >= 0 {
+				nr = &nodes[ip.nodeIdx]
+			} else {
+				nr = &ur.Adjustments[ip.adjIdx]
+			}
+			s.fillCell(ip, u, s.mSt[base+i], s.mX[base+i], nr)
+			if s.mExp != nil {
+				nr.Explanation = s.mExp[base+i]
+			}
+		}
 		for i := len(p.nodes) - 1; i >= 0; i-- {
 			if p.indOf[i] >= 0 {
 				continue
 			}
 			n := p.nodes[i]
 			nr := &nodes[i]
+			nr.Code = n.Code
 			if !p.applies[i*p.nTypes+t] {
 				continue
 			}
@@ -802,10 +885,12 @@ func (p *scorePlan) combine(nodes []NodeResult, kids []int32, agg Aggregation, r
 		mx += cr.MaxPoints
 		wsum += w
 		vsum += w * cr.Value
-		if cr.Value > 0 {
-			lsum += w * math.Log(cr.Value)
-		} else {
-			geoZero = true
+		if agg == AggGeometric {
+			if cr.Value > 0 {
+				lsum += w * math.Log(cr.Value)
+			} else {
+				geoZero = true
+			}
 		}
 	}
 	nr.Applicable = applicable
