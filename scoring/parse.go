@@ -175,6 +175,9 @@ func (p *parser) parseFile(root *yaml.Node) {
 			ix.Adjustments = append(ix.Adjustments, c)
 		}
 	}
+	if p.exhausted {
+		return // the model is partial: whole-index checks would mislead
+	}
 	p.validate(scaleDeclared)
 	p.assignSlots()
 }

@@ -126,7 +126,7 @@ func (p *parser) formulaError(v *yaml.Node, w where, err error, env map[string]a
 			pos.Col = v.Column + quote + fe.Column
 		}
 	}
-	p.problems = append(p.problems, Problem{Pos: pos, Node: w.code, Message: w.prefix + ": " + msg})
+	p.push(Problem{Pos: pos, Node: w.code, Message: w.prefix + ": " + msg})
 }
 
 // indentOf returns the number of leading spaces of a source line (1-based).

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -238,5 +239,47 @@ func TestIndex_BandFor(t *testing.T) {
 	}
 	if _, ok := (&Index{}).BandFor(0.5); ok {
 		t.Error("BandFor without bands found a band")
+	}
+}
+
+// TestParseIndex_Hostile checks that files built to exhaust the parser
+// (alias bombs, self-referencing aliases, deep nesting) end in problems.
+func TestParseIndex_Hostile(t *testing.T) {
+	bomb := strings.Builder{}
+	bomb.WriteString("schema_version: 1\nx0: &a0 {code: X, name: {vi: x}, inputs: [{key: a, label: {vi: a}, type: count}], scoring: {method: boolean, input: a}}\n")
+	bomb.WriteString("t1: &a1 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]\n")
+	for i := 2; i < 9; i++ {
+		fmt.Fprintf(&bomb, "t%d: &a%d [", i, i)
+		for j := 0; j < 10; j++ {
+			if j > 0 {
+				bomb.WriteString(", ")
+			}
+			fmt.Fprintf(&bomb, "{name: {vi: g}, children: *a%d}", i-1)
+		}
+		bomb.WriteString("]\n")
+	}
+	bomb.WriteString("tree: *a8\n")
+	deep := "schema_version: 1\ntree:\n" + strings.Repeat("  ", 0)
+	for i := 0; i < 40; i++ {
+		deep += strings.Repeat("  ", 2*i) + fmt.Sprintf("- code: N%d\n", i) + strings.Repeat("  ", 2*i+1) + "children:\n"
+	}
+	tests := []struct {
+		name, src, want string
+	}{
+		{"alias bomb", bomb.String(), "file too large"},
+		{"self-referencing alias", "schema_version: 1\ntree: &t [{code: G, name: {vi: g}, children: *t}]\n", "nested deeper than 32 levels"},
+		{"deep nesting", deep, "nested deeper than 32 levels"},
+		{"alias cycle in a key list", "schema_version: 1\nunit_types: &u [*u]\n", "unit_types[0] must be a mapping, got a list"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ix, err := ParseIndex([]byte(tt.src))
+			if err == nil || ix != nil {
+				t.Fatalf("ParseIndex = %v, %v; want problems", ix, err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("ParseIndex problems:\n%v\nwant one containing %q", err, tt.want)
+			}
+		})
 	}
 }

@@ -18,8 +18,9 @@ import (
 
 // Limits that keep a hostile file from exhausting memory or the stack.
 const (
-	maxTreeDepth = 32      // nesting of tree nodes
-	maxWork      = 1 << 20 // mappings and tree nodes visited (alias expansion)
+	maxTreeDepth     = 32     // nesting of tree nodes
+	maxWork          = 50_000 // mappings visited, aliases expanded (a full provincial index needs ~2,000)
+	maxParseProblems = 200    // problems reported before parsing stops
 )
 
 // parser collects the problems of one file.
@@ -33,6 +34,7 @@ type parser struct {
 	// nodeFields keeps each node's mapping for checks made once the whole
 	// tree is read (validate.go).
 	nodeFields map[*Node]*fields
+	reported   map[Problem]bool
 }
 
 // add records a problem at node n (nil: no position) about the named code.
@@ -41,7 +43,28 @@ func (p *parser) add(n *yaml.Node, code, format string, args ...any) {
 	if n != nil {
 		pos = Pos{n.Line, n.Column}
 	}
-	p.problems = append(p.problems, Problem{Pos: pos, Node: code, Message: fmt.Sprintf(format, args...)})
+	p.push(Problem{Pos: pos, Node: code, Message: fmt.Sprintf(format, args...)})
+}
+
+// push records a problem; past maxParseProblems it records one last problem
+// saying so and stops parsing.
+func (p *parser) push(pr Problem) {
+	// Aliases can repeat a mistake at one position many times: report it
+	// once.
+	if p.reported == nil {
+		p.reported = map[Problem]bool{}
+	}
+	if p.reported[pr] {
+		return
+	}
+	p.reported[pr] = true
+	switch {
+	case len(p.problems) < maxParseProblems:
+		p.problems = append(p.problems, pr)
+	case len(p.problems) == maxParseProblems:
+		p.problems = append(p.problems, Problem{Pos: pr.Pos, Message: fmt.Sprintf("too many problems: stopped after %d", maxParseProblems)})
+		p.exhausted = true
+	}
 }
 
 // spend counts one unit of work and reports whether parsing may go on.
@@ -53,6 +76,7 @@ func (p *parser) spend(n *yaml.Node) bool {
 	if p.work > maxWork {
 		p.exhausted = true
 		p.add(n, "", "file too large: more than %d mappings once aliases are expanded", maxWork)
+		p.exhausted = true
 		return false
 	}
 	return true
