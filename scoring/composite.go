@@ -140,6 +140,12 @@ func (r outlierRule) treat(xs, scratch []float64) Treatment {
 			}
 		}
 		rounds++
+		if allEqual(w) {
+			// COINr refuses to winsorise down to a single value: the
+			// treatment has failed.
+			bad = true
+			break
+		}
 		bad, sk = r.outlying(w)
 	}
 	if !bad {
@@ -159,6 +165,15 @@ func (r outlierRule) treat(xs, scratch []float64) Treatment {
 		xs[i] = math.Log(x - lo + shift)
 	}
 	return TreatLog
+}
+
+func allEqual(xs []float64) bool {
+	for _, x := range xs {
+		if x != xs[0] {
+			return false
+		}
+	}
+	return true
 }
 
 // peerStats are the statistics of one peer group a peer method needs.
