@@ -10,10 +10,12 @@ import (
 
 const auditColumns = `id, at, actor_id, actor_name, action, entity, entity_id, unit_id, period_id, field, from_value, to_value, reason`
 
+const qInsertAudit = `INSERT INTO audit_log
+	(at, actor_id, actor_name, action, entity, entity_id, unit_id, period_id, field, from_value, to_value, reason)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+
 func insertAudit(ctx context.Context, q queryer, e *assessment.AuditEntry) error {
-	err := q.QueryRowContext(ctx, `INSERT INTO audit_log
-		(at, actor_id, actor_name, action, entity, entity_id, unit_id, period_id, field, from_value, to_value, reason)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	err := q.QueryRowContext(ctx, qInsertAudit,
 		e.At.UTC(), nullID(e.ActorID), e.ActorName, e.Action, e.Entity, nullID(e.EntityID),
 		nullID(e.UnitID), nullID(e.PeriodID), e.Field, e.From, e.To, e.Reason).Scan(&e.ID)
 	return translate(err, "write audit entry")

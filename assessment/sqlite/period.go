@@ -41,6 +41,14 @@ func findPeriod(ctx context.Context, q queryer, cond string, args ...any) (*asse
 	return p, nil
 }
 
+// qPeriodMeta reads a period without its index source, for checks on the
+// hot path of saves.
+const qPeriodMeta = "SELECT " + periodColumns + " FROM periods WHERE id = ?"
+
+func findPeriodMeta(ctx context.Context, q queryer, id int64) (*assessment.Period, error) {
+	return scanPeriod(q.QueryRowContext(ctx, qPeriodMeta, id), nil)
+}
+
 // CreatePeriod inserts p with Version 1.
 func (db *DB) CreatePeriod(ctx context.Context, actor assessment.Actor, p *assessment.Period) error {
 	if p.Status == "" {

@@ -29,6 +29,11 @@ type DB struct {
 	write *sql.DB // one connection: SQLite has one writer at a time
 	read  *sql.DB // readers, in parallel thanks to WAL
 
+	// prepared holds the write pool's statements of the hot path
+	// (saves), prepared once at open: parsing SQL costs more than running
+	// these statements.
+	prepared map[string]*sql.Stmt
+
 	path        string
 	evidenceDir string
 	maxEvidence int64
@@ -91,6 +96,10 @@ func Open(path string, opts ...Option) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
+	if err := db.prepare(context.Background()); err != nil {
+		w.Close()
+		return nil, err
+	}
 	r, err := sql.Open("sqlite", path+"?_pragma=query_only(1)&"+common)
 	if err != nil {
 		w.Close()
@@ -103,9 +112,28 @@ func Open(path string, opts ...Option) (*DB, error) {
 	return db, nil
 }
 
+// hotQueries are prepared once on the writer connection.
+var hotQueries = []string{qSubmissionByID, qPeriodMeta, qUnitByID, qValueRows, qUpsertValue, qDeleteValue, qBumpSubmission, qInsertAudit}
+
+func (db *DB) prepare(ctx context.Context) error {
+	db.prepared = make(map[string]*sql.Stmt, len(hotQueries))
+	for _, q := range hotQueries {
+		st, err := db.write.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("open database: prepare %q: %w", q, err)
+		}
+		db.prepared[q] = st
+	}
+	return nil
+}
+
 // Close closes both connection pools.
 func (db *DB) Close() error {
-	return errors.Join(db.read.Close(), db.write.Close())
+	errs := []error{db.read.Close()}
+	for _, st := range db.prepared {
+		errs = append(errs, st.Close())
+	}
+	return errors.Join(append(errs, db.write.Close())...)
 }
 
 // Path returns the database file path.
@@ -215,6 +243,41 @@ func (db *DB) update(ctx context.Context, actor assessment.Actor, fn func(*tx) e
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// stmt returns the transaction's copy of a prepared hot statement, or nil.
+func (x *tx) stmt(ctx context.Context, query string) *sql.Stmt {
+	if st, ok := x.db.prepared[query]; ok {
+		return x.Tx.StmtContext(ctx, st)
+	}
+	return nil
+}
+
+// ExecContext runs query, through its prepared statement when it is a hot
+// one.
+func (x *tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := x.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return x.Tx.ExecContext(ctx, query, args...)
+}
+
+// QueryContext runs query, through its prepared statement when it is a
+// hot one.
+func (x *tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := x.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return x.Tx.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext runs query, through its prepared statement when it is a
+// hot one.
+func (x *tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := x.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return x.Tx.QueryRowContext(ctx, query, args...)
 }
 
 // view runs fn in a read transaction, so its queries see one state of the

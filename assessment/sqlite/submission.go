@@ -23,7 +23,13 @@ func scanSubmission(sc interface{ Scan(...any) error }) (*assessment.Submission,
 	return s, err
 }
 
+// qSubmissionByID reads one submission (hot path of saves).
+const qSubmissionByID = "SELECT " + submissionColumns + " FROM submissions s WHERE s.id = ?"
+
 func findSubmission(ctx context.Context, q queryer, cond string, args ...any) (*assessment.Submission, error) {
+	if cond == "s.id = ?" {
+		return scanSubmission(q.QueryRowContext(ctx, qSubmissionByID, args...))
+	}
 	return scanSubmission(q.QueryRowContext(ctx, "SELECT "+submissionColumns+" FROM submissions s WHERE "+cond, args...))
 }
 
@@ -57,7 +63,7 @@ func (db *DB) EnsureSubmission(ctx context.Context, actor assessment.Actor, peri
 		if err != sql.ErrNoRows {
 			return translate(err, "find submission")
 		}
-		if _, err := findPeriod(ctx, x, "id = ?", periodID); err != nil {
+		if _, err := findPeriodMeta(ctx, x, periodID); err != nil {
 			return translate(err, fmt.Sprintf("period %d", periodID))
 		}
 		if _, err := findUnit(ctx, x, "id = ?", unitID); err != nil {
@@ -139,7 +145,7 @@ func loadForChange(ctx context.Context, x *tx, id, version int64) (*assessment.P
 	if version >= 0 && s.Version != version {
 		return nil, nil, nil, assessment.ConflictError("submission")
 	}
-	p, err := findPeriod(ctx, x, "id = ?", s.PeriodID)
+	p, err := findPeriodMeta(ctx, x, s.PeriodID)
 	if err != nil {
 		return nil, nil, nil, translate(err, fmt.Sprintf("period %d", s.PeriodID))
 	}
@@ -150,12 +156,14 @@ func loadForChange(ctx context.Context, x *tx, id, version int64) (*assessment.P
 	return p, u, s, nil
 }
 
+const qBumpSubmission = `UPDATE submissions SET status = ?, version = ?, round = ?, submitted_at = ?, submitted_by = ?,
+	approved_at = ?, approved_by = ?, updated_at = ?, updated_by = ? WHERE id = ? AND version = ?`
+
 // bumpSubmission increases the version and records who changed it.
 func bumpSubmission(ctx context.Context, x *tx, s *assessment.Submission) error {
 	s.Version++
 	s.UpdatedAt, s.UpdatedBy = x.now, x.actor.ID
-	res, err := x.ExecContext(ctx, `UPDATE submissions SET status = ?, version = ?, round = ?, submitted_at = ?, submitted_by = ?,
-		approved_at = ?, approved_by = ?, updated_at = ?, updated_by = ? WHERE id = ? AND version = ?`,
+	res, err := x.ExecContext(ctx, qBumpSubmission,
 		string(s.Status), s.Version, s.Round, nullTime(s.SubmittedAt), nullID(s.SubmittedBy), nullTime(s.ApprovedAt),
 		nullID(s.ApprovedBy), x.now, nullID(x.actor.ID), s.ID, s.Version-1)
 	if err != nil {
@@ -210,6 +218,8 @@ func (db *DB) TransitionSubmission(ctx context.Context, actor assessment.Actor, 
 	return out, err
 }
 
+const qValueRows = "SELECT indicator, input, text, num, locked, version FROM input_values WHERE submission_id = ?"
+
 // valueRow is a stored value as SaveValues compares it.
 type valueRow struct {
 	text    string
@@ -219,7 +229,7 @@ type valueRow struct {
 }
 
 func loadValueRows(ctx context.Context, q queryer, submissionID int64) (map[[2]string]valueRow, error) {
-	rows, err := q.QueryContext(ctx, "SELECT indicator, input, text, num, locked, version FROM input_values WHERE submission_id = ?", submissionID)
+	rows, err := q.QueryContext(ctx, qValueRows, submissionID)
 	if err != nil {
 		return nil, translate(err, "load values")
 	}
@@ -243,6 +253,14 @@ func sameNum(a, b *float64) bool {
 	return *a == *b
 }
 
+const qUpsertValue = `INSERT INTO input_values (submission_id, indicator, input, text, num, source, locked, updated_at, updated_by, version)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+	ON CONFLICT (submission_id, indicator, input) DO UPDATE SET text = excluded.text, num = excluded.num,
+		source = excluded.source, locked = excluded.locked, updated_at = excluded.updated_at,
+		updated_by = excluded.updated_by, version = input_values.version + 1`
+
+const qDeleteValue = "DELETE FROM input_values WHERE submission_id = ? AND indicator = ? AND input = ?"
+
 // applyChange writes one change over the stored row (if any) and audits
 // it; it reports whether anything changed.
 func applyChange(ctx context.Context, x *tx, s *assessment.Submission, old valueRow, exists bool, c assessment.ValueChange,
@@ -253,7 +271,7 @@ func applyChange(ctx context.Context, x *tx, s *assessment.Submission, old value
 		if !exists {
 			return false, nil
 		}
-		if _, err := x.ExecContext(ctx, "DELETE FROM input_values WHERE submission_id = ? AND indicator = ? AND input = ?",
+		if _, err := x.ExecContext(ctx, qDeleteValue,
 			s.ID, c.Indicator, c.Input); err != nil {
 			return false, translate(err, "clear value "+field)
 		}
@@ -263,11 +281,7 @@ func applyChange(ctx context.Context, x *tx, s *assessment.Submission, old value
 	if exists && old.text == c.Text && sameNum(old.num, c.Num) && old.locked == locked {
 		return false, nil
 	}
-	_, err := x.ExecContext(ctx, `INSERT INTO input_values (submission_id, indicator, input, text, num, source, locked, updated_at, updated_by, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-		ON CONFLICT (submission_id, indicator, input) DO UPDATE SET text = excluded.text, num = excluded.num,
-			source = excluded.source, locked = excluded.locked, updated_at = excluded.updated_at,
-			updated_by = excluded.updated_by, version = input_values.version + 1`,
+	_, err := x.ExecContext(ctx, qUpsertValue,
 		s.ID, c.Indicator, c.Input, c.Text, nullFloat(c.Num), string(source), locked, x.now, nullID(x.actor.ID))
 	if err != nil {
 		return false, translate(err, "save value "+field)
@@ -365,7 +379,7 @@ func (db *DB) ImportValues(ctx context.Context, actor assessment.Actor, imp asse
 	}
 	n := 0
 	err := db.update(ctx, actor, func(x *tx) error {
-		p, err := findPeriod(ctx, x, "id = ?", imp.PeriodID)
+		p, err := findPeriodMeta(ctx, x, imp.PeriodID)
 		if err != nil {
 			return translate(err, fmt.Sprintf("period %d", imp.PeriodID))
 		}

@@ -142,7 +142,13 @@ func (db *DB) UpdateUnit(ctx context.Context, actor assessment.Actor, id int64, 
 	return out, err
 }
 
+// qUnitByID reads one unit (hot path of saves).
+const qUnitByID = "SELECT " + unitColumns + " FROM units WHERE id = ?"
+
 func findUnit(ctx context.Context, q queryer, cond string, args ...any) (*assessment.Unit, error) {
+	if cond == "id = ?" {
+		return scanUnit(q.QueryRowContext(ctx, qUnitByID, args...))
+	}
 	return scanUnit(q.QueryRowContext(ctx, "SELECT "+unitColumns+" FROM units WHERE "+cond, args...))
 }
 
