@@ -95,6 +95,10 @@ var messages = map[string][2]string{
 	"missing.input":    {"chỉ số %s: chưa nhập \"%s\"", "indicator %s: \"%s\" is not filled in"},
 	"missing.evidence": {"chỉ số %s cần tài liệu kiểm chứng", "indicator %s needs evidence"},
 
+	// Pinned index.
+	"index.problem": {"bộ chỉ số: %s", "index: %s"},
+	"index.hash":    {"bộ chỉ số gắn với kỳ %s đã bị thay đổi (mã băm %s, nay là %s)", "the index pinned to period %s was altered (hash %s, now %s)"},
+
 	// Index migration: indicator, input, detail, each used at most once.
 	"migrate.indicator_removed": {"chỉ số %[1]s không còn trong phiên bản mới", "indicator %[1]s is not in the new version"},
 	"migrate.input_removed":     {"chỉ số %[1]s: ô nhập \"%[2]s\" không còn trong phiên bản mới", "indicator %[1]s: input \"%[2]s\" is not in the new version"},

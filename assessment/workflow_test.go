@@ -405,7 +405,7 @@ func TestMessages_catalogue(t *testing.T) {
 		}
 		files = append(files, m...)
 	}
-	used := regexp.MustCompile(`"((?:import|value|role|period|submission|missing|migrate|action)\.[a-z_]+)"`)
+	used := regexp.MustCompile(`"((?:import|value|role|period|submission|missing|migrate|action|index)\.[a-z_]+)"`)
 	n := 0
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
