@@ -9,3 +9,21 @@ func Migrations() ([]string, error) {
 	}
 	return names, err
 }
+
+// Schema returns the CREATE statements of the database, by type and name.
+func (db *DB) Schema() (string, error) {
+	rows, err := db.read.Query("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type DESC, name")
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var out string
+	for rows.Next() {
+		var typ, name, sql string
+		if err := rows.Scan(&typ, &name, &sql); err != nil {
+			return "", err
+		}
+		out += sql + ";\n\n"
+	}
+	return out, rows.Err()
+}

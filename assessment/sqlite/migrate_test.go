@@ -1,8 +1,10 @@
 package sqlite_test
 
 import (
+	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"testing"
@@ -38,5 +40,34 @@ func TestMigrations_Numbering(t *testing.T) {
 	}
 	if fmt.Sprint(embedded) != fmt.Sprint(names) {
 		t.Errorf("embedded migrations = %v; files = %v", embedded, names)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+// TestSchema_Golden keeps testdata/schema.sql, the schema after every
+// migration, so a review sees the whole schema a migration leads to. Run
+// with -update after adding a migration.
+func TestSchema_Golden(t *testing.T) {
+	db, _ := MustOpen(t)
+	got, err := db.Schema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "schema.sql")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -run Schema -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("schema differs from %s; run go test -run Schema -update and review the diff", golden)
 	}
 }
