@@ -124,3 +124,45 @@ func TestMigrationReport_parsed(t *testing.T) {
 		t.Errorf("issues (checked %d):\n%s\nwant:\n%s", m.Checked, strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestApplies_matchesParser checks that Applies, which walks the exported
+// tree, agrees with the parser's resolved applicability.
+func TestApplies_matchesParser(t *testing.T) {
+	_, ix, err := PinIndex(readSmallIndex(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, node := range append(ix.AllNodes(), ix.Adjustments...) {
+		for _, ut := range ix.UnitTypes {
+			n++
+			if got, want := Applies(node, ut.Code), ix.Applies(node, ut.Code); got != want {
+				t.Errorf("Applies(%s, %s) = %v; the parser says %v", node.Code, ut.Code, got, want)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no nodes checked")
+	}
+}
+
+func BenchmarkCheckSubmission(b *testing.B) {
+	src, err := os.ReadFile("../scoring/testdata/small.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, ix, err := PinIndex(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	values := map[scoring.InputKey]scoring.Value{}
+	for _, n := range ix.Indicators() {
+		for _, in := range n.Inputs {
+			values[scoring.InputKey{Indicator: n.Code, Input: in.Key}] = scoring.Value{Set: true, Num: 1}
+		}
+	}
+	for b.Loop() {
+		CheckSubmission(ix, "department", values, nil, nil)
+		FormProgressOf(ix, "department", values, nil, nil)
+	}
+}
