@@ -388,3 +388,79 @@ func ChangeOf(k scoring.InputKey, in *scoring.Input, v scoring.Value) ValueChang
 	}
 	return c
 }
+
+// FormChanges parses the raw values a unit typed (see ParseForm) and
+// returns them as the changes Store.SaveValues takes, in the index's
+// document order; an empty text clears its input. Errors are those of
+// ParseForm.
+func FormChanges(ix *scoring.Index, unitType string, raw map[scoring.InputKey]string) ([]ValueChange, error) {
+	vals, err := ParseForm(ix, unitType, raw)
+	if err != nil {
+		return nil, err
+	}
+	var out []ValueChange
+	for _, n := range formIndicators(ix) {
+		for i := range n.Inputs {
+			in := &n.Inputs[i]
+			k := scoring.InputKey{Indicator: n.Code, Input: in.Key}
+			if v, ok := vals[k]; ok {
+				out = append(out, ChangeOf(k, in, v))
+			}
+		}
+	}
+	return out, nil
+}
+
+// ParseAdjustedValues parses the values a reviewer typed to correct an
+// indicator's inputs (input key -> text) into a Review's AdjustedValues,
+// sorted by input key. Reviewers may correct any input, centrally sourced
+// ones included; an empty text is an error (a correction needs a value).
+// Problems come in a *ValidationError with fields "IND/input".
+func ParseAdjustedValues(ix *scoring.Index, unitType, indicator string, raw map[string]string) ([]AdjustedValue, error) {
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	v := &ValidationError{}
+	var out []AdjustedValue
+	for _, key := range keys {
+		k := scoring.InputKey{Indicator: indicator, Input: key}
+		val, err := ParseFormValue(ix, unitType, k, raw[key], true)
+		if err == nil && !val.Set {
+			err = ruleError(ErrInvalid, "missing.input", indicator, labelOf(findInput(findIndicator(ix, indicator), key)))
+		}
+		if err != nil {
+			var e *Error
+			errors.As(err, &e)
+			v.Add(indicator+"/"+key, e.VI, e.EN)
+			continue
+		}
+		c := ChangeOf(k, findInput(findIndicator(ix, indicator), key), val)
+		out = append(out, AdjustedValue{Input: key, Text: c.Text, Num: c.Num})
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ValuesOf turns stored values into the map CheckSubmission and
+// FormProgressOf take.
+func ValuesOf(rows []*InputValue) map[scoring.InputKey]scoring.Value {
+	out := make(map[scoring.InputKey]scoring.Value, len(rows))
+	for _, r := range rows {
+		out[scoring.InputKey{Indicator: r.Indicator, Input: r.Input}] = r.Scoring()
+	}
+	return out
+}
+
+// EvidenceSet returns the codes of the indicators that have at least one
+// evidence item (a file, a link or an explanation).
+func EvidenceSet(items []*Evidence) map[string]bool {
+	out := make(map[string]bool, len(items))
+	for _, e := range items {
+		out[e.Indicator] = true
+	}
+	return out
+}

@@ -240,3 +240,51 @@ func TestChangeOf(t *testing.T) {
 		}
 	}
 }
+
+func TestFormChanges(t *testing.T) {
+	ix := formFixture()
+	got, err := FormChanges(ix, "district", map[ik]string{
+		{Indicator: "BONUS.01", Input: "awards"}: "3",
+		{Indicator: "NT.03", Input: "pct"}:       "12,5",
+		{Indicator: "NT.01", Input: "doc"}:       "",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ValueChange{
+		{Indicator: "NT.01", Input: "doc", Clear: true},
+		{Indicator: "NT.03", Input: "pct", Text: "12.5", Num: ptr(12.5)},
+		{Indicator: "BONUS.01", Input: "awards", Text: "3", Num: ptr(3.0)},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("FormChanges = %+v; want %+v", got, want)
+	}
+	if _, err := FormChanges(ix, "district", map[ik]string{{Indicator: "NT.02", Input: "systems"}: "1"}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("FormChanges on a read-only input: %v; want a validation error", err)
+	}
+}
+
+func TestParseAdjustedValues(t *testing.T) {
+	ix := formFixture()
+	got, err := ParseAdjustedValues(ix, "district", "NT.02", map[string]string{"systems": "4"})
+	if err != nil || !reflect.DeepEqual(got, []AdjustedValue{{Input: "systems", Text: "4", Num: ptr(4.0)}}) {
+		t.Errorf("ParseAdjustedValues = %+v, %v", got, err)
+	}
+	_, err = ParseAdjustedValues(ix, "district", "NT.01", map[string]string{"chair": "", "doc": "x", "nope": "1"})
+	var v *ValidationError
+	if !errors.As(err, &v) || len(v.Fields) != 2 || v.Fields[0].Field != "NT.01/chair" || v.Fields[1].Field != "NT.01/nope" {
+		t.Errorf("ParseAdjustedValues errors = %v", err)
+	}
+}
+
+func TestValuesOfAndEvidenceSet(t *testing.T) {
+	n := 2.0
+	vals := ValuesOf([]*InputValue{{Indicator: "A", Input: "x", Text: "2", Num: &n}, {Indicator: "B", Input: "y", Text: "head"}})
+	if x := vals[ik{Indicator: "A", Input: "x"}]; !x.Set || x.Num != 2 || vals[ik{Indicator: "B", Input: "y"}].Text != "head" {
+		t.Errorf("ValuesOf = %v", vals)
+	}
+	ev := EvidenceSet([]*Evidence{{Indicator: "A"}, {Indicator: "A"}, {Indicator: "C"}})
+	if !reflect.DeepEqual(ev, map[string]bool{"A": true, "C": true}) {
+		t.Errorf("EvidenceSet = %v", ev)
+	}
+}
