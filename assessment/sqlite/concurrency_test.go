@@ -125,6 +125,9 @@ func TestSaveValues_Concurrent(t *testing.T) {
 			t.Errorf("submission %d: version %d; want %d (one per save)", s.ID, cur.Version, want)
 		}
 	}
+	if err := db.CheckPacked(ctx); err != nil {
+		t.Errorf("packed values: %v", err)
+	}
 	if n, _ := db.CountRows(ctx, "input_values"); n != writers*saves*2 {
 		t.Errorf("input_values has %d rows; want %d", n, writers*saves*2)
 	}
@@ -258,6 +261,9 @@ func TestCrash_KillDuringSaves(t *testing.T) {
 	}
 	if missing > 0 {
 		t.Errorf("%d of %d acknowledged saves lost", missing, len(lines))
+	}
+	if err := db.CheckPacked(ctx); err != nil {
+		t.Errorf("packed values after the kill: %v", err)
 	}
 	t.Logf("%d acknowledged saves survived SIGKILL", len(lines))
 }

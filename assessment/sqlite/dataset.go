@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/dti-platform/dti/assessment"
 	"github.com/dti-platform/dti/scoring"
@@ -63,6 +64,54 @@ func (m slotIndex) lookup(buf *[]byte, indicator, input []byte) (int, bool) {
 	return s, ok
 }
 
+// qPackedValues reads every submission's packed values (see pack.go).
+const qPackedValues = "SELECT unit_id, values_packed FROM submissions WHERE period_id = ?"
+
+// loadValues fills the units' value slots.
+func loadValues(ctx context.Context, t *sql.Tx, periodID int64, ix *scoring.Index, ds *scoring.Dataset, pos map[int64]int) error {
+	slots := newSlotIndex(ix)
+	var buf []byte
+	rows, err := t.QueryContext(ctx, qPackedValues, periodID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var unitID int64
+	var packed sql.RawBytes
+	for rows.Next() {
+		if err := rows.Scan(&unitID, &packed); err != nil {
+			return err
+		}
+		i, ok := pos[unitID]
+		if !ok {
+			continue
+		}
+		values := ds.Units[i].Values
+		for p := []byte(packed); len(p) > 0; {
+			pv, rest, err := nextPacked(p)
+			if err != nil {
+				return fmt.Errorf("unit %d: packed values: %w", unitID, err)
+			}
+			p = rest
+			slot, ok := slots.lookup(&buf, pv.indicator, pv.input)
+			if !ok {
+				continue // an input the pinned index does not know
+			}
+			v := scoring.Value{Set: true}
+			if len(pv.num) > 0 {
+				// Numbers are scored from Num; their text is not needed.
+				if v.Num, err = strconv.ParseFloat(string(pv.num), 64); err != nil {
+					return fmt.Errorf("unit %d: value %s/%s: %w", unitID, pv.indicator, pv.input, err)
+				}
+			} else {
+				v.Text = string(pv.text)
+			}
+			values[slot] = v
+		}
+	}
+	return rows.Err()
+}
+
 func loadDataset(ctx context.Context, t *sql.Tx, periodID int64, kind assessment.DatasetKind, ix *scoring.Index) (*scoring.Dataset, error) {
 	var year int
 	if err := t.QueryRowContext(ctx, "SELECT year FROM periods WHERE id = ?", periodID).Scan(&year); err != nil {
@@ -102,38 +151,9 @@ func loadDataset(ctx context.Context, t *sql.Tx, periodID int64, kind assessment
 			Attrs: u.Attrs, Values: make([]scoring.Value, nslots)})
 	}
 
-	slots := newSlotIndex(ix)
-	var buf []byte
-	rows, err := t.QueryContext(ctx, `SELECT s.unit_id, v.indicator, v.input, v.text, v.num
-		FROM input_values v JOIN submissions s ON s.id = v.submission_id WHERE s.period_id = ?`, periodID)
-	if err != nil {
+	if err := loadValues(ctx, t, periodID, ix, ds, pos); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var (
-		unitID           int64
-		indicator, input sql.RawBytes
-		text             string
-		num              sql.NullFloat64
-	)
-	for rows.Next() {
-		if err := rows.Scan(&unitID, &indicator, &input, &text, &num); err != nil {
-			return nil, err
-		}
-		i, ok := pos[unitID]
-		if !ok {
-			continue
-		}
-		slot, ok := slots.lookup(&buf, indicator, input)
-		if !ok {
-			continue // an input the pinned index does not know
-		}
-		ds.Units[i].Values[slot] = scoring.Value{Set: true, Num: num.Float64, Text: text}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 
 	// Review decisions: the latest decision per unit and indicator counts.
 	type key struct {

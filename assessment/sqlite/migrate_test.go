@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -69,5 +70,39 @@ func TestSchema_Golden(t *testing.T) {
 	}
 	if got != string(want) {
 		t.Errorf("schema differs from %s; run go test -run Schema -update and review the diff", golden)
+	}
+}
+
+// TestMigration0002_BackfillsPackedValues writes values under schema 1,
+// then opens with every migration and checks the packed copy.
+func TestMigration0002_BackfillsPackedValues(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dti.db")
+	old, err := sqlite.Open(path, sqlite.WithMigrationsUpTo(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO units (id, code, name_vi, type, created_at, updated_at) VALUES (1, 'U1', 'Đơn vị', 'department', '2026-01-01', '2026-01-01'), (2, 'U2', 'Đơn vị 2', 'department', '2026-01-01', '2026-01-01')`,
+		`INSERT INTO periods (id, code, name, year, status, index_code, index_version, index_hash, index_source, version, created_at, updated_at)
+			VALUES (1, 'P', 'P', 2025, 'open', 'I', '1', 'h', x'00', 1, '2026-01-01', '2026-01-01')`,
+		`INSERT INTO submissions (id, period_id, unit_id, status, version, created_at, updated_at) VALUES (1, 1, 1, 'draft', 1, '2026-01-01', '2026-01-01')`,
+		`INSERT INTO submissions (id, period_id, unit_id, status, version, created_at, updated_at) VALUES (2, 1, 2, 'draft', 1, '2026-01-01', '2026-01-01')`,
+		`INSERT INTO input_values (submission_id, indicator, input, text, num, source, updated_at, version) VALUES
+			(1, 'A.1', 'x', '0.1', 0.1, 'self', '2026-01-01', 1),
+			(1, 'A.2', 'c', 'đầu:mối' || char(31) || 'x', NULL, 'self', '2026-01-01', 1),
+			(1, 'A.3', 'big', '1e+300', 1e300, 'self', '2026-01-01', 1)`,
+	} {
+		if err := old.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	old.Close()
+	db, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.CheckPacked(context.Background()); err != nil {
+		t.Errorf("after migration 0002: %v", err)
 	}
 }

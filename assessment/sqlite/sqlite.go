@@ -34,6 +34,10 @@ type DB struct {
 	// these statements.
 	prepared map[string]*sql.Stmt
 
+	// migrateTo stops migrations at this version (tests of a migration);
+	// 0 applies all. The save path is not prepared when set.
+	migrateTo int
+
 	path        string
 	evidenceDir string
 	maxEvidence int64
@@ -96,9 +100,11 @@ func Open(path string, opts ...Option) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
-	if err := db.prepare(context.Background()); err != nil {
-		w.Close()
-		return nil, err
+	if db.migrateTo == 0 {
+		if err := db.prepare(context.Background()); err != nil {
+			w.Close()
+			return nil, err
+		}
 	}
 	r, err := sql.Open("sqlite", path+"?_pragma=query_only(1)&"+common)
 	if err != nil {
@@ -113,7 +119,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 }
 
 // hotQueries are prepared once on the writer connection.
-var hotQueries = []string{qSubmissionByID, qPeriodMeta, qUnitByID, qValueRows, qUpsertValue, qDeleteValue, qBumpSubmission, qInsertAudit}
+var hotQueries = []string{qSubmissionByID, qPeriodMeta, qUnitByID, qValueRows, qUpsertValue, qDeleteValue, qBumpSubmission, qInsertAudit, qWritePacked}
 
 func (db *DB) prepare(ctx context.Context) error {
 	db.prepared = make(map[string]*sql.Stmt, len(hotQueries))
@@ -189,6 +195,12 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	if current > len(ms) {
 		return fmt.Errorf("open database: schema version %d is newer than this program (%d)", current, len(ms))
+	}
+	if db.migrateTo > 0 && db.migrateTo < len(ms) {
+		ms = ms[:db.migrateTo]
+	}
+	if current > len(ms) {
+		return nil
 	}
 	for _, m := range ms[current:] {
 		tx, err := db.write.BeginTx(ctx, nil)

@@ -246,6 +246,18 @@ func loadValueRows(ctx context.Context, q queryer, submissionID int64) (map[[2]s
 	return out, translate(rows.Err(), "load values")
 }
 
+// applyToRows mirrors a written change in the rows loaded before the
+// save, so they can be packed.
+func applyToRows(rows map[[2]string]valueRow, c assessment.ValueChange, locked bool) {
+	k := [2]string{c.Indicator, c.Input}
+	if c.Clear {
+		delete(rows, k)
+		return
+	}
+	r := rows[k]
+	rows[k] = valueRow{text: c.Text, num: c.Num, locked: locked, version: r.version + 1}
+}
+
 func sameNum(a, b *float64) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil
@@ -341,11 +353,17 @@ func (db *DB) SaveValues(ctx context.Context, actor assessment.Actor, req assess
 			if err != nil {
 				return err
 			}
-			changed = changed || ch
+			if ch {
+				changed = true
+				applyToRows(old, c, false)
+			}
 		}
 		if changed {
 			if err := bumpSubmission(ctx, x, s); err != nil {
 				return err
+			}
+			if _, err := x.ExecContext(ctx, qWritePacked, packValues(old), s.ID); err != nil {
+				return translate(err, "save packed values")
 			}
 		}
 		out = s
@@ -424,12 +442,16 @@ func (db *DB) ImportValues(ctx context.Context, actor assessment.Actor, imp asse
 			if ch {
 				n++
 				st.changed = true
+				applyToRows(st.old, cv.ValueChange, true)
 			}
 		}
 		for _, id := range order {
 			if st := subs[id]; st.changed {
 				if err := bumpSubmission(ctx, x, st.s); err != nil {
 					return err
+				}
+				if _, err := x.ExecContext(ctx, qWritePacked, packValues(st.old), st.s.ID); err != nil {
+					return translate(err, "save packed values")
 				}
 			}
 		}

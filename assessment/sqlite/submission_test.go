@@ -97,6 +97,9 @@ func TestSaveValues(t *testing.T) {
 			if fmt.Sprint(got) != fmt.Sprint(tt.wantValues) {
 				t.Errorf("stored values = %v; want %v", got, tt.wantValues)
 			}
+			if err := f.db.CheckPacked(ctx); err != nil {
+				t.Errorf("packed values: %v", err)
+			}
 		})
 	}
 }
@@ -180,6 +183,9 @@ func TestImportValues(t *testing.T) {
 		{"repeated row", assessment.CentralImport{PeriodID: f.period.ID, Source: scoring.SourceSystem,
 			Values: []assessment.CentralValue{{UnitID: f.so1.ID, ValueChange: num("NEW.01", "x", 1)},
 				{UnitID: f.so1.ID, ValueChange: num("NEW.01", "x", 2)}}}, assessment.ErrInvalid},
+	}
+	if err := f.db.CheckPacked(ctx); err != nil {
+		t.Errorf("packed values: %v", err)
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {

@@ -131,7 +131,7 @@ CREATE TABLE submissions (
 	approved_by  INTEGER REFERENCES users (id),
 	created_at   TIMESTAMP NOT NULL,
 	updated_at   TIMESTAMP NOT NULL,
-	updated_by   INTEGER REFERENCES users (id),
+	updated_by   INTEGER REFERENCES users (id), values_packed BLOB NOT NULL DEFAULT '',
 	UNIQUE (period_id, unit_id)
 );
 
