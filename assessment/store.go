@@ -157,7 +157,8 @@ type ReviewStore interface {
 	// decision on the same indicator in that round) and sets ID, Round,
 	// ReviewerID and CreatedAt. check, when not nil, runs inside the
 	// transaction on fresh rows (the workflow rule: submission under
-	// review, reviewer's pillar scope). ErrNotFound, ErrInvalid.
+	// review, reviewer's pillar scope; the period comes without
+	// IndexSource). ErrNotFound, ErrInvalid.
 	SaveReview(ctx context.Context, actor Actor, r *Review, check func(p *Period, u *Unit, s *Submission) error) error
 	// FindReviews returns every decision of the submission, by round then
 	// indicator.

@@ -46,6 +46,9 @@ type SubmissionFilter struct {
 	PeriodID *int64
 	UnitID   *int64
 	Status   *SubmissionStatus
+	// Statuses selects submissions in any of these statuses (e.g. a
+	// reviewer's queue: submitted and resubmitted); nil does not filter.
+	Statuses []SubmissionStatus
 	// UnitIDs selects submissions of any of these units (e.g. the units an
 	// actor may see); nil does not filter, empty selects nothing.
 	UnitIDs []int64
@@ -65,7 +68,9 @@ type Transition struct {
 	Comment string
 	// Check, when set, runs inside the transaction on fresh rows before
 	// anything is written (e.g. the workflow rule for the actor and the
-	// time); an error aborts the transition and is returned as is.
+	// time); an error aborts the transition and is returned as is. The
+	// period is given without IndexSource (use the parsed index cached
+	// by its hash).
 	Check func(p *Period, u *Unit, s *Submission) error
 }
 

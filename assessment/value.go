@@ -93,7 +93,8 @@ type ValueSave struct {
 	Version int64
 	Changes []ValueChange
 	// Check, when set, runs inside the transaction on fresh rows before
-	// anything is written (the workflow rule for actor and time).
+	// anything is written (the workflow rule for actor and time). The
+	// period is given without IndexSource.
 	Check func(p *Period, u *Unit, s *Submission) error
 }
 

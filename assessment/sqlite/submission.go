@@ -100,6 +100,13 @@ func (db *DB) FindSubmissions(ctx context.Context, f assessment.SubmissionFilter
 	if f.Status != nil {
 		w.add("s.status = ?", string(*f.Status))
 	}
+	if f.Statuses != nil {
+		args := make([]any, len(f.Statuses))
+		for i, st := range f.Statuses {
+			args[i] = string(st)
+		}
+		w.add("s.status IN "+inList(len(args)), args...)
+	}
 	if f.UnitIDs != nil {
 		args := make([]any, len(f.UnitIDs))
 		for i, id := range f.UnitIDs {

@@ -253,6 +253,11 @@ func TestTransitionSubmission(t *testing.T) {
 	if err != nil || total != 2 || subs[0].UnitID != f.so1.ID || subs[1].UnitID != f.so2.ID {
 		t.Errorf("FindSubmissions = %v, %d, %v", subs, total, err)
 	}
+	subs, _, _ = f.db.FindSubmissions(ctx, assessment.SubmissionFilter{PeriodID: &pid,
+		Statuses: []assessment.SubmissionStatus{assessment.SubmissionApproved, assessment.SubmissionSubmitted}})
+	if len(subs) != 1 || subs[0].ID != f.sub.ID {
+		t.Errorf("FindSubmissions(approved or submitted) = %v; want the approved one", subs)
+	}
 	subs, _, _ = f.db.FindSubmissions(ctx, assessment.SubmissionFilter{PeriodID: &pid, UnitIDs: []int64{}})
 	if len(subs) != 0 {
 		t.Errorf("FindSubmissions(no units) = %d; want none", len(subs))
