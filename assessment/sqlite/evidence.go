@@ -168,15 +168,23 @@ func (db *DB) AddEvidence(ctx context.Context, actor assessment.Actor, e *assess
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	// Check the form before reading a large upload.
-	if _, err := db.FindSubmissionByID(ctx, e.SubmissionID); err != nil {
+	// Check the form before storing a large upload (and again in the
+	// transaction, on fresh rows).
+	s, err := db.FindSubmissionByID(ctx, e.SubmissionID)
+	if err != nil {
+		return err
+	}
+	p, err := findPeriodMeta(ctx, db.read, s.PeriodID)
+	if err != nil {
+		return translate(err, "add evidence")
+	}
+	if err := checkEvidenceChange(actor, p, s); err != nil {
 		return err
 	}
 	if e.Kind == assessment.EvidenceFile {
 		if r == nil {
 			return invalidFile("Chưa chọn tệp.", "no file was given")
 		}
-		var err error
 		if e.Size, e.SHA256, e.ContentType, err = db.storeFile(e.FileName, r); err != nil {
 			return err
 		}

@@ -107,14 +107,7 @@ func TestEvidence(t *testing.T) {
 		t.Fatalf("FindEvidence = %d items, %v; want 5", len(items), err)
 	}
 	// The same content twice is stored once.
-	var files int
-	filepath.WalkDir(filepath.Join(dir, "evidence"), func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			files++
-		}
-		return nil
-	})
-	if files != 2 {
+	if files := countFiles(filepath.Join(dir, "evidence")); files != 2 {
 		t.Errorf("evidence files on disk = %d; want 2 (pdf stored once, png)", files)
 	}
 	if _, _, err := db.OpenEvidenceFile(ctx, items[len(items)-1].ID); !errors.Is(err, assessment.ErrNotFound) {
@@ -129,6 +122,13 @@ func TestEvidence(t *testing.T) {
 	late := assessment.Evidence{SubmissionID: sub.ID, Indicator: "NTS.03", Kind: assessment.EvidenceExplanation, Text: "muộn"}
 	if err := db.AddEvidence(ctx, editor, &late, nil); !errors.Is(err, assessment.ErrForbidden) {
 		t.Errorf("AddEvidence on a submitted form = %v; want ErrForbidden", err)
+	}
+	lateFile := assessment.Evidence{SubmissionID: sub.ID, Indicator: "NTS.03", Kind: assessment.EvidenceFile, FileName: "muộn.pdf"}
+	if err := db.AddEvidence(ctx, editor, &lateFile, bytes.NewReader(append([]byte("%PDF-1.4 late"), pdf...))); !errors.Is(err, assessment.ErrForbidden) {
+		t.Errorf("AddEvidence(file) on a submitted form = %v; want ErrForbidden", err)
+	}
+	if n := countFiles(filepath.Join(dir, "evidence")); n != 2 {
+		t.Errorf("a refused upload left a file: %d files; want 2", n)
 	}
 	if err := db.DeleteEvidence(ctx, editor, items[0].ID); !errors.Is(err, assessment.ErrForbidden) {
 		t.Errorf("DeleteEvidence on a submitted form = %v; want ErrForbidden", err)
@@ -145,4 +145,16 @@ func TestEvidence(t *testing.T) {
 	if len(entries) != 6 || entries[0].Action != assessment.ActionEvidenceDeleted {
 		t.Errorf("evidence audit = %d entries; want 5 added + 1 deleted", len(entries))
 	}
+}
+
+// countFiles counts the regular files under dir.
+func countFiles(dir string) int {
+	n := 0
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			n++
+		}
+		return nil
+	})
+	return n
 }
