@@ -1,6 +1,7 @@
 package assessment
 
 import (
+	"errors"
 	"strings"
 	"time"
 
@@ -37,6 +38,7 @@ const (
 	ActReturn  Action = "return"  // submitted|resubmitted -> returned, with a comment
 	ActApprove Action = "approve" // submitted|resubmitted -> approved
 	ActReview  Action = "review"  // decide on one indicator (accept, adjust, ask for evidence)
+	ActView    Action = "view"    // read the form, its values and evidence
 )
 
 // ActImport is the bulk import of units, users and central values
@@ -46,7 +48,7 @@ const ActImport Action = "import"
 // PeriodActions and SubmissionActions list the actions in display order.
 var (
 	PeriodActions     = []Action{ActOpen, ActClose, ActCompute, ActPublish, ActReopen, ActEditPeriod, ActRepinIndex, ActViewResults}
-	SubmissionActions = []Action{ActEdit, ActSubmit, ActReturn, ActApprove, ActReview}
+	SubmissionActions = []Action{ActView, ActEdit, ActSubmit, ActReturn, ActApprove, ActReview}
 )
 
 // VietnamTime is the zone dates in messages are shown in (UTC+7, no
@@ -188,6 +190,9 @@ type SubmissionChange struct {
 // (ErrInvalid) listing every missing item when a submit is incomplete.
 //
 // The rules:
+//   - view: unit editor or approver of the unit (not while the period is a
+//     draft), admin over the unit, or reviewer over the unit once the form
+//     was submitted (drafts stay with the unit);
 //   - edit: unit editor or approver of the unit, form in draft or
 //     returned, period open, before Period.ClosesAt;
 //   - submit: unit approver of the unit (or an admin over it for a first
@@ -218,6 +223,22 @@ func CheckSubmissionAction(a Actor, p *Period, s *Submission, ch SubmissionChang
 		return s.Status, ruleError(ErrInvalid, "role.no_unit")
 	}
 	switch ch.Action {
+	case ActView:
+		switch {
+		case has(RoleAdmin):
+		case has(RoleEditor) || has(RoleApprover):
+			if p.Status == PeriodDraft {
+				return s.Status, ruleError(ErrForbidden, "period.not_open", p.Status)
+			}
+		case has(RoleReviewer):
+			if s.Status == SubmissionDraft {
+				return s.Status, ruleError(ErrForbidden, "submission.status", ch.Action, s.Status)
+			}
+		default:
+			return s.Status, refuseRole(RoleEditor, RoleApprover, RoleReviewer, RoleAdmin)
+		}
+		return s.Status, nil
+
 	case ActEdit:
 		if !has(RoleEditor) && !has(RoleApprover) {
 			return s.Status, refuseRole(RoleEditor, RoleApprover)
@@ -329,6 +350,34 @@ func SubmissionCheck(a Actor, ch SubmissionChange, want SubmissionStatus) func(p
 		}
 		return nil
 	}
+}
+
+// AvailableActions lists the submission actions a may take on s at time
+// at, to show the matching buttons. An action refused only for want of a
+// comment, an indicator or complete data is listed: using it explains
+// what is missing.
+func AvailableActions(a Actor, p *Period, s *Submission, at time.Time, ancestors []int64) []Action {
+	var out []Action
+	for _, act := range SubmissionActions {
+		_, err := CheckSubmissionAction(a, p, s, SubmissionChange{Action: act, At: at, Ancestors: ancestors})
+		if err == nil || errors.Is(err, ErrInvalid) {
+			out = append(out, act)
+		}
+	}
+	return out
+}
+
+// AvailablePeriodActions lists the period actions a may take on p (a
+// re-open is listed though it needs a reason).
+func AvailablePeriodActions(a Actor, p *Period) []Action {
+	var out []Action
+	for _, act := range PeriodActions {
+		_, err := CheckPeriod(a, p, PeriodChange{Action: act})
+		if err == nil || errors.Is(err, ErrInvalid) && act == ActReopen {
+			out = append(out, act)
+		}
+	}
+	return out
 }
 
 // PeriodCheck returns a check for Store.SetPeriodStatus: it runs

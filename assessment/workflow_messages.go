@@ -185,6 +185,7 @@ var actionNames = map[Action][2]string{
 	ActRepinIndex:  {"chuyển kỳ đánh giá sang phiên bản bộ chỉ số khác", "move the period to another index version"},
 	ActViewResults: {"xem kết quả chưa công bố", "view unpublished results"},
 	ActImport:      {"nhập dữ liệu hàng loạt", "run bulk imports"},
+	ActView:        {"xem hồ sơ", "view the form"},
 	ActEdit:        {"sửa số liệu hồ sơ", "edit the form"},
 	ActSubmit:      {"gửi hồ sơ", "submit the form"},
 	ActReturn:      {"trả lại hồ sơ", "return the form"},

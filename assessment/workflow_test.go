@@ -80,6 +80,11 @@ var allowedSubmission = []struct {
 	needsExtra    bool
 	to            SubmissionStatus // "" keeps the status
 }{
+	{[]string{"editor", "approver", "subtree-approver", "editor+viewer"}, ActView,
+		[]PeriodStatus{PeriodOpen, PeriodClosed, PeriodPublished}, submissionStatuses, false, false, ""},
+	{[]string{"admin", "district-admin"}, ActView, periodStatuses, submissionStatuses, false, false, ""},
+	{[]string{"reviewer", "scoped-reviewer", "other-approver+rev"}, ActView, periodStatuses,
+		[]SubmissionStatus{SubmissionSubmitted, SubmissionReturned, SubmissionResubmitted, SubmissionApproved}, false, false, ""},
 	{[]string{"editor", "approver", "subtree-approver", "editor+viewer"}, ActEdit,
 		[]PeriodStatus{PeriodOpen}, []SubmissionStatus{SubmissionDraft, SubmissionReturned}, true, false, ""},
 	{[]string{"approver", "subtree-approver", "admin", "district-admin"}, ActSubmit,
@@ -456,5 +461,52 @@ func TestSubmissionCheck(t *testing.T) {
 	}
 	if err := PeriodCheck(testActors["viewer"], PeriodChange{Action: ActClose}, PeriodClosed)(p); !errors.Is(err, ErrForbidden) {
 		t.Errorf("viewer close: %v; want forbidden", err)
+	}
+}
+
+func TestAvailableActions(t *testing.T) {
+	open := &Period{Status: PeriodOpen, ClosesAt: deadline}
+	tests := []struct {
+		actor  string
+		p      *Period
+		status SubmissionStatus
+		at     time.Time
+		want   []Action
+	}{
+		{"editor", open, SubmissionDraft, beforeDue, []Action{ActView, ActEdit}},
+		{"approver", open, SubmissionDraft, beforeDue, []Action{ActView, ActEdit, ActSubmit}},
+		{"approver", open, SubmissionDraft, afterDue, []Action{ActView}},
+		{"approver", open, SubmissionReturned, beforeDue, []Action{ActView, ActEdit, ActSubmit}},
+		{"reviewer", open, SubmissionSubmitted, beforeDue, []Action{ActView, ActReturn, ActApprove, ActReview}},
+		{"scoped-reviewer", open, SubmissionResubmitted, beforeDue, []Action{ActView, ActReturn, ActReview}},
+		{"reviewer", open, SubmissionDraft, beforeDue, nil},
+		{"admin", open, SubmissionDraft, beforeDue, []Action{ActView, ActSubmit}},
+		{"viewer", open, SubmissionApproved, beforeDue, nil},
+		{"other-editor", open, SubmissionDraft, beforeDue, nil},
+	}
+	for _, tt := range tests {
+		got := AvailableActions(testActors[tt.actor], tt.p, &Submission{UnitID: testUnit, Status: tt.status}, tt.at, testAncestors)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("AvailableActions(%s, %s) = %v; want %v", tt.actor, tt.status, got, tt.want)
+		}
+	}
+	periods := []struct {
+		actor  string
+		status PeriodStatus
+		want   []Action
+	}{
+		{"admin", PeriodDraft, []Action{ActOpen, ActEditPeriod, ActRepinIndex}},
+		{"admin", PeriodOpen, []Action{ActClose, ActCompute, ActEditPeriod, ActRepinIndex, ActViewResults}},
+		{"admin", PeriodClosed, []Action{ActCompute, ActPublish, ActReopen, ActEditPeriod, ActRepinIndex, ActViewResults}},
+		{"admin", PeriodPublished, []Action{ActReopen, ActEditPeriod, ActViewResults}},
+		{"viewer", PeriodPublished, []Action{ActViewResults}},
+		{"viewer", PeriodClosed, nil},
+		{"district-admin", PeriodClosed, nil},
+	}
+	for _, tt := range periods {
+		p := &Period{Status: tt.status, IndexHash: "h", IndexSource: []byte("x")}
+		if got := AvailablePeriodActions(testActors[tt.actor], p); !slices.Equal(got, tt.want) {
+			t.Errorf("AvailablePeriodActions(%s, %s) = %v; want %v", tt.actor, tt.status, got, tt.want)
+		}
 	}
 }
