@@ -87,11 +87,16 @@ func (e *TemplateError) Message(lang string) string {
 	if !ok {
 		return e.Code + " " + strings.Join(e.Args, " ")
 	}
+	lang = normLang(lang)
 	args := make([]any, len(e.Args))
 	for i, a := range e.Args {
+		// Limits are carried with a decimal point; Vietnamese shows a comma.
+		if lang == LangVI && (e.Code == TemplateErrBelowMin || e.Code == TemplateErrAboveMax) {
+			a = strings.Replace(a, ".", ",", 1)
+		}
 		args[i] = a
 	}
-	s := fmt.Sprintf(m.in(normLang(lang)), args...)
+	s := fmt.Sprintf(m.in(lang), args...)
 	// A format with fewer verbs than args marks the extras: drop them.
 	if i := strings.Index(s, "%!(EXTRA"); i >= 0 {
 		s = s[:i]

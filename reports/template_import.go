@@ -269,10 +269,10 @@ func parseCell(input *scoring.Input, raw string, typ excelize.CellType) (scoring
 			return scoring.Value{}, TemplateErrNotWhole, []string{quoted}
 		}
 		if lo != nil && n < *lo {
-			return scoring.Value{}, TemplateErrBelowMin, []string{formatNumber(n, LangVI), formatNumber(*lo, LangVI)}
+			return scoring.Value{}, TemplateErrBelowMin, []string{formatNumber(n, LangEN), formatNumber(*lo, LangEN)}
 		}
 		if hi != nil && n > *hi {
-			return scoring.Value{}, TemplateErrAboveMax, []string{formatNumber(n, LangVI), formatNumber(*hi, LangVI)}
+			return scoring.Value{}, TemplateErrAboveMax, []string{formatNumber(n, LangEN), formatNumber(*hi, LangEN)}
 		}
 		return scoring.Value{Set: true, Num: n}, "", nil
 

@@ -105,7 +105,7 @@ var (
 	reBarDir     = regexp.MustCompile(`<(?:c:)?barDir val="([a-z]+)"`)
 	reSeriesRef  = regexp.MustCompile(`<(?:c:)?f>([^<]+)</(?:c:)?f>`)
 	reWBProtect  = regexp.MustCompile(`<workbookProtection[^>]*>`)
-	reSheetState = regexp.MustCompile(`<sheet name="([^"]+)" sheetId="\d+"(?: state="([a-zA-Z]+)")?`)
+	reSheetState = regexp.MustCompile(`<sheet name="([^"]+)" sheetId="\d+" r:id="[^"]+"(?: state="([a-zA-Z]+)")?`)
 )
 
 // dumpXLSX renders a workbook as text for golden comparison: sheets and

@@ -124,6 +124,7 @@ func parseNumberText(s string) (float64, bool) {
 		return 0, false
 	}
 	dots, commas := strings.Count(s, "."), strings.Count(s, ",")
+	var ok bool
 	switch {
 	case dots > 0 && commas > 0:
 		// Whichever comes last is the decimal separator: 1.234,5 or 1,234.5.
@@ -131,20 +132,33 @@ func parseNumberText(s string) (float64, bool) {
 			if commas > 1 {
 				return 0, false
 			}
-			s = strings.ReplaceAll(s, ".", "")
-			s = strings.Replace(s, ",", ".", 1)
+			i := strings.Index(s, ",")
+			whole, ok := ungroup(s[:i], ".")
+			if !ok {
+				return 0, false
+			}
+			s = whole + "." + s[i+1:]
 		} else {
 			if dots > 1 {
 				return 0, false
 			}
-			s = strings.ReplaceAll(s, ",", "")
+			i := strings.Index(s, ".")
+			whole, ok := ungroup(s[:i], ",")
+			if !ok {
+				return 0, false
+			}
+			s = whole + s[i:]
 		}
 	case commas == 1:
 		s = strings.Replace(s, ",", ".", 1)
 	case commas > 1:
-		s = strings.ReplaceAll(s, ",", "")
+		if s, ok = ungroup(s, ","); !ok {
+			return 0, false
+		}
 	case dots > 1:
-		s = strings.ReplaceAll(s, ".", "")
+		if s, ok = ungroup(s, "."); !ok {
+			return 0, false
+		}
 	}
 	for _, r := range s {
 		if !(r >= '0' && r <= '9' || r == '.' || r == '-' || r == '+' || r == 'e' || r == 'E') {
@@ -156,6 +170,19 @@ func parseNumberText(s string) (float64, bool) {
 		return 0, false
 	}
 	return v, true
+}
+
+// ungroup removes thousands separators sep from the whole part of a
+// number, checking that every group after the first has three digits.
+func ungroup(whole, sep string) (string, bool) {
+	groups := strings.Split(whole, sep)
+	for i, g := range groups {
+		digits := strings.TrimLeft(g, "+-")
+		if i > 0 && (len(g) != 3 || digits != g) || i == 0 && (len(digits) == 0 || len(digits) > 3) {
+			return "", false
+		}
+	}
+	return strings.Join(groups, ""), true
 }
 
 // boolWords are the yes/no texts accepted, lower case, in both languages.
