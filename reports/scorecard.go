@@ -27,7 +27,7 @@ const (
 	scEvidence
 	scLast = scEvidence
 
-	scHeaderRow = 12
+	scHeaderRow = 14 // below the 10 header lines and a blank row
 )
 
 // WriteScorecard writes one unit's scorecard to w: a header (unit, period,
@@ -209,7 +209,7 @@ func (sc *scorecard) write() error {
 	}
 	// Total.
 	if err := sc.put(textCell(st.bold, ""), textCell(st.bold, lblTotal.in(lang)), nil, nil, nil,
-		nil, sc.totalCell(sc.self), sc.totalCell(sc.appr), sc.totalCell(u)); err != nil {
+		cell(st.boldPoints, ix.Scale), sc.totalCell(sc.self), sc.totalCell(sc.appr), sc.totalCell(u)); err != nil {
 		return err
 	}
 
