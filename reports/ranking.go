@@ -97,7 +97,6 @@ func WriteRanking(w io.Writer, in RankingInput) error {
 	if err := r.writeMatrix(f, matrix); err != nil {
 		return fmt.Errorf("reports: ranking: matrix: %w", err)
 	}
-	f.SetActiveSheet(0)
 	if _, err := f.WriteTo(w); err != nil {
 		return fmt.Errorf("reports: ranking: %w", err)
 	}

@@ -204,7 +204,6 @@ func WriteTemplate(w io.Writer, in TemplateInput) error {
 	if err := f.ProtectWorkbook(&excelize.WorkbookProtectionOptions{LockStructure: true}); err != nil {
 		return err
 	}
-	f.SetActiveSheet(0)
 	if _, err := f.WriteTo(w); err != nil {
 		return fmt.Errorf("reports: template: %w", err)
 	}
