@@ -167,12 +167,12 @@ type TemplateLimits struct {
 }
 
 // DefaultTemplateLimits are the import limits used when TemplateInput.Limits
-// leaves a field zero: a real template of a few hundred inputs is far below
-// all of them.
+// leaves a field zero: a template of 500 inputs (about 30 KB, 400 KB
+// unzipped) is far below all of them.
 var DefaultTemplateLimits = TemplateLimits{
 	MaxFileBytes:     10 << 20,
-	MaxUnzipBytes:    64 << 20,
-	MaxUnzipXMLBytes: 32 << 20,
+	MaxUnzipBytes:    16 << 20,
+	MaxUnzipXMLBytes: 16 << 20,
 	MaxRows:          5000,
 }
 
