@@ -104,6 +104,9 @@ func WriteRawData(w io.Writer, in RawDataInput) error {
 	if err != nil {
 		return err
 	}
+	if err := printSetup(f, sheet, rawHeaderRow1, rawHeaderRow2); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
@@ -263,6 +266,9 @@ func WriteAudit(w io.Writer, in AuditInput) error {
 	defer f.Close()
 	st, err := newStyles(f, nil)
 	if err != nil {
+		return err
+	}
+	if err := printSetup(f, sheet, auditHeaderRow, auditHeaderRow); err != nil {
 		return err
 	}
 	sw, err := f.NewStreamWriter(sheet)

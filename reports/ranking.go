@@ -194,6 +194,9 @@ func (r *ranking) pd() int { return r.ix.Rounding.PointsDecimals }
 
 // writeCover writes the cover sheet.
 func (r *ranking) writeCover(f *excelize.File, sheet string) error {
+	if err := printSetup(f, sheet, 0, 0); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
@@ -299,6 +302,9 @@ func (r *ranking) blockColumns() (total, pillarCol, groupCol, changeCol int) {
 
 // writeBlock writes one "Xếp hạng chi tiết" sheet with its chart.
 func (r *ranking) writeBlock(f *excelize.File, b *rankBlock) error {
+	if err := printSetup(f, b.sheet, rankHeaderRow1, rankHeaderRow2); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(b.sheet)
 	if err != nil {
 		return err
@@ -506,6 +512,9 @@ func (r *ranking) addBlockChart(f *excelize.File, b *rankBlock, lastCol, lastRow
 
 // writeMatrix writes the unit × indicator matrix of final points.
 func (r *ranking) writeMatrix(f *excelize.File, sheet string) error {
+	if err := printSetup(f, sheet, matrixHeaderRow1, matrixHeaderRow2); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err

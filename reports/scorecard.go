@@ -93,6 +93,7 @@ type scorecard struct {
 
 // put writes a row of cells from column 1; nil cells are skipped.
 func (sc *scorecard) put(cells ...any) error {
+	wrapped := map[int]string{}
 	for i, c := range cells {
 		if c == nil {
 			continue
@@ -104,13 +105,24 @@ func (sc *scorecard) put(cells ...any) error {
 				if err := sc.f.SetCellStr(sc.sheet, ref, cellText(s)); err != nil {
 					return err
 				}
-				sc.ws.fit(i+1, s)
+				if cl.StyleID == sc.st.textWrap || cl.StyleID == sc.st.bold {
+					wrapped[i+1] = s
+				} else {
+					sc.ws.fit(i+1, s)
+				}
 			} else if err := sc.f.SetCellValue(sc.sheet, ref, cl.Value); err != nil {
 				return err
 			}
 		}
 		if err := sc.f.SetCellStyle(sc.sheet, ref, ref, cl.StyleID); err != nil {
 			return err
+		}
+	}
+	if sc.row > scHeaderRow {
+		if h := rowHeight(wrapped, sc.ws); h > 15 {
+			if err := sc.f.SetRowHeight(sc.sheet, sc.row, h); err != nil {
+				return err
+			}
 		}
 	}
 	sc.row++
@@ -120,6 +132,15 @@ func (sc *scorecard) put(cells ...any) error {
 func (sc *scorecard) write() error {
 	st, lang, ix, u := sc.st, sc.lang, sc.ix, sc.final
 	sc.ws = newWidths(scLast, 10, 45)
+	sc.ws.set(scCode, 11)
+	sc.ws.set(scName, 42)
+	sc.ws.set(scInput, 32)
+	sc.ws.set(scDecision, 20)
+	sc.ws.set(scReason, 40)
+	sc.ws.set(scEvidence, 40)
+	for c := scSelfValue; c <= scFinalPoints; c++ {
+		sc.ws.set(c, 13)
+	}
 	sc.row = 1
 
 	name := sc.in.UnitName.In(lang)
@@ -253,15 +274,10 @@ func (sc *scorecard) write() error {
 		}
 	}
 
-	sc.ws.set(scCode, 11)
-	sc.ws.set(scName, 42)
-	sc.ws.set(scInput, 32)
-	sc.ws.set(scReason, 40)
-	sc.ws.set(scEvidence, 40)
-	for c := scSelfValue; c <= scFinalPoints; c++ {
-		sc.ws.set(c, 13)
-	}
 	if err := sc.ws.applyFile(sc.f, sc.sheet); err != nil {
+		return err
+	}
+	if err := printSetup(sc.f, sc.sheet, scHeaderRow, scHeaderRow); err != nil {
 		return err
 	}
 	if err := sc.f.MergeCell(sc.sheet, "A1", cellRef(scLast, 1)); err != nil {

@@ -371,11 +371,16 @@ func (t *templateWriter) writeInputs(rows []templateRow) error {
 	ws.set(tcKey, 16)
 	for _, r := range rows {
 		ws.fit(tcUnit, r.input.Unit)
-		if err := t.writeRow(r); err != nil {
+	}
+	for _, r := range rows {
+		if err := t.writeRow(r, ws); err != nil {
 			return fmt.Errorf("row %d (%s/%s): %w", r.row, r.key.Indicator, r.key.Input, err)
 		}
 	}
 	if err := ws.applyFile(f, sh); err != nil {
+		return err
+	}
+	if err := printSetup(f, sh, templateHeaderRow, templateHeaderRow); err != nil {
 		return err
 	}
 	if err := f.SetPanes(sh, &excelize.Panes{
@@ -393,7 +398,7 @@ func (t *templateWriter) writeInputs(rows []templateRow) error {
 }
 
 // writeRow writes one input row with its value cell and validation.
-func (t *templateWriter) writeRow(r templateRow) error {
+func (t *templateWriter) writeRow(r templateRow, ws *widths) error {
 	f, sh, lang := t.f, t.sheet, t.lang
 	n, input := r.node, r.input
 	label := input.Label.In(lang)
@@ -443,6 +448,11 @@ func (t *templateWriter) writeRow(r templateRow) error {
 		}
 	}
 
+	if err := f.SetRowHeight(sh, r.row, rowHeight(map[int]string{
+		tcName: texts[tcName], tcInput: texts[tcInput], tcGuidance: texts[tcGuidance], tcAllowed: texts[tcAllowed],
+	}, ws)); err != nil {
+		return err
+	}
 	ref := cellRef(tcValue, r.row)
 	cur := t.in.Current[r.key]
 	style := t.valueStyle(input.Type, r.readOnly)

@@ -428,3 +428,57 @@ func roundTo(v float64, d int) float64 {
 	p := math.Pow(10, float64(d))
 	return math.Round(v*p) / p
 }
+
+// printSetup prepares a sheet for printing: A4 landscape, one page wide,
+// and rows headerFirst..headerLast (when > 0) repeated on every page. For a
+// streamed sheet call it before NewStreamWriter: the stream writer emits
+// the sheet properties when it starts.
+func printSetup(f *excelize.File, sheet string, headerFirst, headerLast int) error {
+	fit := true
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	a4, landscape, wide, tall := 9, "landscape", 1, 0
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
+		Size: &a4, Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall,
+	}); err != nil {
+		return err
+	}
+	if headerFirst <= 0 {
+		return nil
+	}
+	return f.SetDefinedName(&excelize.DefinedName{
+		Name:     "_xlnm.Print_Titles",
+		RefersTo: fmt.Sprintf("%s!$%d:$%d", quoteSheet(sheet), headerFirst, headerLast),
+		Scope:    sheet,
+	})
+}
+
+// rowHeight estimates the height (points) of a row whose wrapped cells hold
+// texts, given the column widths (characters), so that wrapped Vietnamese
+// text is shown whole: spreadsheets do not grow rows written with wrapped
+// text by themselves.
+func rowHeight(texts map[int]string, ws *widths) float64 {
+	lines := 1
+	for col, s := range texts {
+		if s == "" || col >= len(ws.w) {
+			continue
+		}
+		perLine := int(ws.w[col]/1.1) - 1
+		if perLine < 1 {
+			perLine = 1
+		}
+		n := 0
+		for _, line := range strings.Split(s, "\n") {
+			n += (utf8.RuneCountInString(line) + perLine - 1) / perLine
+			if line == "" {
+				n++
+			}
+		}
+		if n > lines {
+			lines = n
+		}
+	}
+	// 15 points per line, capped at Excel's row height limit.
+	return math.Min(409, float64(lines)*15)
+}

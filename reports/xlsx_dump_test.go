@@ -151,6 +151,9 @@ func dumpXLSX(t *testing.T, data []byte) string {
 			p("  protected select-locked=%v select-unlocked=%v format-columns=%v insert-rows=%v delete-rows=%v",
 				prot.SelectLockedCells, prot.SelectUnlockedCells, prot.FormatColumns, prot.InsertRows, prot.DeleteRows)
 		}
+		if pl, err := f.GetPageLayout(sheet); err == nil && pl.Orientation != nil && pl.FitToWidth != nil {
+			p("  page %s fit-width=%d", *pl.Orientation, *pl.FitToWidth)
+		}
 		if strings.Contains(sx, "<drawing ") {
 			p("  has drawing")
 		}
@@ -183,6 +186,15 @@ func dumpXLSX(t *testing.T, data []byte) string {
 		}
 		if len(widths) > 0 {
 			p("  widths %s", strings.Join(widths, " "))
+		}
+		var heights []string
+		for r := range rows {
+			if h, err := f.GetRowHeight(sheet, r+1); err == nil && h != 15 {
+				heights = append(heights, fmt.Sprintf("%d=%.4g", r+1, h))
+			}
+		}
+		if len(heights) > 0 {
+			p("  heights %s", strings.Join(heights, " "))
 		}
 		for r, row := range rows {
 			for c, v := range row {
