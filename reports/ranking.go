@@ -608,7 +608,7 @@ func (r *ranking) writeMatrix(f *excelize.File, sheet string) error {
 					nr = findResult(u.Nodes, n.Code)
 				}
 				if nr != nil && nr.Applicable {
-					row[matrixFixedCols+k] = cell(st.points, nr.Points)
+					row[matrixFixedCols+k] = cell(st.points, nodeScore(r.ix, nr))
 				}
 			}
 			for k, n := range adjs {
@@ -619,7 +619,8 @@ func (r *ranking) writeMatrix(f *excelize.File, sheet string) error {
 					nr = findResult(u.Adjustments, n.Code)
 				}
 				if nr != nil && nr.Applicable {
-					row[matrixFixedCols+len(inds)+k] = cell(st.points, nr.Points)
+					// Adjustments are points in either style.
+					row[matrixFixedCols+len(inds)+k] = cell(st.points, roundTo(nr.Points, r.pd()))
 				}
 			}
 			if err := sw.SetRow(cellRef(1, rowNum), row); err != nil {

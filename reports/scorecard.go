@@ -328,14 +328,29 @@ func (sc *scorecard) pointsCell(nr *scoring.NodeResult) any {
 	case !nr.Applicable:
 		return textCell(sc.st.muted, lblNotApplicable.in(sc.lang))
 	}
+	return cell(sc.st.points, nodeScore(sc.ix, nr))
+}
+
+// adjustmentCell shows the points of a bonus or penalty item.
+func (sc *scorecard) adjustmentCell(nr *scoring.NodeResult) any {
+	if nr == nil || !nr.Applicable {
+		return sc.pointsCell(nr)
+	}
 	return cell(sc.st.points, roundTo(nr.Points, sc.ix.Rounding.PointsDecimals))
+}
+
+func (sc *scorecard) adjustmentMaxCell(nr *scoring.NodeResult) any {
+	if nr == nil || !nr.Applicable {
+		return cell(sc.st.points, nil)
+	}
+	return cell(sc.st.points, nr.MaxPoints)
 }
 
 func (sc *scorecard) maxCell(nr *scoring.NodeResult) any {
 	if nr == nil || !nr.Applicable {
 		return cell(sc.st.points, nil)
 	}
-	return cell(sc.st.points, nr.MaxPoints)
+	return cell(sc.st.points, nodeMax(sc.ix, nr))
 }
 
 // find returns the result of n in rs (tree results by position, others by
@@ -378,12 +393,17 @@ func (sc *scorecard) writeNode(n *scoring.Node, final, self, appr []scoring.Node
 	for _, e := range sc.in.Evidence[n.Code] {
 		ev = append(ev, evidenceLine(e, lang))
 	}
-	status := sc.pointsCell(fr)
+	pointsOf, maxOf := sc.pointsCell, sc.maxCell
+	if n.Adjustment != "" {
+		// Bonus and penalty items are points in either index style.
+		pointsOf, maxOf = sc.adjustmentCell, sc.adjustmentMaxCell
+	}
+	status := pointsOf(fr)
 	if fr != nil && fr.Applicable && fr.Missing {
 		status = textCell(st.muted, lblMissing.in(lang))
 	}
 	if err := sc.put(textCell(st.text, n.Code), textCell(st.textWrap, indent+n.Name.In(lang)), nil, nil, nil,
-		sc.maxCell(fr), sc.pointsCell(sr), sc.pointsCell(ar), status,
+		maxOf(fr), pointsOf(sr), pointsOf(ar), status,
 		textCell(st.textWrap, decision), textCell(st.textWrap, strings.Join(reason, "\n")),
 		textCell(st.textWrap, strings.Join(ev, "\n"))); err != nil {
 		return err
@@ -410,14 +430,14 @@ func (sc *scorecard) boldPoints(nr *scoring.NodeResult) any {
 	if nr == nil || !nr.Applicable {
 		return sc.pointsCell(nr)
 	}
-	return cell(sc.st.boldPoints, roundTo(nr.Points, sc.ix.Rounding.PointsDecimals))
+	return cell(sc.st.boldPoints, nodeScore(sc.ix, nr))
 }
 
 func (sc *scorecard) boldMax(nr *scoring.NodeResult) any {
 	if nr == nil || !nr.Applicable {
 		return cell(sc.st.boldPoints, nil)
 	}
-	return cell(sc.st.boldPoints, nr.MaxPoints)
+	return cell(sc.st.boldPoints, nodeMax(sc.ix, nr))
 }
 
 // inputCell shows an input value: numbers as numbers, the rest as text.

@@ -2,8 +2,11 @@ package reports
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/dti-platform/dti/scoring"
 )
@@ -196,4 +199,48 @@ func TestWriteScorecard_WithoutSelfAndAppraised(t *testing.T) {
 	if r[6] != "" || r[7] != "" || r[8] == "" {
 		t.Errorf("row = %q; want blank self/appraised points and final points", r)
 	}
+}
+
+// TestComposite_ShowsValuesOnScale checks that a composite index, whose
+// nodes carry values but no points, shows each node's value on the index
+// scale in the matrix and the scorecard.
+func TestComposite_ShowsValuesOnScale(t *testing.T) {
+	in := testScorecardInput(LangVI)
+	in.Index.Style = scoring.StyleComposite
+	in.Index.Scale = 100
+	for _, rs := range []*scoring.Results{in.Self, in.Appraised, in.Final} {
+		for i := range rs.Units {
+			for k := range rs.Units[i].Nodes {
+				rs.Units[i].Nodes[k].Points, rs.Units[i].Nodes[k].MaxPoints = 0, 0
+			}
+		}
+	}
+	u := unitResult(in.Final, "SO-TTTT")
+	want := roundTo(findResult(u.Nodes, "NT.2.01").Value*100, 2)
+
+	f := openXLSX(t, writeScorecard(t, in))
+	rows, _ := f.GetRows(f.GetSheetList()[0], excelize.Options{RawCellValue: true})
+	r := rowOf(t, rows, "NT.2.01")
+	if r[scMax-1] != "100" || r[scFinalPoints-1] != strconv.FormatFloat(want, 'f', -1, 64) {
+		t.Errorf("scorecard NT.2.01 max %q final %q; want 100 and %v", r[scMax-1], r[scFinalPoints-1], want)
+	}
+	if r := rowOf(t, rows, "BONUS.01"); r[scMax-1] != "30" {
+		t.Errorf("bonus max = %q; want its 30 points", r[scMax-1])
+	}
+
+	rin := testRankingInput(LangVI)
+	rin.Index, rin.Results = in.Index, in.Final
+	fm := openXLSX(t, writeRanking(t, rin))
+	matrix := fm.GetSheetList()[4]
+	mrows, _ := fm.GetRows(matrix, excelize.Options{RawCellValue: true})
+	for _, mr := range mrows {
+		if len(mr) > 0 && mr[0] == "SO-TTTT" {
+			// NT.2.01 is the third indicator column.
+			if got := mr[matrixFixedCols+2]; got != strconv.FormatFloat(want, 'f', -1, 64) {
+				t.Errorf("matrix NT.2.01 = %q; want %v", got, want)
+			}
+			return
+		}
+	}
+	t.Fatal("SO-TTTT not in the matrix")
 }

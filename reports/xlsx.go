@@ -482,3 +482,21 @@ func rowHeight(texts map[int]string, ws *widths) float64 {
 	// 15 points per line, capped at Excel's row height limit.
 	return math.Min(409, float64(lines)*15)
 }
+
+// nodeScore returns what a node scored as the tables show it: its points in
+// a points-style index, its value on the index scale (e.g. 0..100) in a
+// composite index, where nodes carry no points.
+func nodeScore(ix *scoring.Index, nr *scoring.NodeResult) float64 {
+	if ix.Style == scoring.StyleComposite {
+		return roundTo(nr.Value*ix.Scale, ix.Rounding.PointsDecimals)
+	}
+	return roundTo(nr.Points, ix.Rounding.PointsDecimals)
+}
+
+// nodeMax returns the maximum matching nodeScore.
+func nodeMax(ix *scoring.Index, nr *scoring.NodeResult) float64 {
+	if ix.Style == scoring.StyleComposite {
+		return ix.Scale
+	}
+	return nr.MaxPoints
+}
