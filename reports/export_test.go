@@ -177,3 +177,21 @@ func TestWriteRawData_Errors(t *testing.T) {
 		t.Errorf("wrote %d bytes on error", buf.Len())
 	}
 }
+
+func TestASCIIFileName(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Xếp hạng DTI-2025.xlsx", "Xep-hang-DTI-2025.xlsx"},
+		{"Phiếu điểm Sở Thông tin và Truyền thông", "Phieu-diem-So-Thong-tin-va-Truyen-thong"},
+		{"ĐỒNG THÁP / Ưu tiên", "DONG-THAP-Uu-tien"},
+		{"../../etc/passwd", "etc-passwd"},
+		{"a\r\nb\"c;d", "a-b-c-d"},
+		{"", "download"},
+		{"日本", "download"},
+		{strings.Repeat("ả", 200), strings.Repeat("a", 120)},
+	}
+	for _, tc := range tests {
+		if got := ASCIIFileName(tc.in); got != tc.want {
+			t.Errorf("ASCIIFileName(%q) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+}
