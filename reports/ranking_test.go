@@ -216,3 +216,54 @@ func TestSanitizeSheetName(t *testing.T) {
 		t.Errorf("unique names = %q; want %q", got, want)
 	}
 }
+
+func TestWriteRanking_EdgeCases(t *testing.T) {
+	tests := []struct {
+		name  string
+		mod   func(in *RankingInput)
+		check func(t *testing.T, f *excelize.File)
+	}{
+		{"no units", func(in *RankingInput) { in.Results = &scoring.Results{}; in.Previous = nil }, func(t *testing.T, f *excelize.File) {
+			if n := len(f.GetSheetList()); n != 5 {
+				t.Errorf("%d sheets; want cover, three blocks and the matrix", n)
+			}
+		}},
+		{"index without pillars, bands or groups", func(in *RankingInput) {
+			in.Index.Pillars, in.Index.Bands = nil, nil
+			in.GroupDepth = -1
+		}, func(t *testing.T, f *excelize.File) {
+			if v, _ := f.GetCellValue(f.GetSheetList()[1], "G5"); v != "Thay đổi hạng" {
+				t.Errorf("G5 = %q; want the change columns right after the band", v)
+			}
+		}},
+		{"unit of an unknown block", func(in *RankingInput) { in.Results.Units[0].Block = "GONE" }, func(t *testing.T, f *excelize.File) {
+			sheets := f.GetSheetList()
+			if sheets[len(sheets)-2] != "Khác" {
+				t.Fatalf("sheets %q; want a trailing %q block sheet", sheets, "Khác")
+			}
+			if v, _ := f.GetCellValue("Khác", "B6"); v != in0Code {
+				t.Errorf("Khác!B6 = %q; want %s", v, in0Code)
+			}
+		}},
+		{"control characters in names", func(in *RankingInput) {
+			in.Names["SO-TC"] = txt("Sở\x00 Tài\x1b chính\uFFFE", "")
+		}, func(t *testing.T, f *excelize.File) {
+			rows, _ := f.GetRows(f.GetSheetList()[1])
+			for _, r := range rows {
+				if len(r) > 2 && r[1] == "SO-TC" && r[2] != "Sở Tài chính" {
+					t.Errorf("name = %q; want the control characters dropped", r[2])
+				}
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := testRankingInput(LangVI)
+			tc.mod(&in)
+			tc.check(t, openXLSX(t, writeRanking(t, in)))
+		})
+	}
+}
+
+// in0Code is the first unit of the fixture.
+var in0Code = testUnits[0].code
