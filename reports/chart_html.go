@@ -1,0 +1,75 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+)
+
+// chartPageTmpl is a standalone chart file: everything inline, so it opens
+// from disk with no network. The scripts are inlined as template.JS; they
+// are checked to contain no "</script" (chartInlineScript).
+var chartPageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+<html lang="{{.Lang}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="dti (Apache ECharts {{.EChartsVersion}})">
+<title>{{.Title}}</title>
+<style>
+body { margin: 1rem; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; color: #1f2328; }
+h1 { font-size: 1.25rem; font-weight: 600; margin: 0 0 1rem; }
+.chart { width: 100%; min-height: 240px; }
+</style>
+</head>
+<body>
+<h1>{{.Title}}</h1>
+{{.Embed}}
+<script>{{.ECharts}}</script>
+<script>{{.LangVI}}</script>
+<script>{{.Init}}</script>
+</body>
+</html>
+`))
+
+// chartInlineScript returns a script for inlining in a <script> element,
+// refusing one that could end the element early.
+func chartInlineScript(name string, b []byte) (template.JS, error) {
+	lower := bytes.ToLower(b)
+	if bytes.Contains(lower, []byte("</script")) || bytes.Contains(lower, []byte("<!--")) {
+		return "", fmt.Errorf("chart script %s cannot be inlined: it contains </script or <!--", name)
+	}
+	return template.JS(b), nil
+}
+
+// WriteChartHTML writes c as a complete HTML file that works opened from
+// disk: the echarts library, its Vietnamese locale and the chart-init
+// script are inlined (no CDN, no network), the option is JSON data in a
+// <script type="application/json"> element. title heads the page and names
+// the browser tab; "" uses c.Title. It fails when c is not a valid chart
+// (see ChartEmbed) or w fails.
+func WriteChartHTML(w io.Writer, c *Chart, title string) error {
+	embed, err := ChartEmbed(c)
+	if err != nil {
+		return err
+	}
+	if title == "" {
+		title = c.Title
+	}
+	scripts := make([]template.JS, 3)
+	for i, a := range ChartAssets() {
+		if scripts[i], err = chartInlineScript(a.Name, a.Body); err != nil {
+			return err
+		}
+	}
+	lang := c.Lang
+	if lang == "" {
+		lang = ChartLangVI
+	}
+	return chartPageTmpl.Execute(w, struct {
+		Lang, Title, EChartsVersion string
+		Embed                       template.HTML
+		ECharts, LangVI, Init       template.JS
+	}{lang, title, EChartsVersion(), embed, scripts[0], scripts[1], scripts[2]})
+}
