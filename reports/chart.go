@@ -273,12 +273,20 @@ func chartFinish(id, title, lang string, height int, c chartBuilder) (*Chart, er
 	// encoding/json sorts map keys and escapes <, > and & (and U+2028,
 	// U+2029), so the bytes are deterministic and safe inside a script
 	// element.
-	b, err := json.Marshal(c.JSON())
+	option := c.JSON()
+	// Canvas text uses the page's font stack: the canvas default
+	// ("sans-serif") can miss the stacked marks of Vietnamese (ố, ẫ).
+	option["textStyle"] = map[string]string{"fontFamily": ChartFontFamily}
+	b, err := json.Marshal(option)
 	if err != nil {
 		return nil, fmt.Errorf("chart %s: encode option: %w", id, err)
 	}
 	return &Chart{ID: id, Title: title, Lang: lang, Height: height, Option: b}, nil
 }
+
+// ChartFontFamily is the font stack of chart text, also used by the
+// standalone page.
+const ChartFontFamily = `system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif`
 
 // chartInit is the initialisation every chart gets: our id (go-echarts
 // would pick a random one) and a local assets host, so that nothing ever

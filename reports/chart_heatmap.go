@@ -78,7 +78,8 @@ func HeatmapChart(in ChartHeatmapInput) (*Chart, error) {
 			default:
 				cell = chartRound(v)
 			}
-			data = append(data, opts.HeatMapData{Value: []any{g, u, cell}})
+			// The name makes the tooltip say which unit and group.
+			data = append(data, opts.HeatMapData{Name: in.Units[u] + " · " + in.Groups[g], Value: []any{g, u, cell}})
 		}
 	}
 

@@ -18,14 +18,14 @@ var chartPageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <meta name="generator" content="dti (Apache ECharts {{.EChartsVersion}})">
 <title>{{.Title}}</title>
 <style>
-body { margin: 1rem; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; color: #1f2328; }
+body { margin: 1rem; font-family: {{.Font}}; color: #1f2328; }
 h1 { font-size: 1.25rem; font-weight: 600; margin: 0 0 1rem; }
 .chart { width: 100%; min-height: 240px; }
 </style>
 </head>
 <body>
-<h1>{{.Title}}</h1>
-{{.Embed}}
+{{if .Heading}}<h1>{{.Title}}</h1>
+{{end}}{{.Embed}}
 <script>{{.ECharts}}</script>
 <script>{{.LangVI}}</script>
 <script>{{.Init}}</script>
@@ -46,8 +46,9 @@ func chartInlineScript(name string, b []byte) (template.JS, error) {
 // WriteChartHTML writes c as a complete HTML file that works opened from
 // disk: the echarts library, its Vietnamese locale and the chart-init
 // script are inlined (no CDN, no network), the option is JSON data in a
-// <script type="application/json"> element. title heads the page and names
-// the browser tab; "" uses c.Title. It fails when c is not a valid chart
+// <script type="application/json"> element. title names the browser tab
+// and, when it differs from the chart's own title (drawn in the chart and in
+// its saved picture), heads the page; "" uses c.Title. It fails when c is not a valid chart
 // (see ChartEmbed) or w fails.
 func WriteChartHTML(w io.Writer, c *Chart, title string) error {
 	embed, err := ChartEmbed(c)
@@ -69,7 +70,10 @@ func WriteChartHTML(w io.Writer, c *Chart, title string) error {
 	}
 	return chartPageTmpl.Execute(w, struct {
 		Lang, Title, EChartsVersion string
+		Heading                     bool
+		Font                        template.CSS
 		Embed                       template.HTML
 		ECharts, LangVI, Init       template.JS
-	}{lang, title, EChartsVersion(), embed, scripts[0], scripts[1], scripts[2]})
+	}{lang, title, EChartsVersion(), title != c.Title, template.CSS(ChartFontFamily),
+		embed, scripts[0], scripts[1], scripts[2]})
 }

@@ -75,6 +75,14 @@
         t.valueFormatter = fmt;
       }
     });
+    // Tooltips are drawn on the canvas, not as HTML: no markup can come
+    // from a name, and no inline style attribute trips a strict
+    // Content-Security-Policy (style-src without 'unsafe-inline').
+    option.tooltip = asList(option.tooltip).map(function (t) {
+      t = t || {};
+      t.renderMode = 'richText';
+      return t;
+    });
     asList(option.visualMap).forEach(function (vm) {
       if (vm && !vm.formatter) {
         vm.formatter = fmt;
@@ -106,8 +114,11 @@
       return;
     }
     var lang = el.getAttribute('data-chart-lang') === 'en' ? 'en' : 'vi';
+    // The height suits the chart (a ranking grows with its units); a page
+    // that wants another sets the element's height in its style sheet with
+    // !important.
     var height = parseInt(el.getAttribute('data-chart-height'), 10);
-    if (height > 0 && !el.style.height && el.clientHeight === 0) {
+    if (height > 0 && height < 20000) {
       el.style.height = height + 'px';
     }
     try {
