@@ -37,6 +37,10 @@ var chartHeatColors = []string{"#d73027", "#fee08b", "#1a9850"}
 // cell; bigger ones show numbers in the tooltip only.
 const chartHeatLabelCells = 600
 
+// chartHeatmapPage is the number of rows a heatmap shows at once; taller
+// ones scroll.
+const chartHeatmapPage = 40
+
 // HeatmapChart builds a units × groups heatmap. It returns an error naming
 // the field when the input is invalid: a bad name or language, no units or
 // groups, a row without one value per group, an infinite value, or a scale
@@ -115,6 +119,11 @@ func HeatmapChart(in ChartHeatmapInput) (*Chart, error) {
 		charts.WithLabelOpts(opts.Label{Show: opts.Bool(cells <= chartHeatLabelCells)}),
 		charts.WithEmphasisOpts(opts.Emphasis{ItemStyle: &opts.ItemStyle{BorderColor: "#333", BorderWidth: 1}}),
 	)
-	height := max(300, 150+24*len(in.Units))
+	rows := len(in.Units)
+	if rows > chartHeatmapPage {
+		rows = chartHeatmapPage
+		hm.SetGlobalOptions(charts.WithDataZoomOpts(chartCategoryZoom(len(in.Units), chartHeatmapPage)...))
+	}
+	height := max(300, 150+24*rows)
 	return chartFinish(id, in.Title, lang, height, hm)
 }

@@ -3,6 +3,7 @@ package reports
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -64,6 +65,20 @@ const (
 	// ChartSortMetric puts the largest value (or points) first.
 	ChartSortMetric ChartSort = "metric"
 )
+
+// chartRankingPage is the number of bars a ranking chart shows at once;
+// longer rankings scroll.
+const chartRankingPage = 50
+
+// chartCategoryZoom returns the zoom of a vertical category axis of n
+// categories that shows the first page of them and scrolls.
+func chartCategoryZoom(n, page int) []opts.DataZoom {
+	end := float32(math.Round(1e4*float64(page)/float64(n)) / 100)
+	return []opts.DataZoom{
+		{Type: "slider", YAxisIndex: 0, Start: 0, End: end, FilterMode: "empty"},
+		{Type: "inside", YAxisIndex: 0, Start: 0, End: end, FilterMode: "empty"},
+	}
+}
 
 // chartBandColors are the default band colours, best first.
 var chartBandColors = []string{"#1b7f3b", "#4caf50", "#f2b600", "#f57c00", "#d32f2f", "#8e24aa"}
@@ -247,6 +262,14 @@ func RankingChart(in ChartRankingInput) (*Chart, error) {
 			charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right"}),
 		)
 	}
-	height := max(240, 100+26*len(units))
+	bars := len(units)
+	if len(units) > chartRankingPage {
+		// A block of hundreds of communes would make a chart metres tall:
+		// show a page of bars and let the reader scroll (wheel, drag or the
+		// slider on the right).
+		bars = chartRankingPage
+		bar.SetGlobalOptions(charts.WithDataZoomOpts(chartCategoryZoom(len(units), chartRankingPage)...))
+	}
+	height := max(240, 100+26*bars)
 	return chartFinish(id, in.Title, lang, height, bar)
 }

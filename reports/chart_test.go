@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -560,5 +561,70 @@ func TestDistributionChart_HistogramCounts(t *testing.T) {
 		if w := want[s["name"].(string)]; !slices.Equal(got, w) {
 			t.Errorf("counts of %s = %v; want %v", s["name"], got, w)
 		}
+	}
+}
+
+// chartLongRanking is a block of n units, best first.
+func chartLongRanking(n int) ChartRankingInput {
+	in := ChartRankingInput{Name: "long", Title: "Xếp hạng khối xã", Bands: chartFixtureBands}
+	for i := 0; i < n; i++ {
+		v := 1 - float64(i)/float64(n)
+		in.Units = append(in.Units, ChartRankingUnit{
+			Name: "Xã " + strconv.Itoa(i+1), Rank: i + 1, Value: v, Points: v * 1000,
+			Band: chartFixtureBands[min(4, int((1-v)*5))].Code,
+		})
+	}
+	return in
+}
+
+func TestRankingChart_LongRankingScrolls(t *testing.T) {
+	tests := []struct {
+		units      int
+		wantHeight int
+		wantZoom   bool
+		wantEnd    float64
+	}{
+		{5, 240, false, 0},
+		{50, 100 + 26*50, false, 0},
+		{51, 100 + 26*50, true, 98.04},
+		{200, 100 + 26*50, true, 25},
+	}
+	for _, tt := range tests {
+		c, err := RankingChart(chartLongRanking(tt.units))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Height != tt.wantHeight {
+			t.Errorf("%d units: height %d; want %d", tt.units, c.Height, tt.wantHeight)
+		}
+		zoom, ok := chartOption(t, c)["dataZoom"].([]any)
+		if ok != tt.wantZoom {
+			t.Fatalf("%d units: dataZoom %v; want present = %v", tt.units, zoom, tt.wantZoom)
+		}
+		for _, z := range zoom {
+			z := z.(map[string]any)
+			if z["yAxisIndex"] != 0.0 || z["end"] != tt.wantEnd {
+				t.Errorf("%d units: zoom %v; want the y axis, end %v%%", tt.units, z, tt.wantEnd)
+			}
+		}
+	}
+}
+
+func TestHeatmapChart_TallScrolls(t *testing.T) {
+	in := chartFixtureHeatmap()
+	in.Units, in.Values = nil, nil
+	for i := 0; i < 100; i++ {
+		in.Units = append(in.Units, "Xã "+strconv.Itoa(i))
+		in.Values = append(in.Values, []float64{0.1, 0.2, 0.3, 0.4})
+	}
+	c, err := HeatmapChart(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Height != 150+24*40 {
+		t.Errorf("height %d; want %d", c.Height, 150+24*40)
+	}
+	if _, ok := chartOption(t, c)["dataZoom"]; !ok {
+		t.Error("a 100-row heatmap has no dataZoom")
 	}
 }
