@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"sync"
 )
 
 // chartPageTmpl is a standalone chart file: everything inline, so it opens
 // from disk with no network. The scripts are inlined as template.JS; they
-// are checked to contain no "</script" (chartInlineScript).
+// are checked to contain no "</script", "<script" or "<!--" (chartInlineScript).
 var chartPageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <html lang="{{.Lang}}">
 <head>
@@ -37,11 +38,29 @@ h1 { font-size: 1.25rem; font-weight: 600; margin: 0 0 1rem; }
 // refusing one that could end the element early.
 func chartInlineScript(name string, b []byte) (template.JS, error) {
 	lower := bytes.ToLower(b)
-	if bytes.Contains(lower, []byte("</script")) || bytes.Contains(lower, []byte("<!--")) {
-		return "", fmt.Errorf("chart script %s cannot be inlined: it contains </script or <!--", name)
+	// "</script" would end the element; "<!--" and "<script" can switch
+	// the HTML parser into states where the real end tag is missed.
+	for _, bad := range []string{"</script", "<!--", "<script"} {
+		if bytes.Contains(lower, []byte(bad)) {
+			return "", fmt.Errorf("chart script %s cannot be inlined: it contains %s", name, bad)
+		}
 	}
 	return template.JS(b), nil
 }
+
+// chartInlineScripts checks the embedded scripts once and keeps them as
+// template.JS, so a download does not scan and copy a megabyte each time.
+var chartInlineScripts = sync.OnceValues(func() ([]template.JS, error) {
+	assets := ChartAssets()
+	scripts := make([]template.JS, len(assets))
+	for i, a := range assets {
+		var err error
+		if scripts[i], err = chartInlineScript(a.Name, a.Body); err != nil {
+			return nil, err
+		}
+	}
+	return scripts, nil
+})
 
 // WriteChartHTML writes c as a complete HTML file that works opened from
 // disk: the echarts library, its Vietnamese locale and the chart-init
@@ -58,11 +77,9 @@ func WriteChartHTML(w io.Writer, c *Chart, title string) error {
 	if title == "" {
 		title = c.Title
 	}
-	scripts := make([]template.JS, 3)
-	for i, a := range ChartAssets() {
-		if scripts[i], err = chartInlineScript(a.Name, a.Body); err != nil {
-			return err
-		}
+	scripts, err := chartInlineScripts()
+	if err != nil {
+		return err
 	}
 	lang := c.Lang
 	if lang == "" {

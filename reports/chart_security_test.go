@@ -252,7 +252,7 @@ func TestChartEmbed_Invalid(t *testing.T) {
 }
 
 func TestChartInlineScript(t *testing.T) {
-	for _, bad := range []string{"a</script>b", "a</SCRIPT b", "x<!--y"} {
+	for _, bad := range []string{"a</script>b", "a</SCRIPT b", "x<!--y", "s = '<script>'"} {
 		if _, err := chartInlineScript("x.js", []byte(bad)); err == nil {
 			t.Errorf("chartInlineScript(%q) = nil error; want refusal", bad)
 		}

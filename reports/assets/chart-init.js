@@ -1,8 +1,9 @@
 /*
  * chart-init.js draws every dti chart of a page.
  *
- * A chart is an element <div class="chart" data-chart-id="ID"> and its
- * echarts option as JSON in <script type="application/json" id="ID-data">.
+ * A chart is an element with the attribute data-chart-id="ID" and its
+ * echarts option as JSON in the application/json script element whose id
+ * is "ID-data" (reports.ChartEmbed writes both).
  * The option is data: it is parsed with JSON.parse and never evaluated, so
  * no text in it can run as code and pages can forbid inline scripts and
  * eval in their Content-Security-Policy. The only functions an option gets
