@@ -187,6 +187,15 @@ func (m ChartMetric) word(w chartWords) string {
 	return w.Value
 }
 
+// decimals returns the decimals a label of the metric shows: DTI tables
+// give values with 4 and points with 2.
+func (m ChartMetric) decimals() int {
+	if m == ChartMetricPoints {
+		return 2
+	}
+	return chartDecimals
+}
+
 // chartDecimals is the number of decimals numbers carry in chart options:
 // DTI values have 4, points 2.
 const chartDecimals = 4

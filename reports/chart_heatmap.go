@@ -103,7 +103,7 @@ func HeatmapChart(in ChartHeatmapInput) (*Chart, error) {
 			AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: rotate}}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: in.Units, Inverse: opts.Bool(true),
 			SplitArea: &opts.SplitArea{Show: opts.Bool(true)},
-			AxisLabel: &opts.AxisLabel{Interval: "0"}}),
+			AxisLabel: &opts.AxisLabel{Interval: "0", Width: chartLabelWidth, Overflow: "truncate"}}),
 		charts.WithVisualMapOpts(opts.VisualMap{
 			Type:       "continuous",
 			Calculable: opts.Bool(true),

@@ -35,6 +35,9 @@ type ChartRankingInput struct {
 	// Bands are the classification bands, best first: they give the bar
 	// colours and the legend. Units whose Band is "" are drawn grey.
 	Bands []ChartBand
+	// ShowAverage draws a dashed line at the mean of the bars, labelled
+	// "Trung bình khối" / "Block average".
+	ShowAverage bool
 }
 
 // ChartRankingUnit is one unit of a ranking chart.
@@ -66,6 +69,10 @@ const (
 	ChartSortMetric ChartSort = "metric"
 )
 
+// chartLabelWidth is the widest a unit name is drawn beside a chart, in
+// pixels; longer names end with "…" (the tooltip shows them whole).
+const chartLabelWidth = 220
+
 // chartRankingPage is the number of bars a ranking chart shows at once;
 // longer rankings scroll.
 const chartRankingPage = 50
@@ -88,8 +95,8 @@ const chartNoBandColor = "#9e9e9e"
 
 var chartColorRe = regexp.MustCompile(`^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
 
-// checkChartBands validates bands and returns the colour of every band.
-func checkChartBands(kind string, bands []ChartBand) ([]string, error) {
+// chartCheckBands validates bands and returns the colour of every band.
+func chartCheckBands(kind string, bands []ChartBand) ([]string, error) {
 	colors := make([]string, len(bands))
 	seen := make(map[string]bool, len(bands))
 	for i, b := range bands {
@@ -138,7 +145,7 @@ func RankingChart(in ChartRankingInput) (*Chart, error) {
 	if len(in.Units) == 0 {
 		return nil, fmt.Errorf("%s.Units: %w", kind, errChartEmpty)
 	}
-	colors, err := checkChartBands(kind, in.Bands)
+	colors, err := chartCheckBands(kind, in.Bands)
 	if err != nil {
 		return nil, err
 	}
@@ -244,23 +251,43 @@ func RankingChart(in ChartRankingInput) (*Chart, error) {
 	bar.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(in.Bands) > 0), Bottom: "0"}),
-		charts.WithGridOpts(opts.Grid{Left: "10", Right: "60", Top: "60", Bottom: "40", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(opts.Grid{Left: "24", Right: "60", Top: "60", Bottom: "40", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: metric.word(words), Min: 0, Max: chartRound(axisMax)}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true),
-			AxisLabel: &opts.AxisLabel{Interval: "0"}}),
+			AxisLabel: &opts.AxisLabel{Interval: "0", Width: chartLabelWidth, Overflow: "truncate"}}),
 	)
 	bar.SetXAxis(labels).XYReversal()
+	firstSeries := true
 	for i, s := range all {
 		// Keep every band in the legend, but leave out an unused "no band".
 		if i == len(in.Bands) && !s.used {
 			continue
 		}
-		bar.AddSeries(s.name, s.data,
+		options := []charts.SeriesOpts{
 			charts.WithBarChartOpts(opts.BarChart{Stack: "rank"}),
 			charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.BarMaxWidth = "28" }),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: s.color}),
 			charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right"}),
-		)
+		}
+		if in.ShowAverage && firstSeries {
+			sum := 0.0
+			for _, u := range units {
+				sum += metricOf(u)
+			}
+			avg := chartRound(sum / float64(len(units)))
+			options = append(options,
+				charts.WithMarkLineNameXAxisItemOpts(opts.MarkLineNameXAxisItem{Name: words.BlockAverage, XAxis: avg}),
+				charts.WithMarkLineStyleOpts(opts.MarkLineStyle{
+					Symbol:    []string{"none", "none"},
+					LineStyle: &opts.LineStyle{Color: "#455a64", Type: "dashed", Width: 1.5},
+					// The label is our words and a number, never user
+					// text, so it may be a (canvas) formatter string.
+					Label: &opts.Label{Show: opts.Bool(true), Position: "end",
+						Formatter: words.BlockAverage + ": " + ChartFormatNumber(avg, metric.decimals(), lang)},
+				}))
+		}
+		firstSeries = false
+		bar.AddSeries(s.name, s.data, options...)
 	}
 	bars := len(units)
 	if len(units) > chartRankingPage {

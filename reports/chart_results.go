@@ -84,11 +84,12 @@ func ChartRankingFromResults(ix *scoring.Index, res *scoring.Results, block, lan
 		return ChartRankingInput{}, err
 	}
 	in := ChartRankingInput{
-		Name:     "ranking " + block,
-		Title:    chartResultsWords[lang].Ranking + " — " + b.Name.In(lang),
-		Subtitle: ix.Name.In(lang),
-		Lang:     lang,
-		Bands:    chartBands(ix, lang),
+		Name:        "ranking " + block,
+		Title:       chartResultsWords[lang].Ranking + " — " + b.Name.In(lang),
+		Subtitle:    ix.Name.In(lang),
+		Lang:        lang,
+		Bands:       chartBands(ix, lang),
+		ShowAverage: true,
 	}
 	for _, u := range res.Units {
 		if u.Block == block {

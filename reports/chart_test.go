@@ -33,7 +33,8 @@ func chartFixtureRanking() ChartRankingInput {
 			{Name: "Ban Quản lý Khu kinh tế", Rank: 0, Value: 0.4518, Points: 451.8},
 			{Name: "Sở Nội vụ", Rank: 5, Value: 0.3507, Points: 350.7, Band: "Y"},
 		},
-		Bands: chartFixtureBands,
+		Bands:       chartFixtureBands,
+		ShowAverage: true,
 	}
 }
 

@@ -60,6 +60,12 @@
       });
     });
     asList(option.series).forEach(function (s) {
+      var ml = s && s.markLine;
+      if (ml && ml.label && ml.label.show && !ml.label.formatter) {
+        ml.label.formatter = function (p) {
+          return (p.name ? p.name + ': ' : '') + fmt(p.value);
+        };
+      }
       if (s && s.label && s.label.show && !s.label.formatter) {
         s.label.formatter = function (p) {
           var v = p.value;
