@@ -34,8 +34,9 @@ func chartHostileCharts(t *testing.T, name string) []*Chart {
 	}
 	add(RankingChart(ChartRankingInput{
 		Name: "ranking " + name, Title: name, Subtitle: name,
-		Units: []ChartRankingUnit{{Name: name, Rank: 1, Value: 0.5, Band: "B"}, {Name: "Sở " + name, Value: 0.3}},
-		Bands: []ChartBand{{Code: "B", Name: name}},
+		Units:       []ChartRankingUnit{{Name: name, Rank: 1, Value: 0.5, Band: "B"}, {Name: "Sở " + name, Value: 0.3}},
+		Bands:       []ChartBand{{Code: "B", Name: name}},
+		ShowAverage: true,
 	}))
 	add(RadarChart(ChartRadarInput{
 		Name: "radar", Title: name,
@@ -99,8 +100,32 @@ func chartAssertInert(t *testing.T, what, page string, c *Chart, name string, wa
 	if !chartJSONHasString(v, name) && !chartJSONHasString(v, name+" (n = 2)") {
 		t.Errorf("%s: the name %q does not come back from the JSON data", what, name)
 	}
+	// echarts reads formatter strings as templates (HTML in HTML
+	// tooltips): no user text may reach one.
+	chartWalkFormatters(v, func(f string) {
+		if strings.Contains(f, name) {
+			t.Errorf("%s: the name reached a formatter: %q", what, f)
+		}
+	})
 	if strings.Contains(body, "__f__") && !strings.Contains(body, `__f__alert(1)__f__`) {
 		t.Errorf("%s: unexpected __f__ marker in data", what)
+	}
+}
+
+// chartWalkFormatters calls fn with every string under a "formatter" key.
+func chartWalkFormatters(v any, fn func(string)) {
+	switch v := v.(type) {
+	case []any:
+		for _, x := range v {
+			chartWalkFormatters(x, fn)
+		}
+	case map[string]any:
+		for k, x := range v {
+			if f, ok := x.(string); ok && k == "formatter" {
+				fn(f)
+			}
+			chartWalkFormatters(x, fn)
+		}
 	}
 }
 
