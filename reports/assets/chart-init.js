@@ -133,6 +133,9 @@
         renderer: 'canvas',
         locale: lang === 'en' ? 'EN' : 'VI'
       });
+      if (window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches) {
+        option.animation = false;
+      }
       chart.setOption(localise(option, lang));
       charts.push(chart);
       el.setAttribute('data-chart-ready', '1');
