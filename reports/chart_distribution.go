@@ -89,7 +89,7 @@ func DistributionChart(in ChartDistributionInput) (*Chart, error) {
 		lo, hi := in.Min, in.Max
 		if lo == 0 && hi == 0 {
 			hi = 1
-			if metric == ChartMetricPoints {
+			if metric == ChartMetricPoints && largest > 0 {
 				hi = largest
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // chartHostile are names a unit, group, band or period could carry that
@@ -287,4 +288,53 @@ func TestChartInlineScript(t *testing.T) {
 			t.Errorf("embedded %s cannot be inlined: %v", a.Name, err)
 		}
 	}
+}
+
+// FuzzChartEmbed: whatever a unit is called, the embed holds exactly one
+// script element, and its JSON gives the name back unchanged.
+func FuzzChartEmbed(f *testing.F) {
+	for _, name := range chartHostile {
+		f.Add(name)
+	}
+	f.Add("Sở Tài chính")
+	f.Add("\x00</sCrIpT\t>")
+	f.Fuzz(func(t *testing.T, name string) {
+		if !utf8.ValidString(name) {
+			// encoding/json replaces invalid UTF-8 with U+FFFD; such a name
+			// cannot come back byte for byte.
+			name = strings.ToValidUTF8(name, "\uFFFD")
+		}
+		c, err := RankingChart(ChartRankingInput{Name: "fuzz", Title: name,
+			Units: []ChartRankingUnit{{Name: name, Value: 0.5}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		embed, err := ChartEmbed(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := string(embed)
+		if n := strings.Count(strings.ToLower(page), "<script"); n != 1 {
+			t.Fatalf("%d <script in %q", n, page)
+		}
+		if n := strings.Count(strings.ToLower(page), "</script"); n != 1 {
+			t.Fatalf("%d </script in %q", n, page)
+		}
+		_, body, _ := strings.Cut(page, `id="chart-fuzz-data">`)
+		body, _, _ = strings.Cut(body, "</script>")
+		if strings.ContainsAny(body, "<>&\u2028\u2029") {
+			t.Fatalf("raw <, >, & or line separator in the data: %q", body)
+		}
+		var opt struct {
+			YAxis []struct {
+				Data []string `json:"data"`
+			} `json:"yAxis"`
+		}
+		if err := json.Unmarshal([]byte(body), &opt); err != nil {
+			t.Fatalf("data is not JSON: %v", err)
+		}
+		if got := opt.YAxis[0].Data[0]; got != name {
+			t.Fatalf("name came back as %q; want %q", got, name)
+		}
+	})
 }
