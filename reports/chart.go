@@ -58,7 +58,8 @@ const chartMaxIDLen = 64
 // by the name in lower case, Vietnamese letters without their marks (đ →
 // d), and every other run of characters replaced by one "-", cut to 64
 // characters. The same name always gives the same id, so a page may link to
-// a chart. It fails when name has no letter or digit.
+// a chart. It fails when nothing of name is left: no letter a-z (after
+// removing Vietnamese marks) and no digit.
 func ChartID(name string) (string, error) {
 	var b strings.Builder
 	b.WriteString("chart-")
