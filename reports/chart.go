@@ -42,6 +42,16 @@ type Chart struct {
 	// Option is the echarts option as JSON with <, > and & escaped as
 	// \u003c, \u003e and \u0026: the same input gives the same bytes.
 	Option json.RawMessage
+	// Table holds the chart's numbers as text, formatted in the chart's
+	// language: the text alternative of the drawing (see ChartTableHTML).
+	Table ChartTable
+}
+
+// ChartTable is a chart's data as a table of text cells. The first cell of
+// each row names the row (a unit, a period, a pillar...).
+type ChartTable struct {
+	Header []string
+	Rows   [][]string
 }
 
 // Chart languages.
@@ -145,19 +155,24 @@ func chartLang(field, lang string) (string, error) {
 
 // chartWords are the fixed texts of the charts in one language.
 type chartWords struct {
-	Value, Points, Rank, Units, NoBand, BlockAverage, Period, Count, Unit, Group string
+	Value, Points, Rank, NoBand, BlockAverage, Period, Count, Unit, Band, Axis string
+	Range, Block, Min, Q1, Median, Q3, Max, Table                              string
 }
 
 var chartWordsByLang = map[string]chartWords{
 	ChartLangVI: {
-		Value: "Giá trị", Points: "Điểm", Rank: "Thứ hạng", Units: "Số đơn vị",
-		NoBand: "Chưa xếp loại", BlockAverage: "Trung bình khối", Period: "Kỳ đánh giá",
-		Count: "Số đơn vị", Unit: "Đơn vị", Group: "Nhóm chỉ số",
+		Value: "Giá trị", Points: "Điểm", Rank: "Thứ hạng", NoBand: "Chưa xếp loại",
+		BlockAverage: "Trung bình khối", Period: "Kỳ đánh giá", Count: "Số đơn vị",
+		Unit: "Đơn vị", Band: "Xếp loại", Axis: "Trụ cột", Range: "Khoảng giá trị",
+		Block: "Khối", Min: "Nhỏ nhất", Q1: "Tứ phân vị 1", Median: "Trung vị",
+		Q3: "Tứ phân vị 3", Max: "Lớn nhất", Table: "Bảng số liệu",
 	},
 	ChartLangEN: {
-		Value: "Value", Points: "Points", Rank: "Rank", Units: "Units",
-		NoBand: "No band", BlockAverage: "Block average", Period: "Period",
-		Count: "Number of units", Unit: "Unit", Group: "Indicator group",
+		Value: "Value", Points: "Points", Rank: "Rank", NoBand: "No band",
+		BlockAverage: "Block average", Period: "Period", Count: "Number of units",
+		Unit: "Unit", Band: "Band", Axis: "Pillar", Range: "Range",
+		Block: "Block", Min: "Minimum", Q1: "First quartile", Median: "Median",
+		Q3: "Third quartile", Max: "Maximum", Table: "Data table",
 	},
 }
 
@@ -257,6 +272,14 @@ func ChartFormatNumber(v float64, decimals int, lang string) string {
 	return b.String()
 }
 
+// chartCell formats a number for a table cell; NaN is "–" (no value).
+func chartCell(v float64, decimals int, lang string) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return ChartFormatNumber(v, decimals, lang)
+}
+
 // chartCheckCommon checks the name and language every input has and
 // returns the chart id and language.
 func chartCheckCommon(kind, name, lang string) (id, l string, err error) {
@@ -278,7 +301,7 @@ type chartBuilder interface {
 }
 
 // chartFinish validates a go-echarts chart and marshals its option.
-func chartFinish(id, title, lang string, height int, c chartBuilder) (*Chart, error) {
+func chartFinish(id, title, lang string, height int, table ChartTable, c chartBuilder) (*Chart, error) {
 	c.Validate()
 	// encoding/json sorts map keys and escapes <, > and & (and U+2028,
 	// U+2029), so the bytes are deterministic and safe inside a script
@@ -291,7 +314,7 @@ func chartFinish(id, title, lang string, height int, c chartBuilder) (*Chart, er
 	if err != nil {
 		return nil, fmt.Errorf("chart %s: encode option: %w", id, err)
 	}
-	return &Chart{ID: id, Title: title, Lang: lang, Height: height, Option: b}, nil
+	return &Chart{ID: id, Title: title, Lang: lang, Height: height, Option: b, Table: table}, nil
 }
 
 // ChartFontFamily is the font stack of chart text, also used by the

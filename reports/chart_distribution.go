@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -151,7 +152,12 @@ func histogramChart(id, lang string, metric ChartMetric, words chartWords, in Ch
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: words.Count, Min: 0, MinInterval: 1}),
 	)
 	bar.SetXAxis(labels)
+	table := ChartTable{Header: []string{words.Range}, Rows: make([][]string, bins)}
+	for k := range table.Rows {
+		table.Rows[k] = []string{labels[k]}
+	}
 	for i, b := range in.Blocks {
+		table.Header = append(table.Header, b.Name)
 		counts := make([]int, bins)
 		for j, v := range b.Values {
 			k := chartBin(edges, v)
@@ -163,11 +169,12 @@ func histogramChart(id, lang string, metric ChartMetric, words chartWords, in Ch
 		data := make([]opts.BarData, bins)
 		for k, n := range counts {
 			data[k] = opts.BarData{Value: n}
+			table.Rows[k] = append(table.Rows[k], strconv.Itoa(n))
 		}
 		bar.AddSeries(b.Name, data,
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: chartSeriesColors[i%len(chartSeriesColors)]}))
 	}
-	return chartFinish(id, in.Title, lang, 380, bar)
+	return chartFinish(id, in.Title, lang, 380, table, bar)
 }
 
 // chartQuantile returns the q-quantile of sorted values by linear
@@ -185,17 +192,24 @@ func chartQuantile(sorted []float64, q float64) float64 {
 func boxplotChart(id, lang string, metric ChartMetric, words chartWords, in ChartDistributionInput) (*Chart, error) {
 	labels := make([]string, len(in.Blocks))
 	data := make([]opts.BoxPlotData, len(in.Blocks))
+	table := ChartTable{Header: []string{words.Block, words.Count, words.Min, words.Q1, words.Median, words.Q3, words.Max}}
 	for i, b := range in.Blocks {
 		s := slices.Clone(b.Values)
 		slices.Sort(s)
 		labels[i] = fmt.Sprintf("%s (n = %d)", b.Name, len(s))
-		data[i] = opts.BoxPlotData{Value: []float64{
+		five := []float64{
 			chartRound(s[0]),
 			chartRound(chartQuantile(s, 0.25)),
 			chartRound(chartQuantile(s, 0.5)),
 			chartRound(chartQuantile(s, 0.75)),
 			chartRound(s[len(s)-1]),
-		}}
+		}
+		data[i] = opts.BoxPlotData{Value: five}
+		row := []string{b.Name, strconv.Itoa(len(s))}
+		for _, v := range five {
+			row = append(row, chartCell(v, metric.decimals(), lang))
+		}
+		table.Rows = append(table.Rows, row)
 	}
 	yAxis := opts.YAxis{Type: "value", Name: metric.word(words), Min: 0}
 	if metric == ChartMetricValue {
@@ -213,5 +227,5 @@ func boxplotChart(id, lang string, metric ChartMetric, words chartWords, in Char
 	box.SetXAxis(labels)
 	box.AddSeries(metric.word(words), data,
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: "#bbdefb", BorderColor: chartSeriesColors[0]}))
-	return chartFinish(id, in.Title, lang, 380, box)
+	return chartFinish(id, in.Title, lang, 380, table, box)
 }

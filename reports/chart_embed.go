@@ -50,6 +50,40 @@ func ChartEmbed(c *Chart) (template.HTML, error) {
 	return template.HTML(b.String()), nil
 }
 
+// chartTableTmpl is the text alternative of a chart: its numbers as a
+// table, folded in a <details> element so it stays out of the way.
+var chartTableTmpl = template.Must(template.New("table").Parse(
+	`<details class="chart-table" id="{{.ID}}-table"><summary>{{.Summary}}</summary>
+<table>
+<caption>{{.Title}}</caption>
+<thead><tr>{{range .Table.Header}}<th scope="col">{{.}}</th>{{end}}</tr></thead>
+<tbody>
+{{range .Table.Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</tbody>
+</table>
+</details>`))
+
+// ChartTableHTML returns the chart's data as an HTML table inside a
+// <details> element ("Bảng số liệu" / "Data table"): the text alternative
+// for screen readers, readers without JavaScript and printing. Pages that
+// already show the same numbers (the ranking page) may leave it out. It
+// fails as ChartEmbed does.
+func ChartTableHTML(c *Chart) (template.HTML, error) {
+	if err := c.check(); err != nil {
+		return "", err
+	}
+	lang, _ := chartLang("", c.Lang)
+	var b strings.Builder
+	err := chartTableTmpl.Execute(&b, struct {
+		ID, Title, Summary string
+		Table              ChartTable
+	}{c.ID, c.Title, chartWordsByLang[lang].Table, c.Table})
+	if err != nil {
+		return "", fmt.Errorf("chart %s: %w", c.ID, err)
+	}
+	return template.HTML(b.String()), nil
+}
+
 // check validates a chart before it is written into a page.
 func (c *Chart) check() error {
 	if c == nil {

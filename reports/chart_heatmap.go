@@ -67,13 +67,17 @@ func HeatmapChart(in ChartHeatmapInput) (*Chart, error) {
 	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) || lo < 0 || hi <= lo {
 		return nil, fmt.Errorf("%s.Min, Max: %v..%v: want 0 ≤ Min < Max", kind, in.Min, in.Max)
 	}
+	words := chartWordsByLang[lang]
+	table := ChartTable{Header: append([]string{words.Unit}, in.Groups...)}
 	data := make([]opts.HeatMapData, 0, len(in.Units)*len(in.Groups))
 	for u, row := range in.Values {
 		field := fmt.Sprintf("%s.Values[%d] (%s)", kind, u, in.Units[u])
 		if len(row) != len(in.Groups) {
 			return nil, fmt.Errorf("%s: %d values: want %d, one per group", field, len(row), len(in.Groups))
 		}
+		cells := []string{in.Units[u]}
 		for g, v := range row {
+			cells = append(cells, chartCell(v, chartDecimals, lang))
 			var cell any = "-"
 			switch {
 			case math.IsNaN(v):
@@ -85,6 +89,7 @@ func HeatmapChart(in ChartHeatmapInput) (*Chart, error) {
 			// The name makes the tooltip say which unit and group.
 			data = append(data, opts.HeatMapData{Name: in.Units[u] + " · " + in.Groups[g], Value: []any{g, u, cell}})
 		}
+		table.Rows = append(table.Rows, cells)
 	}
 
 	cells := len(in.Units) * len(in.Groups)
@@ -115,7 +120,7 @@ func HeatmapChart(in ChartHeatmapInput) (*Chart, error) {
 			InRange:    &opts.VisualMapInRange{Color: chartHeatColors},
 		}),
 	)
-	hm.AddSeries(chartWordsByLang[lang].Value, data,
+	hm.AddSeries(words.Value, data,
 		charts.WithLabelOpts(opts.Label{Show: opts.Bool(cells <= chartHeatLabelCells)}),
 		charts.WithEmphasisOpts(opts.Emphasis{ItemStyle: &opts.ItemStyle{BorderColor: "#333", BorderWidth: 1}}),
 	)
@@ -125,5 +130,5 @@ func HeatmapChart(in ChartHeatmapInput) (*Chart, error) {
 		hm.SetGlobalOptions(charts.WithDataZoomOpts(chartCategoryZoom(len(in.Units), chartHeatmapPage)...))
 	}
 	height := max(300, 150+24*rows)
-	return chartFinish(id, in.Title, lang, height, hm)
+	return chartFinish(id, in.Title, lang, height, table, hm)
 }

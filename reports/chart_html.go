@@ -22,11 +22,16 @@ var chartPageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 body { margin: 1rem; font-family: {{.Font}}; color: #1f2328; }
 h1 { font-size: 1.25rem; font-weight: 600; margin: 0 0 1rem; }
 .chart { width: 100%; min-height: 240px; }
+.chart-table { margin-top: 1rem; }
+.chart-table table { border-collapse: collapse; font-size: 0.875rem; }
+.chart-table caption { text-align: left; font-weight: 600; padding: 0.5rem 0; }
+.chart-table th, .chart-table td { border: 1px solid #d0d7de; padding: 0.25rem 0.5rem; text-align: left; }
 </style>
 </head>
 <body>
 {{if .Heading}}<h1>{{.Title}}</h1>
 {{end}}{{.Embed}}
+{{.Table}}
 <script>{{.ECharts}}</script>
 <script>{{.LangVI}}</script>
 <script>{{.Init}}</script>
@@ -65,12 +70,17 @@ var chartInlineScripts = sync.OnceValues(func() ([]template.JS, error) {
 // WriteChartHTML writes c as a complete HTML file that works opened from
 // disk: the echarts library, its Vietnamese locale and the chart-init
 // script are inlined (no CDN, no network), the option is JSON data in a
-// <script type="application/json"> element. title names the browser tab
+// <script type="application/json"> element, and the chart's data table
+// (ChartTableHTML) follows the drawing. title names the browser tab
 // and, when it differs from the chart's own title (drawn in the chart and in
 // its saved picture), heads the page; "" uses c.Title. It fails when c is not a valid chart
 // (see ChartEmbed) or w fails.
 func WriteChartHTML(w io.Writer, c *Chart, title string) error {
 	embed, err := ChartEmbed(c)
+	if err != nil {
+		return err
+	}
+	table, err := ChartTableHTML(c)
 	if err != nil {
 		return err
 	}
@@ -89,8 +99,8 @@ func WriteChartHTML(w io.Writer, c *Chart, title string) error {
 		Lang, Title, EChartsVersion string
 		Heading                     bool
 		Font                        template.CSS
-		Embed                       template.HTML
+		Embed, Table                template.HTML
 		ECharts, LangVI, Init       template.JS
 	}{lang, title, EChartsVersion(), title != c.Title, template.CSS(ChartFontFamily),
-		embed, scripts[0], scripts[1], scripts[2]})
+		embed, table, scripts[0], scripts[1], scripts[2]})
 }

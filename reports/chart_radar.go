@@ -84,7 +84,13 @@ func RadarChart(in ChartRadarInput) (*Chart, error) {
 			SplitArea: &opts.SplitArea{Show: opts.Bool(true)},
 		}),
 	)
+	words := chartWordsByLang[lang]
+	table := ChartTable{Header: []string{words.Axis}, Rows: make([][]string, len(in.Axes))}
+	for i, a := range in.Axes {
+		table.Rows[i] = []string{a.Name}
+	}
 	for i, s := range in.Series {
+		table.Header = append(table.Header, s.Name)
 		field := fmt.Sprintf("%s.Series[%d] (%s)", kind, i, s.Name)
 		if len(s.Values) != len(in.Axes) {
 			return nil, fmt.Errorf("%s.Values: %d values: want %d, one per axis", field, len(s.Values), len(in.Axes))
@@ -95,6 +101,7 @@ func RadarChart(in ChartRadarInput) (*Chart, error) {
 				return nil, err
 			}
 			values[j] = chartRound(v)
+			table.Rows[j] = append(table.Rows[j], chartCell(v, chartDecimals, lang))
 		}
 		color := chartSeriesColors[i%len(chartSeriesColors)]
 		options := []charts.SeriesOpts{
@@ -108,5 +115,5 @@ func RadarChart(in ChartRadarInput) (*Chart, error) {
 		}
 		radar.AddSeries(s.Name, []opts.RadarData{{Name: s.Name, Value: values}}, options...)
 	}
-	return chartFinish(id, in.Title, lang, 420, radar)
+	return chartFinish(id, in.Title, lang, 420, table, radar)
 }

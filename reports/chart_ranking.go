@@ -297,6 +297,17 @@ func RankingChart(in ChartRankingInput) (*Chart, error) {
 		bars = chartRankingPage
 		bar.SetGlobalOptions(charts.WithDataZoomOpts(chartCategoryZoom(len(units), chartRankingPage)...))
 	}
+	table := ChartTable{Header: []string{words.Rank, words.Unit, metric.word(words), words.Band}}
+	for _, u := range units {
+		rank, band := "–", words.NoBand
+		if u.Rank > 0 {
+			rank = strconv.Itoa(u.Rank)
+		}
+		if u.Band != "" {
+			band = in.Bands[bandIndex[u.Band]].Name
+		}
+		table.Rows = append(table.Rows, []string{rank, u.Name, chartCell(metricOf(u), metric.decimals(), lang), band})
+	}
 	height := max(240, 100+26*bars)
-	return chartFinish(id, in.Title, lang, height, bar)
+	return chartFinish(id, in.Title, lang, height, table, bar)
 }

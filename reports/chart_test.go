@@ -632,3 +632,89 @@ func TestHeatmapChart_TallScrolls(t *testing.T) {
 		t.Error("a 100-row heatmap has no dataZoom")
 	}
 }
+
+func TestCharts_Table(t *testing.T) {
+	built := map[string]*Chart{}
+	for _, f := range chartFixtures {
+		c, err := f.build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		built[f.name] = c
+	}
+	tests := []struct {
+		chart      string
+		wantHeader []string
+		wantRows   map[int][]string // row index -> cells
+		wantLen    int
+	}{
+		{"ranking", []string{"Thứ hạng", "Đơn vị", "Giá trị", "Xếp loại"}, map[int][]string{
+			0: {"1", "Sở Khoa học và Công nghệ", "0,8735", "Xuất sắc"},
+			5: {"–", "Ban Quản lý Khu kinh tế", "0,4518", "Chưa xếp loại"},
+		}, 6},
+		{"ranking-points-en", []string{"Rank", "Unit", "Points", "Band"}, map[int][]string{
+			0: {"1", "Sở Khoa học và Công nghệ", "873.5", "Xuất sắc"},
+		}, 6},
+		{"radar", []string{"Trụ cột", "Sở Tài chính", "Trung bình khối"}, map[int][]string{
+			0: {"Chính quyền số", "0,8123", "0,7"},
+			2: {"Xã hội số", "0,65", "0,6"},
+		}, 3},
+		{"heatmap", []string{"Đơn vị", "Nhận thức số", "Thể chế số", "Hạ tầng số", "Nhân lực số"}, map[int][]string{
+			1: {"Sở Y tế", "0,5", "–", "0,6667", "0,3"},
+		}, 3},
+		{"trend", []string{"Kỳ đánh giá", "Điểm", "Thứ hạng", "Trung bình khối"}, map[int][]string{
+			0: {"DTI 2022", "612,4", "7", "580"},
+			1: {"DTI 2023", "–", "–", "601,5"},
+		}, 4},
+		{"histogram", []string{"Khoảng giá trị", "Khối Sở", "Khối xã"}, map[int][]string{
+			3: {"0,6–0,8", "3", "1"},
+		}, 5},
+		{"boxplot", []string{"Block", "Number of units", "Minimum", "First quartile", "Median", "Third quartile", "Maximum"}, map[int][]string{
+			1: {"Khối xã", "6", "0", "0.2", "0.305", "0.5525", "1"},
+		}, 2},
+	}
+	for _, tt := range tests {
+		tab := built[tt.chart].Table
+		if !slices.Equal(tab.Header, tt.wantHeader) {
+			t.Errorf("%s: header %q; want %q", tt.chart, tab.Header, tt.wantHeader)
+		}
+		if len(tab.Rows) != tt.wantLen {
+			t.Errorf("%s: %d rows; want %d", tt.chart, len(tab.Rows), tt.wantLen)
+			continue
+		}
+		for i, want := range tt.wantRows {
+			if !slices.Equal(tab.Rows[i], want) {
+				t.Errorf("%s: row %d = %q; want %q", tt.chart, i, tab.Rows[i], want)
+			}
+		}
+		for i, row := range tab.Rows {
+			if len(row) != len(tab.Header) {
+				t.Errorf("%s: row %d has %d cells; header %d", tt.chart, i, len(row), len(tab.Header))
+			}
+		}
+	}
+}
+
+func TestChartTableHTML(t *testing.T) {
+	c := &Chart{ID: "chart-t", Lang: "en", Title: `T <b>`, Option: json.RawMessage(`{}`), Table: ChartTable{
+		Header: []string{"Unit", "Value"},
+		Rows:   [][]string{{`<img src=x onerror=alert(1)>`, "0.5"}},
+	}}
+	got, err := ChartTableHTML(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`<details class="chart-table" id="chart-t-table"><summary>Data table</summary>`,
+		`<caption>T &lt;b&gt;</caption>`,
+		`<th scope="col">Unit</th><th scope="col">Value</th>`,
+		`<tr><td>&lt;img src=x onerror=alert(1)&gt;</td><td>0.5</td></tr>`,
+	} {
+		if !strings.Contains(string(got), want) {
+			t.Errorf("ChartTableHTML = %s\nwant it to contain %s", got, want)
+		}
+	}
+	if _, err := ChartTableHTML(&Chart{ID: "Bad ID"}); err == nil {
+		t.Error("ChartTableHTML of a bad chart: want an error")
+	}
+}

@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -152,5 +153,26 @@ func TrendChart(in ChartTrendInput) (*Chart, error) {
 			charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "bottom"}),
 		)
 	}
-	return chartFinish(id, in.Title, lang, 380, line)
+	table := ChartTable{Header: []string{words.Period, metric.word(words)}}
+	if ranks != nil {
+		table.Header = append(table.Header, words.Rank)
+	}
+	for _, s := range in.Compare {
+		table.Header = append(table.Header, s.Name)
+	}
+	for i, p := range in.Periods {
+		row := []string{p, chartCell(in.Values[i], metric.decimals(), lang)}
+		if ranks != nil {
+			rank := "–"
+			if in.Ranks[i] > 0 {
+				rank = strconv.Itoa(in.Ranks[i])
+			}
+			row = append(row, rank)
+		}
+		for _, s := range in.Compare {
+			row = append(row, chartCell(s.Values[i], metric.decimals(), lang))
+		}
+		table.Rows = append(table.Rows, row)
+	}
+	return chartFinish(id, in.Title, lang, 380, table, line)
 }
