@@ -318,18 +318,18 @@ func ChartDistributionFromResults(ix *scoring.Index, res *scoring.Results, kind 
 }
 
 // ChartPeriod is one period of a trend: its name as the axis shows it
-// (e.g. "DTI 2024"), the index it was scored with and its results.
+// (e.g. "DTI 2024") and its results. Periods may have been scored with
+// different index versions: the trend compares index values in 0..1.
 type ChartPeriod struct {
 	Name    string
-	Index   *scoring.Index
 	Results *scoring.Results
 }
 
 // ChartTrendFromResults returns the trend chart input of one unit over
 // periods, oldest first: its value and rank in each period (none where the
 // unit has no result) and the average value of its block in that period.
-// It fails when a period lacks its index or results, or the unit has no
-// result in any period.
+// It fails when a period lacks its results or the unit has no result in
+// any period.
 func ChartTrendFromResults(periods []ChartPeriod, unit, lang string) (ChartTrendInput, error) {
 	lang, err := chartLang("lang", lang)
 	if err != nil {
@@ -346,8 +346,8 @@ func ChartTrendFromResults(periods []ChartPeriod, unit, lang string) (ChartTrend
 	}
 	name := ""
 	for i, p := range periods {
-		if p.Index == nil || p.Results == nil {
-			return ChartTrendInput{}, fmt.Errorf("periods[%d] (%s): index and results are required", i, p.Name)
+		if p.Results == nil {
+			return ChartTrendInput{}, fmt.Errorf("periods[%d] (%s): results are required", i, p.Name)
 		}
 		in.Periods[i] = p.Name
 		in.Values[i], in.Compare[0].Values[i] = math.NaN(), math.NaN()

@@ -200,12 +200,11 @@ func TestChartDistributionFromResults(t *testing.T) {
 }
 
 func TestChartTrendFromResults(t *testing.T) {
-	ix := chartTestIndex()
 	old := chartTestResults()
 	old.Units = old.Units[1:] // S1 was not assessed in the first period
 	periods := []ChartPeriod{
-		{Name: "DTI 2023", Index: ix, Results: old},
-		{Name: "DTI 2024", Index: ix, Results: chartTestResults()},
+		{Name: "DTI 2023", Results: old},
+		{Name: "DTI 2024", Results: chartTestResults()},
 	}
 	in, err := ChartTrendFromResults(periods, "S1", "vi")
 	if err != nil {
@@ -225,6 +224,10 @@ func TestChartTrendFromResults(t *testing.T) {
 	}
 	if _, err := ChartTrendFromResults(periods, "NOPE", "vi"); err == nil {
 		t.Error("unknown unit: want an error")
+	}
+	if _, err := ChartTrendFromResults([]ChartPeriod{{Name: "DTI 2025"}}, "S1", "vi"); err == nil ||
+		!strings.Contains(err.Error(), "periods[0] (DTI 2025): results are required") {
+		t.Errorf("period without results: error %v", err)
 	}
 }
 
