@@ -250,7 +250,7 @@ func RankingChart(in ChartRankingInput) (*Chart, error) {
 	bar.SetGlobalOptions(chartCommon(id, in.Title, in.Subtitle)...)
 	bar.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(in.Bands) > 0), Bottom: "0"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(in.Bands) > 0), Type: "scroll", Bottom: "0"}),
 		charts.WithGridOpts(opts.Grid{Left: "24", Right: "60", Top: "60", Bottom: "40", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: metric.word(words), Min: 0, Max: chartRound(axisMax)}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true),
@@ -282,7 +282,7 @@ func RankingChart(in ChartRankingInput) (*Chart, error) {
 					LineStyle: &opts.LineStyle{Color: "#455a64", Type: "dashed", Width: 1.5},
 					// The label is our words and a number, never user
 					// text, so it may be a (canvas) formatter string.
-					Label: &opts.Label{Show: opts.Bool(true), Position: "end",
+					Label: &opts.Label{Show: opts.Bool(true), Position: "start",
 						Formatter: words.BlockAverage + ": " + ChartFormatNumber(avg, metric.decimals(), lang)},
 				}))
 		}

@@ -122,7 +122,7 @@ func TrendChart(in ChartTrendInput) (*Chart, error) {
 	line.SetGlobalOptions(chartCommon(id, in.Title, in.Subtitle)...)
 	line.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Bottom: "0"}),
 		charts.WithGridOpts(opts.Grid{Left: "10", Right: "20", Top: "70", Bottom: "40", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: words.Period, NameLocation: "middle", NameGap: 28}),
 		charts.WithYAxisOpts(valueAxis),
