@@ -150,7 +150,9 @@ func TrendChart(in ChartTrendInput) (*Chart, error) {
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: chartSeriesColors[1]}),
 			charts.WithLineChartOpts(opts.LineChart{YAxisIndex: 1, Symbol: "diamond", SymbolSize: 9}),
 			charts.WithLineStyleOpts(opts.LineStyle{Color: chartSeriesColors[1], Type: "dotted"}),
-			charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "bottom"}),
+			// Right of the point, so it does not sit on the value's label
+			// when the two lines cross.
+			charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right"}),
 		)
 	}
 	table := ChartTable{Header: []string{words.Period, metric.word(words)}}
