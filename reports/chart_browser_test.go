@@ -209,6 +209,28 @@ func TestWriteChartHTML_Browser(t *testing.T) {
 	if p := problems(); len(p) > 0 {
 		t.Errorf("console errors:\n%s", strings.Join(p, "\n"))
 	}
+
+	// Defence in depth: the file's policy lets only its own three scripts
+	// run, so a script that got into the file some other way does not.
+	var page strings.Builder
+	if err := WriteChartHTML(&page, all[0], ""); err != nil {
+		t.Fatal(err)
+	}
+	i := strings.LastIndex(page.String(), "</body>")
+	injected := page.String()[:i] +
+		"<script>window.__xss='inline'</script><img src=x onerror=\"window.__xss='img'\">" + page.String()[i:]
+	path := filepath.Join(dir, "injected.html")
+	if err := os.WriteFile(path, []byte(injected), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st := chartVisit(t, ctx, "file://"+path)
+	if st.Ready != 1 || st.XSS != "" {
+		t.Errorf("injected file: ready %d, xss %q; want the chart drawn and the injected script blocked", st.Ready, st.XSS)
+	}
+	// The blocked script shows as a policy violation, as it should.
+	if p := problems(); len(p) == 0 || !strings.Contains(strings.Join(p, "\n"), "Content Security Policy") {
+		t.Errorf("injected file: no policy violation reported: %q", p)
+	}
 }
 
 // TestChartEmbed_BrowserStrictCSP serves a page with two embedded charts
