@@ -49,7 +49,7 @@ func chartBrowser(t *testing.T) (context.Context, func() []string) {
 	if os.Geteuid() == 0 {
 		options = append(options, chromedp.NoSandbox)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, options...)
 	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {
@@ -106,7 +106,7 @@ type chartPageState struct {
 // shows the first chart's tooltip for its first data item, and reports.
 const chartInspect = `(async () => {
   const want = document.querySelectorAll('[data-chart-id]').length;
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) { // up to 15 s on a busy machine
     if (document.querySelectorAll('[data-chart-ready], [data-chart-error]').length === want) break;
     await new Promise(r => setTimeout(r, 25));
   }
