@@ -128,7 +128,8 @@ const chartInspect = `(async () => {
     let s = 0, d = 0;
     search: for (; s < series.length; s++) {
       for (d = 0; d < series[s].data.length; d++) {
-        const v = series[s].data[d].value;
+        const item = series[s].data[d];
+        const v = item !== null && typeof item === 'object' && !Array.isArray(item) ? item.value : item;
         if (v !== '-' && !(Array.isArray(v) && v[2] === '-')) break search;
       }
     }

@@ -262,7 +262,7 @@ func TestRankingChart_OrderAndBands(t *testing.T) {
 			for bar := range labels {
 				n := 0
 				for _, s := range series {
-					if d := s.(map[string]any)["data"].([]any)[bar].(map[string]any)["value"]; d != "-" {
+					if d := s.(map[string]any)["data"].([]any)[bar]; d != "-" {
 						n++
 					}
 				}
