@@ -155,7 +155,7 @@ func (s *scorer) explain(ip *indPlan, u int, nr *NodeResult) *Explanation {
 			}
 			add(s.methodStep(ip, u, g, l))
 		} else if !mp.usesValue && note == "" {
-			add(directStep(mp, ud, l))
+			add(directStep(mp, ud, s.ds.Year, l))
 		}
 		f := fmtLocal(nr.Value, l)
 		if nr.Overridden {
@@ -164,7 +164,13 @@ func (s *scorer) explain(ip *indPlan, u int, nr *NodeResult) *Explanation {
 		if composite {
 			add("→ " + tr(l, "giá trị chuẩn hoá ", "normalised value ") + f)
 		} else {
-			add("→ " + f + " × " + fmtLocal(nr.MaxPoints, l) + " = " + fmtLocal(math.Abs(nr.Points), l) + tr(l, " điểm", " points"))
+			str := "→ " + f + " × " + fmtLocal(nr.MaxPoints, l) + " = " + fmtLocal(math.Abs(nr.Points), l) + tr(l, " điểm", " points")
+			if ip.node.Adjustment == "penalty" {
+				str += tr(l, " bị trừ", " deducted")
+			} else if ip.node.Adjustment == "bonus" {
+				str += tr(l, " thưởng", " of bonus")
+			}
+			add(str)
 		}
 		return strings.Join(parts, "; ")
 	})
@@ -191,9 +197,24 @@ func (s *scorer) methodStep(ip *indPlan, u int, g int32, l string) string {
 		}
 		return fmtLocal(v, l) + "% ÷ " + tr(l, "chỉ tiêu ", "target ") + fmtLocal(t, l) + "%"
 	case MethodTiers:
-		return tr(l, "theo mức (ngưỡng)", "by tiers")
+		for _, t := range mp.m.Tiers {
+			switch {
+			case t.Min != nil && v >= *t.Min:
+				return tr(l, "mức ≥ ", "tier ≥ ") + fmtLocal(*t.Min, l)
+			case t.Max != nil && v <= *t.Max:
+				return tr(l, "mức ≤ ", "tier ≤ ") + fmtLocal(*t.Max, l)
+			}
+		}
+		return tr(l, "dưới mọi mức", "below every tier")
 	case MethodCountCapped:
-		return tr(l, "tính theo số lượng, có mức trần", "counted per item, capped")
+		if mp.pointsPerItem > 0 {
+			str := fmtLocal(v, l) + " × " + fmtLocal(mp.pointsPerItem, l) + tr(l, " điểm", " points")
+			if mp.cap < 1 {
+				str += tr(l, ", tối đa ", ", at most ") + fmtLocal(mp.cap*100, l) + tr(l, "% điểm tối đa", "% of the max")
+			}
+			return str
+		}
+		return fmtLocal(v, l) + " × " + fmtLocal(mp.perItem, l) + tr(l, ", tối đa ", ", at most ") + fmtLocal(mp.cap, l)
 	case MethodBestInBlock:
 		if ps == nil {
 			break
@@ -232,7 +253,7 @@ func (s *scorer) methodStep(ip *indPlan, u int, g int32, l string) string {
 }
 
 // directStep describes a method that scores the unit's inputs alone.
-func directStep(mp *methodPlan, ud *UnitData, l string) string {
+func directStep(mp *methodPlan, ud *UnitData, year int, l string) string {
 	m := mp.m
 	switch mp.kind {
 	case MethodBoolean:
@@ -256,6 +277,9 @@ func directStep(mp *methodPlan, ud *UnitData, l string) string {
 	case MethodDeadline:
 		date := slotValue(ud.Values, mp.slot).Text
 		str := tr(l, "ngày ", "date ") + date + tr(l, ", hạn ", ", due ") + m.Due
+		if late, err := mp.daysLate(date, year); err == nil && late > 0 {
+			str += tr(l, ", trễ ", ", ") + strconv.Itoa(late) + tr(l, " ngày", " days late")
+		}
 		return str
 	case MethodSumOfParts:
 		return tr(l, "tổng các phần", "sum of the parts")
