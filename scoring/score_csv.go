@@ -238,7 +238,7 @@ func ReadDataCSV(ix *Index, file string, r io.Reader, year int) (*Dataset, error
 		switch {
 		case !okBlock:
 			add(line, ColBlock, "unknown block %q%s", ud.Block, oneOfCodes(blockCodes(ix)))
-		case okType && !containsString(b.UnitTypes, ud.Type):
+		case okType && ut.Enabled && !containsString(b.UnitTypes, ud.Type):
 			add(line, ColBlock, "block %s does not take units of type %s", ud.Block, ud.Type)
 		}
 		ds.Units = append(ds.Units, ud)
