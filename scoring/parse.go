@@ -488,8 +488,8 @@ func (p *parser) parseOutliers(f *fields, key string) *Outliers {
 	if out.MaxKurtosis <= 0 {
 		m.errorf("max_kurtosis", "max_kurtosis must be greater than 0, got %v", out.MaxKurtosis)
 	}
-	if out.MaxPoints < 0 {
-		m.errorf("max_points", "max_points must not be negative, got %d", out.MaxPoints)
+	if out.MaxPoints < 1 {
+		m.errorf("max_points", "max_points must be at least 1, got %d", out.MaxPoints)
 	}
 	return out
 }
