@@ -77,8 +77,9 @@ const (
 )
 
 // ReadDataCSV reads a data file for ix. file names the file in problems.
-// Year becomes Dataset.Year. On any problem it returns a *CSVError listing
-// them all (at most 1000) and no dataset.
+// Lines starting with # are comments; a leading "# year: 2025" gives the
+// assessed year, which year (when not 0) overrides. On any problem it
+// returns a *CSVError listing them all (at most 1000) and no dataset.
 func ReadDataCSV(ix *Index, file string, r io.Reader, year int) (*Dataset, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -91,8 +92,27 @@ func ReadDataCSV(ix *Index, file string, r io.Reader, year int) (*Dataset, error
 			probs = append(probs, CSVProblem{File: file, Row: row, Column: col, Message: fmt.Sprintf(format, args...)})
 		}
 	}
+	// Leading comment lines may set the assessed year ("# year: 2025").
+	fileYear := 0
+	for rest := data; len(rest) > 0 && rest[0] == '#'; {
+		line, next, _ := bytes.Cut(rest, []byte("\n"))
+		rest = next
+		text := strings.TrimSpace(strings.TrimPrefix(string(line), "#"))
+		if k, v, ok := strings.Cut(text, ":"); ok && strings.TrimSpace(strings.ToLower(k)) == "year" {
+			y, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || y < 1900 || y > 2200 {
+				add(1, "", "comment %q: the year must be a number like 2025", text)
+				return nil, &CSVError{Problems: probs}
+			}
+			fileYear = y
+		}
+	}
+	if year == 0 {
+		year = fileYear
+	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
+	cr.Comment = '#'
 	header, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {

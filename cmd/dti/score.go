@@ -1,0 +1,363 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/dti-platform/dti/scoring"
+)
+
+func init() {
+	register(command{
+		name:    "score",
+		usage:   "dti score --index FILE --data FILE [--format table|csv|json] [--year N]",
+		summary: "score a data file (CSV, see docs/data-file.md) against an index and print the ranking",
+		run:     runScore,
+	})
+}
+
+// runScore reads an index and a data file, scores every unit and prints
+// one row per unit. Any problem in either file is reported on stderr
+// (index: FILE:LINE:COL, data: FILE:ROW:COLUMN) with exit status 1, and
+// nothing is written on stdout.
+func runScore(ctx context.Context, env *cmdEnv, args []string) error {
+	fs := flag.NewFlagSet("score", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	indexFile := fs.String("index", "", "index definition (indicators.yaml)")
+	dataFile := fs.String("data", "", "data file: one row per unit (CSV, see docs/data-file.md)")
+	format := fs.String("format", "table", "output format: table, csv or json")
+	year := fs.Int("year", 0, "assessed year (needed by deadline indicators)")
+	fs.Usage = func() {
+		fmt.Fprintln(env.stderr, "Usage: dti score --index FILE --data FILE [--format table|csv|json] [--year N]")
+		fmt.Fprintln(env.stderr, "\nScores every unit of the data file against the index and prints one row per unit,")
+		fmt.Fprintln(env.stderr, "by block and rank: points, value, rank, band, pillar and top-level group values.")
+		fmt.Fprintln(env.stderr, "\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return exitError{2}
+	}
+	var usageErr []string
+	if *indexFile == "" {
+		usageErr = append(usageErr, "--index is required")
+	}
+	if *dataFile == "" {
+		usageErr = append(usageErr, "--data is required")
+	}
+	if *format != "table" && *format != "csv" && *format != "json" {
+		usageErr = append(usageErr, fmt.Sprintf("--format %q: want table, csv or json", *format))
+	}
+	if fs.NArg() > 0 {
+		usageErr = append(usageErr, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	if len(usageErr) > 0 {
+		for _, m := range usageErr {
+			fmt.Fprintln(env.stderr, "dti score:", m)
+		}
+		fs.Usage()
+		return exitError{2}
+	}
+
+	src, err := os.ReadFile(*indexFile)
+	if err != nil {
+		return fmt.Errorf("score: cannot read the index file: %w", err)
+	}
+	ix, err := scoring.ParseIndex(src)
+	if err != nil {
+		var ve *scoring.ValidationError
+		if !errors.As(err, &ve) {
+			return fmt.Errorf("score %s: %w", *indexFile, err)
+		}
+		for _, p := range ve.Problems {
+			if p.Pos.Line > 0 {
+				fmt.Fprintf(env.stderr, "%s:%d:%d: %s\n", *indexFile, p.Pos.Line, p.Pos.Col, p.Message)
+			} else {
+				fmt.Fprintf(env.stderr, "%s: %s\n", *indexFile, p.Message)
+			}
+		}
+		return exitError{1}
+	}
+
+	f, err := os.Open(*dataFile)
+	if err != nil {
+		return fmt.Errorf("score: cannot read the data file: %w", err)
+	}
+	ds, err := scoring.ReadDataCSV(ix, *dataFile, f, *year)
+	f.Close()
+	if err != nil {
+		var ce *scoring.CSVError
+		if !errors.As(err, &ce) {
+			return fmt.Errorf("score %s: %w", *dataFile, err)
+		}
+		for _, p := range ce.Problems {
+			fmt.Fprintln(env.stderr, p.String())
+		}
+		return exitError{1}
+	}
+	res, err := scoring.Score(ix, ds, scoring.Options{})
+	if err != nil {
+		var de *scoring.DataError
+		switch {
+		case errors.As(err, &de):
+			for _, p := range de.Problems {
+				fmt.Fprintf(env.stderr, "%s: %s\n", *dataFile, p.String())
+			}
+		case errors.Is(err, scoring.ErrNoYear):
+			fmt.Fprintf(env.stderr, "%s: the index has deadline indicators: give the assessed year with --year\n", *dataFile)
+		default:
+			fmt.Fprintf(env.stderr, "%s: %v\n", *dataFile, err)
+		}
+		return exitError{1}
+	}
+
+	var out bytes.Buffer
+	t := newScoreTable(ix, res)
+	switch *format {
+	case "csv":
+		err = t.writeCSV(&out)
+	case "json":
+		err = t.writeJSON(&out)
+	default:
+		err = t.writeText(&out)
+	}
+	if err != nil {
+		return fmt.Errorf("score: %w", err)
+	}
+	_, err = env.stdout.Write(out.Bytes())
+	return err
+}
+
+// scoreTable is the ranking a score command prints: units by block (in
+// the index's order), then rank (unranked last), then code.
+type scoreTable struct {
+	ix      *scoring.Index
+	units   []*scoring.UnitResult
+	groups  []int // indexes in UnitResult.Nodes of the top-level nodes
+	vdec    int
+	pdec    int
+	blockNo map[string]int
+}
+
+func newScoreTable(ix *scoring.Index, res *scoring.Results) *scoreTable {
+	t := &scoreTable{ix: ix, vdec: ix.Rounding.ValueDecimals, pdec: ix.Rounding.PointsDecimals, blockNo: map[string]int{}}
+	if t.vdec <= 0 {
+		t.vdec = 4
+	}
+	for i, b := range ix.Blocks {
+		t.blockNo[b.Code] = i
+	}
+	for i, n := range ix.AllNodes() {
+		if n.Parent == nil {
+			t.groups = append(t.groups, i)
+		}
+	}
+	for i := range res.Units {
+		t.units = append(t.units, &res.Units[i])
+	}
+	sort.SliceStable(t.units, func(a, b int) bool {
+		ua, ub := t.units[a], t.units[b]
+		if ba, bb := t.blockNo[ua.Block], t.blockNo[ub.Block]; ba != bb {
+			return ba < bb
+		}
+		ra, rb := ua.Rank, ub.Rank
+		if ra == 0 {
+			ra = int(^uint(0) >> 1)
+		}
+		if rb == 0 {
+			rb = int(^uint(0) >> 1)
+		}
+		if ra != rb {
+			return ra < rb
+		}
+		return ua.Code < ub.Code
+	})
+	return t
+}
+
+func (t *scoreTable) num(x float64, dec int) string { return strconv.FormatFloat(x, 'f', dec, 64) }
+
+// nodeValue formats a node's value, "" when it has none.
+func (t *scoreTable) nodeValue(n scoring.NodeResult) string {
+	if !n.Applicable || n.Missing {
+		return ""
+	}
+	return t.num(n.Value, t.vdec)
+}
+
+func (t *scoreTable) rank(u *scoring.UnitResult) string {
+	if u.Rank == 0 {
+		return ""
+	}
+	return strconv.Itoa(u.Rank)
+}
+
+// safeCell keeps a spreadsheet from reading user text as a formula.
+func safeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func (t *scoreTable) header() []string {
+	h := []string{"code", "name", "block", "points", "value", "rank", "band"}
+	for _, p := range t.ix.Pillars {
+		h = append(h, "pillar:"+p.Code)
+	}
+	all := t.ix.AllNodes()
+	for _, i := range t.groups {
+		h = append(h, all[i].Code)
+	}
+	return h
+}
+
+func (t *scoreTable) row(u *scoring.UnitResult) []string {
+	r := []string{u.Code, u.Name, u.Block, t.num(u.Points, t.pdec), t.num(u.Value, t.vdec), t.rank(u), u.Band}
+	for _, p := range u.Pillars {
+		r = append(r, t.nodeValue(p))
+	}
+	for _, i := range t.groups {
+		r = append(r, t.nodeValue(u.Nodes[i]))
+	}
+	return r
+}
+
+func (t *scoreTable) writeCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(t.header()); err != nil {
+		return err
+	}
+	for _, u := range t.units {
+		r := t.row(u)
+		for i := range r {
+			r[i] = safeCell(r[i])
+		}
+		if err := cw.Write(r); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// jsonUnit is one unit of the JSON output.
+type jsonUnit struct {
+	Code    string      `json:"code"`
+	Name    string      `json:"name"`
+	Block   string      `json:"block"`
+	Points  float64     `json:"points"`
+	Value   float64     `json:"value"`
+	Rank    *int        `json:"rank"`
+	Band    string      `json:"band"`
+	Pillars []jsonValue `json:"pillars"`
+	Groups  []jsonValue `json:"groups"`
+}
+
+type jsonValue struct {
+	Code  string   `json:"code"`
+	Value *float64 `json:"value"`
+}
+
+func (t *scoreTable) writeJSON(w io.Writer) error {
+	units := make([]jsonUnit, 0, len(t.units))
+	val := func(n scoring.NodeResult) jsonValue {
+		v := jsonValue{Code: n.Code}
+		if n.Applicable && !n.Missing {
+			x, _ := strconv.ParseFloat(t.num(n.Value, t.vdec), 64)
+			v.Value = &x
+		}
+		return v
+	}
+	for _, u := range t.units {
+		ju := jsonUnit{Code: u.Code, Name: u.Name, Block: u.Block, Points: u.Points, Value: u.Value, Band: u.Band,
+			Pillars: []jsonValue{}, Groups: []jsonValue{}}
+		if u.Rank > 0 {
+			r := u.Rank
+			ju.Rank = &r
+		}
+		for _, p := range u.Pillars {
+			ju.Pillars = append(ju.Pillars, val(p))
+		}
+		for _, i := range t.groups {
+			ju.Groups = append(ju.Groups, val(u.Nodes[i]))
+		}
+		units = append(units, ju)
+	}
+	doc := struct {
+		Index   string     `json:"index"`
+		Version string     `json:"version"`
+		Units   []jsonUnit `json:"units"`
+	}{t.ix.Code, t.ix.Version, units}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+// writeText prints an aligned table per block, Vietnamese headings first.
+func (t *scoreTable) writeText(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	head := []string{"Hạng/Rank", "Mã/Code", "Đơn vị/Unit", "Điểm/Points", "Giá trị/Value", "Xếp loại/Band"}
+	for _, p := range t.ix.Pillars {
+		head = append(head, "pillar:"+p.Code)
+	}
+	all := t.ix.AllNodes()
+	for _, i := range t.groups {
+		head = append(head, all[i].Code)
+	}
+	bands := map[string]string{}
+	for _, b := range t.ix.Bands {
+		bands[b.Code] = b.Name.In("vi")
+	}
+	block := ""
+	for k, u := range t.units {
+		if k == 0 || u.Block != block {
+			block = u.Block
+			if k > 0 {
+				fmt.Fprintln(tw)
+			}
+			name := u.Block
+			if b, ok := t.ix.Block(u.Block); ok {
+				name = b.Name.In("vi")
+				if !b.Ranked {
+					name += " (không xếp hạng / not ranked)"
+				}
+			}
+			fmt.Fprintf(tw, "%s — %s\n", u.Block, name)
+			fmt.Fprintln(tw, strings.Join(head, "\t"))
+		}
+		rank := t.rank(u)
+		if rank == "" {
+			rank = "—"
+		}
+		cells := []string{rank, u.Code, u.Name, t.num(u.Points, t.pdec), t.num(u.Value, t.vdec), bands[u.Band]}
+		for _, p := range u.Pillars {
+			cells = append(cells, orDash(t.nodeValue(p)))
+		}
+		for _, i := range t.groups {
+			cells = append(cells, orDash(t.nodeValue(u.Nodes[i])))
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+	}
+	return tw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
