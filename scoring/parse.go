@@ -7,10 +7,12 @@ package scoring
 // validate.go.
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 
@@ -68,10 +70,29 @@ func ParseIndex(data []byte) (*Index, error) {
 		slots:  map[InputKey]int{},
 	}
 	p := &parser{ix: ix, nodeFields: map[*Node]*fields{}}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		p.yamlError(err)
+	root, ok := p.loadDocument(data)
+	if !ok {
 		return nil, p.result()
+	}
+	p.parseFile(root)
+	if len(p.problems) > 0 {
+		return nil, p.result()
+	}
+	return ix, nil
+}
+
+// loadDocument decodes the single YAML document of data into nodes. It
+// reports syntax errors, an empty file and a second document.
+func (p *parser) loadDocument(data []byte) (*yaml.Node, bool) {
+	ld, err := yaml.NewLoader(bytes.NewReader(data), yaml.WithV3Defaults())
+	if err != nil {
+		p.yamlError(err)
+		return nil, false
+	}
+	var doc yaml.Node
+	if err := ld.Load(&doc); err != nil && err != io.EOF {
+		p.yamlError(err)
+		return nil, false
 	}
 	root := resolveAlias(&doc)
 	if root != nil && root.Kind == yaml.DocumentNode {
@@ -83,13 +104,19 @@ func ParseIndex(data []byte) (*Index, error) {
 	}
 	if root == nil || root.Kind == 0 || isNull(root) {
 		p.add(nil, "", "the file is empty")
-		return nil, p.result()
+		return nil, false
 	}
-	p.parseFile(root)
-	if len(p.problems) > 0 {
-		return nil, p.result()
+	var next yaml.Node
+	switch err := ld.Load(&next); {
+	case err == nil:
+		p.problems = append(p.problems, Problem{Pos: Pos{next.Line, 1},
+			Message: "the file holds more than one YAML document: remove the \"---\" separator and everything after it, or merge the documents"})
+		return nil, false
+	case err != io.EOF:
+		p.yamlError(err)
+		return nil, false
 	}
-	return ix, nil
+	return root, true
 }
 
 // result returns the problems as a sorted *ValidationError.

@@ -54,6 +54,9 @@ func TestParseIndex_Invalid(t *testing.T) {
 		{"bad_input_type", []string{
 			"33:44: indicator G.2: input a: type must be one of boolean, count, number, percent, choice, multi_choice, date, text, url, got \"integer\"",
 		}},
+		{"band_exclusive_lowest", []string{
+			"17:5: band YEU: the lowest band must start at min_percent 0 (not exclusive), or low values fall in no band",
+		}},
 		{"bands_duplicate_threshold", []string{
 			"17:5: band KHA: duplicate threshold min_percent 50 (band TOT has it too)",
 		}},
@@ -77,6 +80,9 @@ func TestParseIndex_Invalid(t *testing.T) {
 		}},
 		{"composite_sum", []string{
 			"23:18: group G: aggregation sum needs style points; use mean or geometric",
+		}},
+		{"count_capped_per_item", []string{
+			"35:18: indicator G.2: method count_capped needs per_item or points_per_item",
 		}},
 		{"deadline_due", []string{
 			"37:16: indicator G.2: due \"02-30\" is not a date (\"MM-DD\")",
@@ -111,6 +117,12 @@ func TestParseIndex_Invalid(t *testing.T) {
 		{"empty_tree", []string{
 			"18:7: file: tree is empty: an index needs at least one indicator",
 		}},
+		{"formula_block_position", []string{
+			"40:15: indicator G.2: formula: unexpected token Operator(\"*\")",
+		}},
+		{"formula_gives_text", []string{
+			"34:45: indicator G.2: formula must give a number or true/false, but gives string",
+		}},
 		{"formula_syntax", []string{
 			"35:57: indicator G.2: formula: unexpected token Bracket(\")\")",
 		}},
@@ -119,6 +131,9 @@ func TestParseIndex_Invalid(t *testing.T) {
 		}},
 		{"fraction_out_of_range", []string{
 			"39:67: indicator G.2: fractions: high must be between 0 and 1, got 1.5",
+		}},
+		{"goalposts_order", []string{
+			"35:56: indicator G.2: goalposts low 10 must be less than high 10 (use lower_is_better to reverse)",
 		}},
 		{"group_mean_without_group_by", []string{
 			"19:21: defaults: missing: policy group_mean needs group_by (the unit attribute that forms the groups)",
@@ -129,6 +144,9 @@ func TestParseIndex_Invalid(t *testing.T) {
 		{"indicator_without_inputs", []string{
 			"23:9: indicator G.1: an indicator needs at least one input",
 		}},
+		{"input_key_invalid", []string{
+			"27:19: indicator G.1: input 2done: input key \"2done\" must start with a letter or '_' and hold only letters, digits and '_'",
+		}},
 		{"input_min_gt_max", []string{
 			"33:56: indicator G.2: input a: min 10 is greater than max 5",
 		}},
@@ -138,23 +156,52 @@ func TestParseIndex_Invalid(t *testing.T) {
 		{"key_not_for_method", []string{
 			"35:75: indicator G.2: key \"fractions\" does not apply to method ratio",
 		}},
+		{"lower_is_better_choice", []string{
+			"38:88: indicator G.2: key \"lower_is_better\" does not apply to method choice",
+		}},
+		{"max_points_by_not_applicable", []string{
+			"21:17: group G: its children add up to 10 points for unit type district, but the group declares 20",
+			"26:25: indicator G.1: max_points_by: unit type \"district\" is not one the node applies to",
+		}},
+		{"min_responses_alone", []string{
+			"35:94: indicator G.2: min_responses needs responses_input (the input holding the number of responses)",
+		}},
 		{"missing_required", []string{
 			"3:3: index: missing required key \"code\"",
 		}},
 		{"name_not_bilingual", []string{
 			"24:15: indicator G.1: name must be a mapping {vi: ..., en: ...}, got \"Chỉ số 1\"",
 		}},
+		{"nested_sum_of_parts", []string{
+			"38:34: indicator G.2: part 1: a part cannot itself be sum_of_parts",
+		}},
 		{"node_without_scoring", []string{
 			"23:9: indicator G.1: a node needs children (a group) or scoring (an indicator)",
+		}},
+		{"option_duplicate", []string{
+			"38:25: indicator G.2: input level: option high: duplicate option \"high\"",
 		}},
 		{"options_missing", []string{
 			"33:13: indicator G.2: input level: missing required key \"options\"",
 		}},
+		{"options_on_number", []string{
+			"33:60: indicator G.2: input a: options are only for choice and multi_choice inputs",
+		}},
+		{"outliers_max_points", []string{
+			"19:45: defaults: outliers: max_points must be at least 1, got 0",
+			"19:58: defaults: outliers: fallback must be one of log, none, got \"logarithm\"",
+		}},
 		{"parts_shares", []string{
 			"38:13: indicator G.2: part shares must add up to 1, got 0.9",
 		}},
+		{"peers_not_for_method", []string{
+			"28:56: indicator G.1: key \"peers\" does not apply to method boolean",
+		}},
 		{"percent_target", []string{
 			"35:54: indicator G.2: target must be greater than 0, got 0",
+		}},
+		{"ratio_of_three", []string{
+			"35:52: indicator G.2: value: ratio_of needs two input keys [numerator, denominator]",
 		}},
 		{"ratio_without_denominator", []string{
 			"35:18: indicator G.2: missing required key \"denominator\"",
@@ -166,11 +213,17 @@ func TestParseIndex_Invalid(t *testing.T) {
 		{"schema_version", []string{
 			"1:17: file: unsupported schema_version 2 (this version reads 1)",
 		}},
+		{"style_unknown", []string{
+			"7:10: index: style must be one of points, composite, got \"weighted\"",
+		}},
 		{"survey_scale", []string{
 			"35:76: indicator G.2: scale_max 1 must be greater than scale_min 5",
 		}},
 		{"syntax_error", []string{
 			"11:60: YAML syntax error: did not find expected ',' or ']' (parsing a flow sequence started at 11:49)",
+		}},
+		{"tab_indentation", []string{
+			"4:1: YAML syntax error: found a tab character that violates indentation (scanning a plain scalar started at 3:9)",
 		}},
 		{"text_without_vi", []string{
 			"24:15: indicator G.1: name.vi (Vietnamese) is required",
@@ -187,6 +240,9 @@ func TestParseIndex_Invalid(t *testing.T) {
 		{"total_not_scale", []string{
 			"8:5: unit type department: its indicators add up to 20 points, not the scale 1000",
 			"9:5: unit type district: its indicators add up to 20 points, not the scale 1000",
+		}},
+		{"two_documents", []string{
+			"36:1: the file holds more than one YAML document: remove the \"---\" separator and everything after it, or merge the documents",
 		}},
 		{"unit_type_without_block", []string{
 			"9:5: unit type district: it is enabled but no block lists it",
