@@ -283,3 +283,60 @@ func TestParseIndex_Hostile(t *testing.T) {
 		})
 	}
 }
+
+func TestParseIndex_Composite(t *testing.T) {
+	ix := mustParseFile(t, "testdata/composite.yaml")
+	if ix.Style != StyleComposite || ix.Scale != 100 {
+		t.Errorf("style %s scale %v; want composite 100 (the composite default)", ix.Style, ix.Scale)
+	}
+	if ix.Defaults.Missing.Policy != MissingMean || ix.Defaults.Peers != PeersAll {
+		t.Errorf("defaults = %+v", ix.Defaults)
+	}
+	if o := ix.Defaults.Outliers; o != (Outliers{Method: "winsorise", MaxSkew: 2, MaxKurtosis: 3.5, MaxPoints: 5, Fallback: "log"}) {
+		t.Errorf("outlier defaults = %+v; want COINr's", o)
+	}
+	root := ix.Node("Index")
+	if root.Aggregation != AggGeometric || root.MissingChildren != MissingNA {
+		t.Errorf("Index = %s %s", root.Aggregation, root.MissingChildren)
+	}
+	if econ := ix.Node("Econ"); econ.Aggregation != AggMean || econ.Weight != 2 || econ.MissingChildren != MissingSkip {
+		t.Errorf("Econ = %s weight %v %s; want mean (the composite default), 2, skip", econ.Aggregation, econ.Weight, econ.MissingChildren)
+	}
+	tests := []struct {
+		code  string
+		check func(n *Node) bool
+	}{
+		{"GDP", func(n *Node) bool {
+			m := n.Method
+			return n.Weight == 0.5 && m.Kind == MethodMinMax && m.Goalposts == nil && m.Peers == PeersAll &&
+				m.DenominatorAttr == "Population" && *m.Missing == (Missing{MissingGroupMean, "Group"}) && m.Outliers == nil
+		}},
+		{"Trade", func(n *Node) bool {
+			m := n.Method
+			return n.Weight == 1 && m.Kind == MethodZScore && m.Peers == PeersBlock && m.Outliers.Method == "none" &&
+				m.Value.Formula != nil && strings.Join(m.Value.Formula.Inputs, ",") == "exports,imports"
+		}},
+		{"Unemp", func(n *Node) bool { return n.Method.Kind == MethodRank && n.Method.LowerIsBetter }},
+		{"Net", func(n *Node) bool {
+			v := n.Method.Value
+			return n.Method.Kind == MethodPercentile && v.Multiply == 100 && v.OnZeroDiv == ZeroDivMissing &&
+				n.Method.Missing.Policy == MissingNone
+		}},
+		{"Life", func(n *Node) bool {
+			m := n.Method
+			return m.Goalposts != nil && *m.Goalposts == (Goalposts{40, 90}) && m.Peers == ""
+		}},
+	}
+	for _, tt := range tests {
+		if n := ix.Node(tt.code); n == nil || !tt.check(n) {
+			t.Errorf("%s parsed as %+v (method %+v)", tt.code, n, n.Method)
+		}
+	}
+	// No points in a composite index.
+	if got := ix.MaxPointsFor(ix.Node("GDP"), "country"); got != 0 {
+		t.Errorf("MaxPointsFor(GDP) = %v; want 0 in a composite index", got)
+	}
+	if !ix.Applies(ix.Node("GDP"), "region") {
+		t.Error("GDP does not apply to the disabled type region; applies_to absent means every type")
+	}
+}

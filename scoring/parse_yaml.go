@@ -479,8 +479,13 @@ func suggest(key string, allowed []string) string {
 			best, bestD = a, d
 		}
 	}
+	// One edit for short keys, two for longer ones; a one-letter key is
+	// too short to guess from.
 	limit := 2
-	if len(key) <= 3 {
+	switch {
+	case len(key) <= 1:
+		return ""
+	case len(key) <= 3:
 		limit = 1
 	}
 	if bestD <= limit {
