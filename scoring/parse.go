@@ -197,6 +197,9 @@ func (p *parser) parseFile(root *yaml.Node) {
 			}
 		}
 	}
+	if ix.Style == StyleComposite && len(f.seq("adjustments")) > 0 {
+		f.errorf("adjustments", "adjustments (bonus and penalty points) need style points")
+	}
 	for _, n := range f.seq("adjustments") {
 		if c := p.parseNode(n, nil, 0, true); c != nil {
 			ix.Adjustments = append(ix.Adjustments, c)

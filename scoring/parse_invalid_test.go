@@ -78,6 +78,9 @@ func TestParseIndex_Invalid(t *testing.T) {
 		{"choice_unknown_option", []string{
 			"39:70: indicator G.2: fractions: \"lo\" is not an option of input level (did you mean \"low\"?)",
 		}},
+		{"composite_adjustments", []string{
+			"38:3: file: adjustments (bonus and penalty points) need style points",
+		}},
 		{"composite_sum", []string{
 			"23:18: group G: aggregation sum needs style points; use mean or geometric",
 		}},
