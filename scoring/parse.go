@@ -587,6 +587,9 @@ func (p *parser) parseNode(n *yaml.Node, parent *Node, depth int, adjustment boo
 	if f.has("applies_to") {
 		before := len(p.problems)
 		nd.AppliesTo = p.unitTypeList(f, "applies_to")
+		if v := f.get("applies_to"); v.Kind == yaml.SequenceNode && len(v.Content) == 0 {
+			f.errorf("applies_to", "applies_to is empty: list unit types, or remove it to apply to every unit type of the parent")
+		}
 		var eff []string
 		for _, t := range nd.AppliesTo {
 			if !inList(parentApplies, t) {

@@ -44,6 +44,9 @@ func TestParseIndex_Invalid(t *testing.T) {
 		{"adjustment_without_kind", []string{
 			"37:5: adjustment BONUS: missing required key \"kind\"",
 		}},
+		{"applies_to_empty", []string{
+			"25:21: indicator G.1: applies_to is empty: list unit types, or remove it to apply to every unit type of the parent",
+		}},
 		{"applies_to_outside_parent", []string{
 			"9:5: unit type district: it is enabled but no indicator applies to it",
 			"26:21: indicator G.1: applies_to lists unit type \"district\", which group G does not apply to",
@@ -146,6 +149,9 @@ func TestParseIndex_Invalid(t *testing.T) {
 		}},
 		{"indicator_without_inputs", []string{
 			"23:9: indicator G.1: an indicator needs at least one input",
+		}},
+		{"indicator_zero_points", []string{
+			"32:24: indicator G.2: max points for unit type district must be greater than 0 (use applies_to to leave a unit type out)",
 		}},
 		{"input_key_invalid", []string{
 			"27:19: indicator G.1: input 2done: input key \"2done\" must start with a letter or '_' and hold only letters, digits and '_'",

@@ -132,6 +132,14 @@ func (p *parser) nodePoints(n *Node) bool {
 				continue
 			}
 			n.maxBy[t] = x
+			if x == 0 && f != nil {
+				key := "max_points"
+				if _, by := n.MaxPointsBy[t]; by {
+					key = "max_points_by"
+				}
+				f.errorf(key, "max points for unit type %s must be greater than 0 (use applies_to to leave a unit type out)", t)
+				return false
+			}
 		}
 		if len(lacking) > 0 && f != nil && !f.suggested["max_points"] {
 			if len(n.MaxPointsBy) == 0 {
