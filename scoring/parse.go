@@ -158,7 +158,17 @@ func (p *parser) yamlError(err error) {
 // parseFile reads the top-level sections.
 func (p *parser) parseFile(root *yaml.Node) {
 	ix := p.ix
-	f := p.mapping(root, where{prefix: "file"}, fileKeys)
+	// Top-level keys starting with "x-" are ignored: they hold anchors
+	// that the rest of the file refers to.
+	allowed := fileKeys
+	if root.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if k := root.Content[i]; k.Kind == yaml.ScalarNode && strings.HasPrefix(k.Value, "x-") {
+				allowed = append(allowed[:len(allowed):len(allowed)], k.Value)
+			}
+		}
+	}
+	f := p.mapping(root, where{prefix: "file"}, allowed)
 	if f.node == nil || f.node.Kind != yaml.MappingNode {
 		return
 	}

@@ -340,3 +340,48 @@ func TestParseIndex_Composite(t *testing.T) {
 		t.Error("GDP does not apply to the disabled type region; applies_to absent means every type")
 	}
 }
+
+// TestParseIndex_AnchorsAndMerges checks that anchors (held under "x-"
+// top-level keys), aliases and merge keys can share parts of a file, that a
+// mapping's own keys win over merged ones, and that merged keys are checked
+// like the others.
+func TestParseIndex_AnchorsAndMerges(t *testing.T) {
+	src := `schema_version: 1
+index: {code: M, version: "1", name: {vi: M}, scale: 20}
+unit_types: [{code: u, name: {vi: U}}]
+blocks: [{code: B, name: {vi: B}, unit_types: [u]}]
+x-ratio: &ratio {method: ratio, numerator: a, denominator: b, target: 0.5}
+x-inputs: &inputs
+  - {key: a, label: {vi: A}, type: count}
+  - {key: b, label: {vi: B}, type: count}
+x-unused: {anything: [goes, here]}
+tree:
+  - code: R1
+    name: {vi: R1}
+    max_points: 10
+    inputs: *inputs
+    scoring: *ratio
+  - code: R2
+    name: {vi: R2}
+    max_points: 10
+    inputs: *inputs
+    scoring:
+      <<: *ratio
+      target: 1
+`
+	ix, err := ParseIndex([]byte(src))
+	if err != nil {
+		t.Fatalf("ParseIndex: %v", err)
+	}
+	r1, r2 := ix.Node("R1").Method, ix.Node("R2").Method
+	if r1.Target != 0.5 || r2.Target != 1 || r2.Numerator != "a" || r2.Denominator != "b" {
+		t.Errorf("R1 target %v, R2 %+v; want 0.5 and a merged ratio with target 1", r1.Target, r2)
+	}
+	if s1, _ := ix.Slot("R2", "b"); s1 != 3 || ix.NumSlots() != 4 {
+		t.Errorf("Slot(R2, b) = %d of %d; want 3 of 4", s1, ix.NumSlots())
+	}
+	bad := strings.Replace(src, "      target: 1\n", "      target: 1\n      <<: {fractions: {x: 1}}\n", 1)
+	if _, err := ParseIndex([]byte(bad)); err == nil || !strings.Contains(err.Error(), `indicator R2: key "fractions" does not apply to method ratio`) {
+		t.Errorf("merged key of another method: %v", err)
+	}
+}

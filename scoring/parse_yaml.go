@@ -133,6 +133,7 @@ func (p *parser) mapping(n *yaml.Node, w where, allowed []string) *fields {
 		p.add(n, w.code, "%s must be a mapping, got %s", w.prefix, describeNode(n))
 		return f
 	}
+	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := resolveAlias(n.Content[i]), n.Content[i+1]
 		if k == nil || k.Kind != yaml.ScalarNode {
@@ -140,6 +141,10 @@ func (p *parser) mapping(n *yaml.Node, w where, allowed []string) *fields {
 			continue
 		}
 		key := k.Value
+		if k.ShortTag() == "!!merge" {
+			merges = append(merges, k, v)
+			continue
+		}
 		if _, dup := f.keys[key]; dup {
 			p.add(k, w.code, "%s: duplicate key %q", w.prefix, key)
 			continue
@@ -159,7 +164,49 @@ func (p *parser) mapping(n *yaml.Node, w where, allowed []string) *fields {
 		f.keys[key] = k
 		f.vals[key] = resolveAlias(v)
 	}
+	p.merge(f, merges, allowed)
 	return f
+}
+
+// merge adds the keys of YAML merge keys ("<<: *defaults", or a list of
+// aliases, earlier ones first) that the mapping does not set itself.
+func (p *parser) merge(f *fields, merges []*yaml.Node, allowed []string) {
+	for i := 0; i+1 < len(merges); i += 2 {
+		k, v := merges[i], resolveAlias(merges[i+1])
+		var sources []*yaml.Node
+		switch {
+		case v != nil && v.Kind == yaml.MappingNode:
+			sources = []*yaml.Node{v}
+		case v != nil && v.Kind == yaml.SequenceNode:
+			for _, c := range v.Content {
+				sources = append(sources, resolveAlias(c))
+			}
+		}
+		for _, src := range sources {
+			if src == nil || src.Kind != yaml.MappingNode {
+				p.add(k, f.w.code, "%s: << must merge a mapping or a list of mappings", f.w.prefix)
+				continue
+			}
+			if !p.spend(src) {
+				return
+			}
+			for j := 0; j+1 < len(src.Content); j += 2 {
+				sk := resolveAlias(src.Content[j])
+				if sk == nil || sk.Kind != yaml.ScalarNode || sk.ShortTag() == "!!merge" {
+					continue // nested merges are not followed
+				}
+				if _, set := f.keys[sk.Value]; set {
+					continue
+				}
+				if !inList(allowed, sk.Value) {
+					p.add(sk, f.w.code, "%s: unknown key %q (merged with <<)", f.w.prefix, sk.Value)
+					continue
+				}
+				f.keys[sk.Value] = sk
+				f.vals[sk.Value] = resolveAlias(src.Content[j+1])
+			}
+		}
+	}
 }
 
 // has reports whether the key is present (a null value counts as absent).
