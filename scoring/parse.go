@@ -53,7 +53,7 @@ var (
 	inputTypes = []string{string(InputBoolean), string(InputCount), string(InputNumber), string(InputPercent),
 		string(InputChoice), string(InputMultiChoice), string(InputDate), string(InputText), string(InputURL)}
 	sources        = []string{string(SourceSelf), string(SourceSystem), string(SourceSurvey), string(SourceSecretariat)}
-	missingPolices = []string{string(MissingAsZero), string(MissingAsNA), string(MissingMean), string(MissingGroupMean), string(MissingNone)}
+	missingPolicies = []string{string(MissingAsZero), string(MissingAsNA), string(MissingMean), string(MissingGroupMean), string(MissingNone)}
 	peerScopes     = []string{string(PeersBlock), string(PeersType), string(PeersAll)}
 )
 
@@ -472,7 +472,7 @@ func (p *parser) parseMissing(f *fields, key string) *Missing {
 	}
 	out := &Missing{}
 	if m.require("policy") {
-		out.Policy = MissingPolicy(m.oneOf("policy", missingPolices...))
+		out.Policy = MissingPolicy(m.oneOf("policy", missingPolicies...))
 	}
 	out.GroupBy = m.str("group_by")
 	switch {

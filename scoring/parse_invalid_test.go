@@ -187,6 +187,10 @@ func TestParseIndex_Invalid(t *testing.T) {
 		{"node_without_scoring", []string{
 			"23:9: indicator G.1: a node needs children (a group) or scoring (an indicator)",
 		}},
+		{"null_list_item", []string{
+			"10:4: file: unit_types[2] is empty",
+			"28:12: indicator G.1: inputs[0] is empty",
+		}},
 		{"option_duplicate", []string{
 			"38:25: indicator G.2: input level: option high: duplicate option \"high\"",
 		}},

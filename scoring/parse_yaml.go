@@ -387,8 +387,12 @@ func (f *fields) seq(key string) []*yaml.Node {
 		return nil
 	}
 	out := make([]*yaml.Node, 0, len(v.Content))
-	for _, c := range v.Content {
-		if c = resolveAlias(c); c != nil {
+	for i, c := range v.Content {
+		switch c = resolveAlias(c); {
+		case c == nil:
+		case isNull(c):
+			f.p.add(c, f.w.code, "%s: %s[%d] is empty", f.w.prefix, key, i)
+		default:
 			out = append(out, c)
 		}
 	}
