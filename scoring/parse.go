@@ -52,9 +52,9 @@ var (
 var (
 	inputTypes = []string{string(InputBoolean), string(InputCount), string(InputNumber), string(InputPercent),
 		string(InputChoice), string(InputMultiChoice), string(InputDate), string(InputText), string(InputURL)}
-	sources        = []string{string(SourceSelf), string(SourceSystem), string(SourceSurvey), string(SourceSecretariat)}
+	sources         = []string{string(SourceSelf), string(SourceSystem), string(SourceSurvey), string(SourceSecretariat)}
 	missingPolicies = []string{string(MissingAsZero), string(MissingAsNA), string(MissingMean), string(MissingGroupMean), string(MissingNone)}
-	peerScopes     = []string{string(PeersBlock), string(PeersType), string(PeersAll)}
+	peerScopes      = []string{string(PeersBlock), string(PeersType), string(PeersAll)}
 )
 
 // ParseIndex decodes and validates an index definition. It returns a
