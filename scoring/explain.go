@@ -69,7 +69,8 @@ func tr(lang, vi, en string) string {
 
 // explain builds the explanation of indicator ip for unit u, whose result
 // nr is final. It runs inside column while the scratch stages hold ip.
-func (s *scorer) explain(ip *indPlan, u int, nr *NodeResult) *Explanation {
+// computed is the fraction the data gave, before any override.
+func (s *scorer) explain(ip *indPlan, u int, nr *NodeResult, computed float64) *Explanation {
 	ud := &s.ds.Units[u]
 	mp := ip.mp
 	e := &Explanation{Method: mp.kind, Fraction: nr.Value, Points: nr.Points}
@@ -143,6 +144,9 @@ func (s *scorer) explain(ip *indPlan, u int, nr *NodeResult) *Explanation {
 			add(tr(l, "thiếu dữ liệu", "missing data"))
 			return strings.Join(parts, "; ")
 		}
+		if nr.Overridden && s.st[u] != cellFrac {
+			computed = 0
+		}
 		if mp.usesValue && note != "zero-zero" && note != "zero-full" && note != "missing-zero" {
 			g := s.groups(ip.peers).of[u]
 			if int(g) < len(s.groupTreat) {
@@ -159,7 +163,13 @@ func (s *scorer) explain(ip *indPlan, u int, nr *NodeResult) *Explanation {
 		}
 		f := fmtLocal(nr.Value, l)
 		if nr.Overridden {
-			add(tr(l, "hội đồng thẩm định điều chỉnh", "adjusted by the appraisal council"))
+			if composite {
+				add(tr(l, "theo dữ liệu: ", "from the data: ") + fmtLocal(computed, l) + "; " +
+					tr(l, "hội đồng thẩm định điều chỉnh", "adjusted by the appraisal council"))
+			} else {
+				add(tr(l, "theo dữ liệu: ", "from the data: ") + fmtLocal(computed*nr.MaxPoints, l) + tr(l, " điểm", " points") + "; " +
+					tr(l, "hội đồng thẩm định điều chỉnh", "adjusted by the appraisal council"))
+			}
 		}
 		if composite {
 			add("→ " + tr(l, "giá trị chuẩn hoá ", "normalised value ") + f)

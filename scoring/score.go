@@ -560,7 +560,7 @@ func (s *scorer) column(ip *indPlan) {
 		if s.opts.Explain {
 			var nr NodeResult
 			s.fillCell(ip, u, st[u], x[u], &nr)
-			s.mExp[k] = s.explain(ip, u, &nr)
+			s.mExp[k] = s.explain(ip, u, &nr, clamp01(x[u]))
 		}
 	}
 }

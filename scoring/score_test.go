@@ -238,6 +238,16 @@ func TestScore_Explanations(t *testing.T) {
 			t.Errorf("%s %s explanation =\n%q\n%q\nwant\n%q\n%q", c.unit, c.code, n.Explanation.Steps.VI, n.Explanation.Steps.EN, c.vi, c.en)
 		}
 	}
+	ov := smallFull(t, ix, "S3", scIn{"A.3/online": 12, "A.3/total": 20})
+	ov.Overrides = map[string]float64{"A.3": 9}
+	res2, err := Score(ix, &Dataset{Year: 2025, Units: []UnitData{ov}}, Options{Explain: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := scNode(t, &res2.Units[0], "A.3").Explanation
+	if want := "online/total = 12/20 = 0,6; chỉ tiêu 0,8; theo dữ liệu: 7,5 điểm; hội đồng thẩm định điều chỉnh; → 0,9 × 10 = 9 điểm"; e.Steps.VI != want {
+		t.Errorf("overridden A.3 explanation = %q; want %q", e.Steps.VI, want)
+	}
 	a3 := scNode(t, &res.Units[0], "A.3").Explanation
 	if len(a3.Inputs) != 2 || a3.Inputs[0] != (ExplainedInput{Key: "online", Value: "12"}) || a3.Fraction != 0.75 || a3.Points != 7.5 {
 		t.Errorf("A.3 explanation = %+v", a3)
