@@ -136,15 +136,13 @@ func Score(ix *Index, ds *Dataset, opts Options) (*Results, error) {
 	}
 	s.alloc()
 	s.rawPass()
-	for _, ip := range p.inds {
-		if s.needsColumn(ip) {
-			s.column(ip)
-		}
+	for c, ip := range s.cols {
+		s.column(ip, c)
 	}
+	s.aggregate()
 	if len(s.probs.list) > 0 {
 		return nil, &DataError{Problems: s.probs.list}
 	}
-	s.aggregate()
 	s.rank()
 	return s.res, nil
 }
@@ -179,9 +177,12 @@ type scorer struct {
 	attrNum    map[string][]float64
 	attrCode   map[string][]int32
 
-	// The cell matrices, unit-major (unit*nInd + indicator): the state and
-	// value of every unit's indicator, and with Explain the notes and
-	// explanations.
+	// cols are the indicators that need a column step and colOf maps an
+	// indicator number to its column (-1: none). The cell matrices are
+	// unit-major (unit*len(cols) + column): the state and value of every
+	// unit's indicator, and with Explain the notes and explanations.
+	cols  []*indPlan
+	colOf []int
 	mSt   []cellState
 	mX    []float64
 	mNote []string
@@ -324,12 +325,20 @@ func (s *scorer) alloc() {
 			ur.Adjustments[i].Code = a.Code
 		}
 	}
-	nInd := len(p.inds)
-	s.mSt = make([]cellState, nU*nInd)
-	s.mX = make([]float64, nU*nInd)
+	s.colOf = make([]int, len(p.inds))
+	for i, ip := range p.inds {
+		s.colOf[i] = -1
+		if s.needsColumn(ip) {
+			s.colOf[i] = len(s.cols)
+			s.cols = append(s.cols, ip)
+		}
+	}
+	nCol := len(s.cols)
+	s.mSt = make([]cellState, nU*nCol)
+	s.mX = make([]float64, nU*nCol)
 	if s.opts.Explain {
-		s.mNote = make([]string, nU*nInd)
-		s.mExp = make([]*Explanation, nU*nInd)
+		s.mNote = make([]string, nU*nCol)
+		s.mExp = make([]*Explanation, nU*nCol)
 	}
 	s.st = make([]cellState, nU)
 	s.keys = make([]float64, nU)
@@ -437,11 +446,9 @@ func (s *scorer) snapshot(dst []float64, want cellState) {
 }
 
 // column scores one indicator for every unit.
-func (s *scorer) column(ip *indPlan) {
-	p := s.p
+func (s *scorer) column(ip *indPlan, col int) {
 	units := s.ds.Units
 	mp := ip.mp
-	nInd := len(p.inds)
 	code := ip.node.Code
 	st, x := s.st, s.x
 	stageState := cellFrac
@@ -450,9 +457,9 @@ func (s *scorer) column(ip *indPlan) {
 	}
 
 	// 1. Gather the raw values of the column.
-	num := ip.num
+	nCol := len(s.cols)
 	for u := range units {
-		k := u*nInd + num
+		k := u*nCol + col
 		st[u], x[u] = s.mSt[k], s.mX[k]
 		if s.notes != nil {
 			s.notes[u] = s.mNote[k]
@@ -555,7 +562,7 @@ func (s *scorer) column(ip *indPlan) {
 
 	// 6. Scatter the column back, with explanations.
 	for u := range units {
-		k := u*nInd + num
+		k := u*nCol + col
 		s.mSt[k], s.mX[k] = st[u], x[u]
 		if s.opts.Explain {
 			var nr NodeResult
@@ -565,59 +572,53 @@ func (s *scorer) column(ip *indPlan) {
 	}
 }
 
-// rawPass evaluates every indicator's inputs for every unit, unit by unit
-// (each unit's values are read in order). Indicators that need no column
-// step are scored to their final fraction here.
-func (s *scorer) rawPass() {
-	p := s.p
-	units := s.ds.Units
-	nInd := len(p.inds)
-	year := s.ds.Year
-	final := make([]bool, nInd)
-	for i, ip := range p.inds {
-		final[i] = !s.needsColumn(ip)
+// evalCell evaluates indicator ip's inputs for unit u. For an indicator
+// that needs no column step (final), the result is the final fraction.
+func (s *scorer) evalCell(ip *indPlan, u int, final bool) evalResult {
+	ud := &s.ds.Units[u]
+	t := s.uType[u]
+	if !ip.applyBy[t] || (s.declNA != nil && s.declNA[u*len(s.p.inds)+ip.num]) {
+		return evalResult{state: cellNA, note: "not-applicable"}
 	}
-	for u := range units {
-		vals := units[u].Values
-		code := units[u].Code
-		t := s.uType[u]
-		base := u * nInd
-		for i, ip := range p.inds {
-			k := base + i
-			if !ip.applyBy[t] || (s.declNA != nil && s.declNA[k]) {
-				s.mSt[k] = cellNA
-				if s.mNote != nil {
-					s.mNote[k] = "not-applicable"
-				}
-				continue
+	mp := ip.mp
+	var r evalResult
+	if mp.usesValue {
+		r = mp.val.eval(ud.Values, &s.probs, ud.Code, ip.node.Code)
+	} else {
+		r = mp.evalDirect(ud.Values, s.ds.Year, ip.maxBy[t], &s.probs, ud.Code, ip.node.Code)
+	}
+	if (r.state == cellValue || r.state == cellFrac) && (math.IsNaN(r.x) || math.IsInf(r.x, 0)) {
+		s.probs.add(ud.Code, ip.node.Code, "", "a value is not a finite number")
+		r.state = cellMissing
+	}
+	if final {
+		switch r.state {
+		case cellValue:
+			r.state, r.x = cellFrac, mp.valueFractionMax(r.x, ip.maxBy[t])
+		case cellMissing:
+			switch ip.missing.Policy {
+			case MissingAsNA:
+				r.state = cellNA
+			case MissingAsZero:
+				r.state, r.x = cellFrac, 0
 			}
-			mp := ip.mp
-			var r evalResult
-			if mp.usesValue {
-				r = mp.val.eval(vals, &s.probs, code, ip.node.Code)
-			} else {
-				r = mp.evalDirect(vals, year, ip.maxBy[t], &s.probs, code, ip.node.Code)
-			}
-			if (r.state == cellValue || r.state == cellFrac) && (math.IsNaN(r.x) || math.IsInf(r.x, 0)) {
-				s.probs.add(code, ip.node.Code, "", "a value is not a finite number")
-				r.state = cellMissing
-			}
-			if final[i] {
-				switch r.state {
-				case cellValue:
-					r.state, r.x = cellFrac, mp.valueFractionMax(r.x, ip.maxBy[t])
-				case cellMissing:
-					switch ip.missing.Policy {
-					case MissingAsNA:
-						r.state = cellNA
-					case MissingAsZero:
-						r.state, r.x = cellFrac, 0
-					}
-				}
-			}
-			s.mSt[k], s.mX[k] = r.state, r.x
+		}
+	}
+	return r
+}
+
+// rawPass evaluates the inputs of the indicators that need a column step,
+// unit by unit (each unit's values are read in order), into the cell
+// matrices. The other indicators are scored in aggregate.
+func (s *scorer) rawPass() {
+	nCol := len(s.cols)
+	for u := range s.ds.Units {
+		base := u * nCol
+		for c, ip := range s.cols {
+			r := s.evalCell(ip, u, false)
+			s.mSt[base+c], s.mX[base+c] = r.state, r.x
 			if s.mNote != nil {
-				s.mNote[k] = r.note
+				s.mNote[base+c] = r.note
 			}
 		}
 	}
@@ -773,7 +774,7 @@ func (s *scorer) aggregate() {
 		ur := &s.res.Units[u]
 		t := s.uType[u]
 		nodes := ur.Nodes
-		base := u * len(p.inds)
+		base := u * len(s.cols)
 		for i, ip := range p.inds {
 			var nr *NodeResult
 			if ip.nodeIdx >= 0 {
@@ -781,9 +782,14 @@ func (s *scorer) aggregate() {
 			} else {
 				nr = &ur.Adjustments[ip.adjIdx]
 			}
-			s.fillCell(ip, u, s.mSt[base+i], s.mX[base+i], nr)
-			if s.mExp != nil {
-				nr.Explanation = s.mExp[base+i]
+			if c := s.colOf[i]; c >= 0 {
+				s.fillCell(ip, u, s.mSt[base+c], s.mX[base+c], nr)
+				if s.mExp != nil {
+					nr.Explanation = s.mExp[base+c]
+				}
+			} else {
+				r := s.evalCell(ip, u, true)
+				s.fillCell(ip, u, r.state, r.x, nr)
 			}
 		}
 		for i := len(p.nodes) - 1; i >= 0; i-- {
