@@ -154,3 +154,48 @@ func TestScore_DenominatorAndEmptyGroup(t *testing.T) {
 		t.Errorf("U3 B = %+v; want missing", n)
 	}
 }
+
+// Outlier treatment applies to peer-relative methods only: a percent
+// against a fixed target scores the values as given.
+func TestScore_OutliersOnlyForPeerMethods(t *testing.T) {
+	src := `schema_version: 1
+index: {code: O, version: "1", name: {vi: O, en: O}, style: points, scale: 100}
+unit_types: [{code: u, name: {vi: u, en: u}}]
+blocks: [{code: B, name: {vi: B, en: B}, unit_types: [u]}]
+defaults:
+  outliers: {method: winsorise, max_skew: 2, max_kurtosis: 3.5, max_points: 5, fallback: log}
+tree:
+  - code: P
+    name: {vi: P, en: P}
+    max_points: 50
+    inputs: [{key: v, label: {vi: v, en: v}, type: number}]
+    scoring: {method: percent, input: v}
+  - code: M
+    name: {vi: M, en: M}
+    max_points: 50
+    inputs: [{key: v, label: {vi: v, en: v}, type: number}]
+    scoring: {method: minmax, input: v}
+`
+	ix := scParse(t, src)
+	vals := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 100}
+	ds := &Dataset{}
+	for i, v := range vals {
+		ds.Units = append(ds.Units, scUnit(t, ix, string(rune('A'+i)), "u", "B", scIn{"P/v": v, "M/v": v}))
+	}
+	res, err := Score(ix, ds, Options{Stages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// P: 100 % stays 100 %; M: 100 is winsorised to 9, so 9 and 100 both
+	// score 1 and 1 scores 0.
+	for i, v := range vals {
+		p, m := res.Units[i].Nodes[0].Value, res.Units[i].Nodes[1].Value
+		wantM := (math.Min(v, 9) - 1) / 8
+		if !scNear(p, v/100, 1e-12) || !scNear(m, wantM, 1e-12) {
+			t.Errorf("value %v: P %v M %v; want %v %v", v, p, m, v/100, wantM)
+		}
+	}
+	if res.Stages[1].Treated[9] != 9 || res.Stages[0].Treated[9] != 100 {
+		t.Errorf("treated: P %v, M %v", res.Stages[0].Treated, res.Stages[1].Treated)
+	}
+}

@@ -492,7 +492,12 @@ func (s *scorer) column(ip *indPlan, col int) {
 
 	// 4 and 5. Outlier treatment and the method, per peer group.
 	if mp.usesValue {
-		rule := newOutlierRule(ip.outliers)
+		// Outlier treatment belongs to the peer-relative methods: a method
+		// against a fixed target (percent, tiers...) scores the value as given.
+		var rule outlierRule
+		if mp.peer {
+			rule = newOutlierRule(ip.outliers)
+		}
 		g := s.groups(ip.peers)
 		if s.opts.Explain {
 			s.groupStats = s.groupStats[:0]
@@ -625,7 +630,8 @@ func (s *scorer) rawPass() {
 }
 
 // needsColumn reports whether an indicator needs a pass over all units:
-// peer methods, denominators, outlier treatment, imputation from peers,
+// peer methods (with their outlier treatment), denominators, imputation
+// from peers,
 // and everything when stages or explanations are asked for.
 func (s *scorer) needsColumn(ip *indPlan) bool {
 	if s.opts.Stages || s.opts.Explain {
@@ -634,7 +640,7 @@ func (s *scorer) needsColumn(ip *indPlan) bool {
 	if ip.missing.Policy == MissingMean || ip.missing.Policy == MissingGroupMean {
 		return true
 	}
-	return ip.mp.usesValue && (ip.mp.peer || ip.attr != "" || newOutlierRule(ip.outliers).on)
+	return ip.mp.usesValue && (ip.mp.peer || ip.attr != "")
 }
 
 // fillCell writes an indicator's result for unit u from its final state
