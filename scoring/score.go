@@ -85,6 +85,10 @@ type IndicatorStages struct {
 	Treated StageValues
 	// Normalised is the method's fraction in 0..1, before overrides.
 	Normalised StageValues
+	// Treatment says, per unit, what outlier treatment did to the values
+	// of the unit's peer group ("" none, "winsorised", "log"); nil for
+	// methods without a value stage.
+	Treatment []Treatment `json:",omitempty"`
 }
 
 // StageValues are per-unit values with NaN for "no value".
@@ -197,6 +201,7 @@ type scorer struct {
 	idx   []int32
 	// stages scratch (Options.Stages or Explain)
 	raw, den, imp, trt []float64
+	treatment          []Treatment
 	imputed            []bool
 	groupStats         []peerStats
 	// keys are the totals ÷ scale rounded to value decimals: ranks and
@@ -354,6 +359,7 @@ func (s *scorer) alloc() {
 		s.den = make([]float64, nU)
 		s.imp = make([]float64, nU)
 		s.trt = make([]float64, nU)
+		s.treatment = make([]Treatment, nU)
 		s.imputed = make([]bool, nU)
 	}
 	s.groupCache = map[PeerScope]*peerGroups{}
@@ -516,6 +522,7 @@ func (s *scorer) column(ip *indPlan, col int) {
 			if s.trt != nil {
 				for _, u := range members {
 					s.trt[u] = math.NaN()
+					s.treatment[u] = tr
 				}
 				for i, u := range idx {
 					s.trt[u] = xs[i]
@@ -554,6 +561,9 @@ func (s *scorer) column(ip *indPlan, col int) {
 			Imputed:     append(StageValues(nil), s.imp...),
 			Treated:     append(StageValues(nil), s.trt...),
 			Normalised:  make(StageValues, len(units)),
+		}
+		if mp.usesValue {
+			stg.Treatment = append([]Treatment(nil), s.treatment...)
 		}
 		for u := range units {
 			if st[u] == cellFrac {
