@@ -26,6 +26,7 @@ type DataProblem struct {
 	Message   string
 }
 
+// String formats the problem as "unit U: indicator I: input K: message".
 func (p DataProblem) String() string {
 	var b strings.Builder
 	if p.Unit != "" {
@@ -47,6 +48,7 @@ type DataError struct {
 	Problems []DataProblem
 }
 
+// Error lists the problems, one per line.
 func (e *DataError) Error() string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {

@@ -27,6 +27,7 @@ type CSVProblem struct {
 	Message string
 }
 
+// String formats the problem as FILE:ROW:COLUMN: message.
 func (p CSVProblem) String() string {
 	if p.Column == "" {
 		return fmt.Sprintf("%s:%d: %s", p.File, p.Row, p.Message)
@@ -39,6 +40,7 @@ type CSVError struct {
 	Problems []CSVProblem
 }
 
+// Error lists the problems, one per line.
 func (e *CSVError) Error() string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
