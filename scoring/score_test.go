@@ -36,7 +36,9 @@ func TestScore_PointsTotalsPillarsAndOverrides(t *testing.T) {
 	ov.Overrides = map[string]float64{"A.2": 7.5}
 	bonus := smallFull(t, ix, "S4", scIn{"A.1/has_plan": false, "BONUS.01/awards": 3})
 	pen := smallFull(t, ix, "S5", scIn{"PEN.01/incident": true, "B.1/services": 5})
-	ds := &Dataset{Year: 2025, Units: []UnitData{full, na, ov, bonus, pen}}
+	// Nothing but a penalty: the total is clamped at 0.
+	zero := scUnit(t, ix, "S6", "department", "SO", scIn{"PEN.01/incident": true})
+	ds := &Dataset{Year: 2025, Units: []UnitData{full, na, ov, bonus, pen, zero}}
 	res, err := Score(ix, ds, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -60,6 +62,7 @@ func TestScore_PointsTotalsPillarsAndOverrides(t *testing.T) {
 		"S4": {50, 60, 0.9, 100, 10, 60.0 / 70, 1, "XUAT_SAC"},
 		// B.1 = 5/10 (best in block 10): 95 − 5 penalty.
 		"S5": {60, 60, 0.95, 90, -5, 65.0 / 70, 5, "XUAT_SAC"},
+		"S6": {0, 60, 0, 0, -5, 0, 6, "YEU"},
 	}
 	for _, ur := range res.Units {
 		w := wants[ur.Code]
