@@ -142,13 +142,13 @@ func Score(ix *Index, ds *Dataset, opts Options) (*Results, error) {
 	}
 	s.alloc()
 	s.rawPass()
-	for c, ip := range s.cols {
-		s.column(ip, c)
+	for _, ip := range s.cols {
+		s.column(ip)
 	}
-	s.aggregate()
 	if len(s.probs.list) > 0 {
 		return nil, &DataError{Problems: s.probs.list}
 	}
+	s.aggregate()
 	s.rank()
 	return s.res, nil
 }
@@ -185,7 +185,7 @@ type scorer struct {
 
 	// cols are the indicators that need a column step and colOf maps an
 	// indicator number to its column (-1: none). The cell matrices are
-	// unit-major (unit*len(cols) + column): the state and value of every
+	// unit-major (unit*nInd + indicator): the state and value of every
 	// unit's indicator, and with Explain the notes and explanations.
 	cols  []*indPlan
 	colOf []int
@@ -340,12 +340,12 @@ func (s *scorer) alloc() {
 			s.cols = append(s.cols, ip)
 		}
 	}
-	nCol := len(s.cols)
-	s.mSt = make([]cellState, nU*nCol)
-	s.mX = make([]float64, nU*nCol)
+	nInd := len(p.inds)
+	s.mSt = make([]cellState, nU*nInd)
+	s.mX = make([]float64, nU*nInd)
 	if s.opts.Explain {
-		s.mNote = make([]string, nU*nCol)
-		s.mExp = make([]*Explanation, nU*nCol)
+		s.mNote = make([]string, nU*nInd)
+		s.mExp = make([]*Explanation, nU*nInd)
 	}
 	s.st = make([]cellState, nU)
 	s.keys = make([]float64, nU)
@@ -454,7 +454,7 @@ func (s *scorer) snapshot(dst []float64, want cellState) {
 }
 
 // column scores one indicator for every unit.
-func (s *scorer) column(ip *indPlan, col int) {
+func (s *scorer) column(ip *indPlan) {
 	units := s.ds.Units
 	mp := ip.mp
 	code := ip.node.Code
@@ -465,9 +465,9 @@ func (s *scorer) column(ip *indPlan, col int) {
 	}
 
 	// 1. Gather the raw values of the column.
-	nCol := len(s.cols)
+	nInd := len(s.p.inds)
 	for u := range units {
-		k := u*nCol + col
+		k := u*nInd + ip.num
 		st[u], x[u] = s.mSt[k], s.mX[k]
 		if s.notes != nil {
 			s.notes[u] = s.mNote[k]
@@ -579,7 +579,7 @@ func (s *scorer) column(ip *indPlan, col int) {
 
 	// 6. Scatter the column back, with explanations.
 	for u := range units {
-		k := u*nCol + col
+		k := u*nInd + ip.num
 		s.mSt[k], s.mX[k] = st[u], x[u]
 		if s.opts.Explain {
 			var nr NodeResult
@@ -624,18 +624,18 @@ func (s *scorer) evalCell(ip *indPlan, u int, final bool) evalResult {
 	return r
 }
 
-// rawPass evaluates the inputs of the indicators that need a column step,
-// unit by unit (each unit's values are read in order), into the cell
-// matrices. The other indicators are scored in aggregate.
+// rawPass evaluates every indicator's inputs for every unit, unit by unit
+// (each unit's values are read once, in order), into the cell matrices.
+// Indicators that need no column step get their final fraction here.
 func (s *scorer) rawPass() {
-	nCol := len(s.cols)
+	nInd := len(s.p.inds)
 	for u := range s.ds.Units {
-		base := u * nCol
-		for c, ip := range s.cols {
-			r := s.evalCell(ip, u, false)
-			s.mSt[base+c], s.mX[base+c] = r.state, r.x
+		base := u * nInd
+		for i, ip := range s.p.inds {
+			r := s.evalCell(ip, u, s.colOf[i] < 0)
+			s.mSt[base+i], s.mX[base+i] = r.state, r.x
 			if s.mNote != nil {
-				s.mNote[base+c] = r.note
+				s.mNote[base+i] = r.note
 			}
 		}
 	}
@@ -792,7 +792,7 @@ func (s *scorer) aggregate() {
 		ur := &s.res.Units[u]
 		t := s.uType[u]
 		nodes := ur.Nodes
-		base := u * len(s.cols)
+		base := u * len(p.inds)
 		for i, ip := range p.inds {
 			var nr *NodeResult
 			if ip.nodeIdx >= 0 {
@@ -800,14 +800,9 @@ func (s *scorer) aggregate() {
 			} else {
 				nr = &ur.Adjustments[ip.adjIdx]
 			}
-			if c := s.colOf[i]; c >= 0 {
-				s.fillCell(ip, u, s.mSt[base+c], s.mX[base+c], nr)
-				if s.mExp != nil {
-					nr.Explanation = s.mExp[base+c]
-				}
-			} else {
-				r := s.evalCell(ip, u, true)
-				s.fillCell(ip, u, r.state, r.x, nr)
+			s.fillCell(ip, u, s.mSt[base+i], s.mX[base+i], nr)
+			if s.mExp != nil {
+				nr.Explanation = s.mExp[base+i]
 			}
 		}
 		for i := len(p.nodes) - 1; i >= 0; i-- {
