@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"reflect"
@@ -383,5 +384,27 @@ tree:
 	bad := strings.Replace(src, "      target: 1\n", "      target: 1\n      <<: {fractions: {x: 1}}\n", 1)
 	if _, err := ParseIndex([]byte(bad)); err == nil || !strings.Contains(err.Error(), `indicator R2: key "fractions" does not apply to method ratio`) {
 		t.Errorf("merged key of another method: %v", err)
+	}
+}
+
+// TestParseIndex_ProblemNodes checks that each problem names the code of
+// the node it is about (Problem.Node), so callers can link to it.
+func TestParseIndex_ProblemNodes(t *testing.T) {
+	data, err := os.ReadFile("testdata/many_problems.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ParseIndex(data)
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("ParseIndex error %v", err)
+	}
+	var got []string
+	for _, p := range ve.Problems {
+		got = append(got, p.Node)
+	}
+	want := ",,department,district,YEU,YEU,G.1,G.1,G.1,G.1"
+	if strings.Join(got, ",") != want {
+		t.Errorf("problem nodes = %s; want %s", strings.Join(got, ","), want)
 	}
 }

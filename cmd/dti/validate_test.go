@@ -78,6 +78,17 @@ tree: []
 	}
 }
 
+func TestValidate_EmptyFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "empty.yaml")
+	if err := os.WriteFile(file, []byte("# nothing yet\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, err := runCmd(t, "validate", file)
+	if code := exitCode(err); code != 1 || stderr != file+": the file is empty\n" {
+		t.Errorf("exit %d, stderr %q; want 1 and %q", code, stderr, file+": the file is empty")
+	}
+}
+
 func TestValidate_Errors(t *testing.T) {
 	tests := []struct {
 		name     string
