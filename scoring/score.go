@@ -135,7 +135,7 @@ func Score(ix *Index, ds *Dataset, opts Options) (*Results, error) {
 			}
 		}
 	}
-	s := &scorer{p: p, ds: ds, opts: opts}
+	s := &scorer{p: p, ds: ds, opts: opts, composite: p.style == StyleComposite}
 	s.checkUnits()
 	if len(s.probs.list) > 0 {
 		return nil, &DataError{Problems: s.probs.list}
@@ -206,6 +206,7 @@ type scorer struct {
 	treatment          []Treatment
 	imputed            []bool
 	groupStats         []peerStats
+	composite bool // the index is composite-style
 	// keys are the totals ÷ scale rounded to value decimals: ranks and
 	// bands are decided on them.
 	keys       []float64
@@ -658,39 +659,34 @@ func (s *scorer) needsColumn(ip *indPlan) bool {
 // fillCell writes an indicator's result for unit u from its final state
 // and value, applying the appraisal council's override.
 func (s *scorer) fillCell(ip *indPlan, u int, st cellState, x float64, nr *NodeResult) {
-	nr.Code = ip.node.Code
-	if st == cellNA {
-		nr.Applicable = false
-		return
-	}
-	nr.Applicable = true
-	if st == cellFrac {
-		nr.Value = clamp01(x)
-	} else {
-		nr.Missing = true
-	}
-	mx := ip.maxBy[s.uType[u]]
-	composite := s.p.style == StyleComposite
-	if s.override != nil {
-		if ov := s.override[u*len(s.p.inds)+ip.num]; !math.IsNaN(ov) {
-			nr.Overridden = true
-			nr.Missing = false
-			if composite || mx == 0 {
-				nr.Value = ov
-			} else {
-				nr.Value = ov / mx
+	// Built in a local and stored once: this runs for every unit and
+	// indicator.
+	r := NodeResult{Code: ip.node.Code}
+	if st != cellNA {
+		r.Applicable = true
+		if st == cellFrac {
+			r.Value = clamp01(x)
+		} else {
+			r.Missing = true
+		}
+		mx := ip.maxBy[s.uType[u]]
+		if s.override != nil {
+			if ov := s.override[u*len(s.p.inds)+ip.num]; !math.IsNaN(ov) {
+				r.Overridden, r.Missing = true, false
+				if s.composite || mx == 0 {
+					r.Value = ov
+				} else {
+					r.Value = ov / mx
+				}
 			}
 		}
+		if s.composite {
+			mx = s.p.scale
+		}
+		r.MaxPoints = mx
+		r.Points = r.Value * mx * ip.sign
 	}
-	if composite {
-		nr.MaxPoints = s.p.scale
-	} else {
-		nr.MaxPoints = mx
-	}
-	nr.Points = nr.Value * nr.MaxPoints
-	if ip.adjIdx >= 0 && ip.node.Adjustment == "penalty" {
-		nr.Points = -nr.Points
-	}
+	*nr = r
 }
 
 // impute applies the missing-data policy to the units still missing.
