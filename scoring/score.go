@@ -206,7 +206,7 @@ type scorer struct {
 	treatment          []Treatment
 	imputed            []bool
 	groupStats         []peerStats
-	composite bool // the index is composite-style
+	composite          bool // the index is composite-style
 	// keys are the totals ÷ scale rounded to value decimals: ranks and
 	// bands are decided on them.
 	keys       []float64
