@@ -204,6 +204,10 @@ func TestParseIndex_Invalid(t *testing.T) {
 			"19:45: defaults: outliers: max_points must be at least 1, got 0",
 			"19:58: defaults: outliers: fallback must be one of log, none, got \"logarithm\"",
 		}},
+		{"part_peer_method", []string{
+			"38:36: indicator G.2: part 1: a part must use a method that scores one unit alone, not best_in_block",
+			"39:64: indicator G.2: part 2: key \"missing\" does not apply to a part of sum_of_parts",
+		}},
 		{"parts_shares", []string{
 			"38:13: indicator G.2: part shares must add up to 1, got 0.9",
 		}},

@@ -126,9 +126,22 @@ func (p *parser) parseMethod(n *yaml.Node, w where, nd *Node, part bool) *Method
 		return nil
 	}
 	m.Kind = kind
-	if part && kind == MethodSumOfParts {
-		f.errorf("method", "a part cannot itself be sum_of_parts")
-		return nil
+	if part {
+		// A part is scored for one unit on its own share of the points;
+		// the indicator-wide steps belong on the indicator.
+		switch {
+		case kind == MethodSumOfParts:
+			f.errorf("method", "a part cannot itself be sum_of_parts")
+			return nil
+		case peerKinds[kind]:
+			f.errorf("method", "a part must use a method that scores one unit alone, not %s", kind)
+			return nil
+		}
+		for _, k := range []string{"missing", "peers", "outliers", "denominator"} {
+			if f.has(k) {
+				f.errorf(k, "key %q does not apply to a part of sum_of_parts", k)
+			}
+		}
 	}
 	// Keys the method does not take.
 	for _, k := range allowed {
