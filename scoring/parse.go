@@ -22,6 +22,10 @@ import (
 // SchemaVersion is the version of the index format this package reads.
 const SchemaVersion = 1
 
+// MaxIndexSize is the largest index file ParseIndex reads, in bytes. The
+// shipped 70-indicator index is about 80 KB.
+const MaxIndexSize = 4 << 20
+
 // Keys accepted in each mapping of the file.
 var (
 	fileKeys     = []string{"schema_version", "index", "unit_types", "blocks", "pillars", "bands", "defaults", "tree", "adjustments"}
@@ -70,6 +74,10 @@ func ParseIndex(data []byte) (*Index, error) {
 		slots:  map[InputKey]int{},
 	}
 	p := &parser{ix: ix, nodeFields: map[*Node]*fields{}}
+	if len(data) > MaxIndexSize {
+		p.add(nil, "", "the file is too large: %d bytes, at most %d", len(data), MaxIndexSize)
+		return nil, p.result()
+	}
 	root, ok := p.loadDocument(data)
 	if !ok {
 		return nil, p.result()

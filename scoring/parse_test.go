@@ -408,3 +408,14 @@ func TestParseIndex_ProblemNodes(t *testing.T) {
 		t.Errorf("problem nodes = %s; want %s", strings.Join(got, ","), want)
 	}
 }
+
+func TestParseIndex_TooLarge(t *testing.T) {
+	data := make([]byte, MaxIndexSize+1)
+	for i := range data {
+		data[i] = '#'
+	}
+	_, err := ParseIndex(data)
+	if err == nil || err.Error() != fmt.Sprintf("the file is too large: %d bytes, at most %d", MaxIndexSize+1, MaxIndexSize) {
+		t.Errorf("ParseIndex(%d bytes) = %v", len(data), err)
+	}
+}
