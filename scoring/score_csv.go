@@ -177,21 +177,23 @@ func ReadDataCSV(ix *Index, file string, r io.Reader, year int) (*Dataset, error
 
 	ds := &Dataset{Year: year}
 	units := map[string]int{}
+	lastLine := 1
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				add(pe.Line, "", "%v", pe.Err)
 			} else {
-				add(line, "", "%v", err)
+				add(lastLine+1, "", "%v", err)
 			}
 			break
 		}
+		line, _ := cr.FieldPos(0)
+		lastLine = line
 		if len(ds.Units) >= maxCSVRows {
 			add(line, "", "more than %d units", maxCSVRows)
 			break

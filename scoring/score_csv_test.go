@@ -1,7 +1,10 @@
 package scoring
 
 import (
+	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -152,4 +155,34 @@ tree:
 			}
 		})
 	}
+}
+
+// FuzzReadDataCSV checks that no data file crashes the reader or the
+// engine: a file is either rejected with problems or scored.
+func FuzzReadDataCSV(f *testing.F) {
+	ix := scParseFile(f, "small.yaml")
+	seed, err := os.ReadFile(filepath.Join("testdata", "golden", "small-data.csv"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(seed)
+	f.Add([]byte("# year: 2025\ncode,name,type,block,A.3/online,A.3/total,B.1/services\nS1,A,department,SO,0,0,-5\n"))
+	f.Add([]byte("code,name,type,block,A.2/chair_role\nS1,A,department,SO,\"head\"\"\"\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ds, err := ReadDataCSV(ix, "f.csv", bytes.NewReader(data), 0)
+		if err != nil {
+			var ce *CSVError
+			if !errors.As(err, &ce) || len(ce.Problems) == 0 || ds != nil {
+				t.Fatalf("ReadDataCSV = %v, %v", ds, err)
+			}
+			return
+		}
+		if ds.Year == 0 {
+			ds.Year = 2025
+		}
+		res, err := Score(ix, ds, Options{Explain: true})
+		if err == nil && len(res.Units) != len(ds.Units) {
+			t.Fatalf("%d results for %d units", len(res.Units), len(ds.Units))
+		}
+	})
 }
