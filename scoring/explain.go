@@ -12,7 +12,8 @@ import (
 )
 
 // FormatNumber formats x for people in lang ("vi" or "en"): at most 4
-// decimals, trailing zeros dropped, thousands grouped.
+// decimals (4 significant digits below 0.1), trailing zeros dropped,
+// thousands grouped.
 func FormatNumber(x float64, lang string) string { return fmtLocal(x, lang) }
 
 func fmtLocal(x float64, lang string) string {
@@ -25,7 +26,13 @@ func fmtLocal(x float64, lang string) string {
 		}
 		return "−∞"
 	}
-	s := strconv.FormatFloat(x, 'f', 4, 64)
+	// Four decimals, or four significant digits for small numbers
+	// (0,003322 rather than 0,0033).
+	prec := 4
+	if ax := math.Abs(x); ax > 0 && ax < 0.1 {
+		prec = min(12, 3-int(math.Floor(math.Log10(ax))))
+	}
+	s := strconv.FormatFloat(x, 'f', prec, 64)
 	if strings.Contains(s, ".") {
 		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	}
@@ -152,7 +159,9 @@ func (s *scorer) explain(ip *indPlan, u int, nr *NodeResult, computed float64) *
 			if int(g) < len(s.groupTreat) {
 				switch s.groupTreat[g] {
 				case TreatWinsorised:
-					add(tr(l, "xử lý ngoại lai (winsor): ", "outliers winsorised: ") + fmtLocal(s.trt[u], l))
+					if s.trt[u] != s.imp[u] {
+						add(tr(l, "giá trị ngoại lai thu về ", "outlier pulled in to ") + fmtLocal(s.trt[u], l) + " (winsor)")
+					}
 				case TreatLog:
 					add(tr(l, "xử lý ngoại lai (log): ", "outliers log-transformed: ") + fmtLocal(s.trt[u], l))
 				}
