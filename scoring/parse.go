@@ -704,7 +704,7 @@ func (p *parser) parseNode(n *yaml.Node, parent *Node, depth int, adjustment boo
 	case !hasChildren && !hasScoring:
 		if _, present := f.keys["children"]; present {
 			f.errorf("children", "children is empty")
-		} else {
+		} else if !f.suggested["children"] && !f.suggested["scoring"] {
 			p.add(f.node, nd.Code, "%s: a node needs children (a group) or scoring (an indicator)", w.prefix)
 		}
 		return nd

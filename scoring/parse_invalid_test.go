@@ -94,6 +94,11 @@ func TestParseIndex_Invalid(t *testing.T) {
 			"37:16: indicator G.2: due \"02-30\" is not a date (\"MM-DD\")",
 			"38:55: indicator G.2: late_tiers[1]: late_tiers must be in increasing order of days (0 follows 0)",
 		}},
+		{"draft_format", []string{
+			"6:3: index: unknown key \"name_vi\" (write name: {vi: ..., en: ...})",
+			"9:1: file: unknown key \"ranking_blocks\" (did you mean \"blocks\"?)",
+			"14:5: indicator G: unknown key \"indicators\" (did you mean \"children\"?)",
+		}},
 		{"duplicate_band", []string{
 			"17:12: band TOT: duplicate band code \"TOT\" (first declared at 16:12)",
 		}},

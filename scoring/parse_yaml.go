@@ -151,7 +151,13 @@ func (p *parser) mapping(n *yaml.Node, w where, allowed []string) *fields {
 		}
 		if !inList(allowed, key) {
 			msg := fmt.Sprintf("%s: unknown key %q", w.prefix, key)
-			if s := suggest(key, allowed); s != "" {
+			if base, ok := textKey(key); ok && inList(allowed, base) {
+				msg += fmt.Sprintf(" (write %s: {vi: ..., en: ...})", base)
+				if f.suggested == nil {
+					f.suggested = map[string]bool{}
+				}
+				f.suggested[base] = true
+			} else if s := suggest(key, allowed); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 				if f.suggested == nil {
 					f.suggested = map[string]bool{}
@@ -519,9 +525,38 @@ func validIdent(s string) bool {
 	return true
 }
 
+// textKey reports whether key is a one-language text key of the draft
+// format ("name_vi", "label_en") and returns its base ("name").
+func textKey(key string) (string, bool) {
+	for _, suffix := range []string{"_vi", "_en"} {
+		if base, ok := strings.CutSuffix(key, suffix); ok && base != "" {
+			return base, true
+		}
+	}
+	return "", false
+}
+
+// renamed maps keys and method names of the province's draft format to
+// this format's, to suggest them where spelling is too far off to guess.
+var renamed = map[string]string{
+	"ranking_blocks": "blocks",
+	"contributes_to": "pillars",
+	"applicability":  "optional",
+	"groups":         "children",
+	"indicators":     "children",
+	"classification": "bands",
+	"multiplier":     "multiply",
+	"fraction":       "fractions",
+	"best_in_group":  "best_in_block",
+	"computed":       "formula",
+}
+
 // suggest returns the allowed key closest to key when it is close enough
 // to be a likely typo, "" otherwise.
 func suggest(key string, allowed []string) string {
+	if r, ok := renamed[key]; ok && inList(allowed, r) {
+		return r
+	}
 	best, bestD := "", 1<<30
 	sorted := append([]string(nil), allowed...)
 	sort.Strings(sorted)

@@ -119,7 +119,19 @@ func (p *parser) nodePoints(n *Node) bool {
 	f := p.nodeFields[n]
 	declared := f != nil && f.has("max_points")
 	n.maxBy = make(map[string]float64, len(n.applies))
-	if n.IsIndicator() || len(n.Children) == 0 {
+	if !n.IsIndicator() && len(n.Children) == 0 {
+		// Neither group nor indicator: reported already; count what it
+		// declares so that its parent is not reported as well.
+		for _, t := range n.applies {
+			if x, ok := n.MaxPointsBy[t]; ok {
+				n.maxBy[t] = x
+			} else {
+				n.maxBy[t] = n.MaxPoints
+			}
+		}
+		return false
+	}
+	if n.IsIndicator() {
 		var lacking []string
 		for _, t := range n.applies {
 			x, ok := n.MaxPointsBy[t]
