@@ -57,6 +57,12 @@ const (
 	ColBlock = "block"
 	// AttrPrefix starts the name of an attribute column (attr:Population).
 	AttrPrefix = "attr:"
+	// ColNotApplicable lists, separated by ";", the optional indicators
+	// declared not applicable to the unit.
+	ColNotApplicable = "not_applicable"
+	// OverridePrefix starts the name of a column of points decided by the
+	// appraisal council for one indicator (override:NTS.01).
+	OverridePrefix = "override:"
 )
 
 // maxCSVRows bounds the units of one data file.
@@ -76,6 +82,8 @@ const (
 	colFixed = iota
 	colAttr
 	colInput
+	colNA
+	colOverride
 )
 
 // ReadDataCSV reads a data file for ix. file names the file in problems.
@@ -145,10 +153,19 @@ func ReadDataCSV(ix *Index, file string, r io.Reader, year int) (*Dataset, error
 			if c.attr == "" {
 				add(1, h, "attribute column without a name: want attr:NAME")
 			}
+		case h == ColNotApplicable:
+			c.kind = colNA
+		case strings.HasPrefix(h, OverridePrefix):
+			code := strings.TrimPrefix(h, OverridePrefix)
+			if n := ix.Node(code); n == nil || !n.IsIndicator() {
+				add(1, h, "unknown column: the index has no indicator %s", code)
+				continue
+			}
+			c.kind, c.attr = colOverride, code
 		default:
 			ind, key, ok := strings.Cut(h, "/")
 			if !ok {
-				add(1, h, "unknown column: want code, name, type, block, attr:NAME or INDICATOR/input")
+				add(1, h, "unknown column: want code, name, type, block, attr:NAME, not_applicable, override:INDICATOR or INDICATOR/input")
 				continue
 			}
 			in, found := ix.Input(ind, key)
@@ -206,20 +223,26 @@ func ReadDataCSV(ix *Index, file string, r io.Reader, year int) (*Dataset, error
 			continue
 		}
 		ud := UnitData{Values: make([]Value, ix.NumSlots())}
+		// The fixed columns first: checks of other cells need the type.
+		for i, c := range cols {
+			if c.kind != colFixed {
+				continue
+			}
+			cell := strings.TrimSpace(rec[i])
+			switch c.fixed {
+			case ColCode:
+				ud.Code = cell
+			case ColName:
+				ud.Name = cell
+			case ColType:
+				ud.Type = cell
+			case ColBlock:
+				ud.Block = cell
+			}
+		}
 		for i, c := range cols {
 			cell := strings.TrimSpace(rec[i])
 			switch c.kind {
-			case colFixed:
-				switch c.fixed {
-				case ColCode:
-					ud.Code = cell
-				case ColName:
-					ud.Name = cell
-				case ColType:
-					ud.Type = cell
-				case ColBlock:
-					ud.Block = cell
-				}
 			case colAttr:
 				if cell != "" {
 					if ud.Attrs == nil {
@@ -237,6 +260,49 @@ func ReadDataCSV(ix *Index, file string, r io.Reader, year int) (*Dataset, error
 					continue
 				}
 				ud.Values[c.slot] = v
+			case colNA:
+				for _, code := range strings.Split(cell, ";") {
+					if code = strings.TrimSpace(code); code == "" {
+						continue
+					}
+					n := ix.Node(code)
+					switch {
+					case n == nil || !n.IsIndicator():
+						add(line, c.name, "%q is not an indicator of the index", code)
+					case !n.Optional:
+						add(line, c.name, "indicator %s is not optional: it cannot be declared not applicable", code)
+					case !ix.Applies(n, ud.Type) && ud.Type != "":
+						add(line, c.name, "indicator %s does not apply to units of type %s anyway", code, ud.Type)
+					default:
+						if ud.NotApplicable == nil {
+							ud.NotApplicable = map[string]bool{}
+						}
+						ud.NotApplicable[code] = true
+					}
+				}
+			case colOverride:
+				if cell == "" {
+					continue
+				}
+				x, err := strconv.ParseFloat(cell, 64)
+				n := ix.Node(c.attr)
+				hi := ix.MaxPointsFor(n, ud.Type)
+				if ix.Style == StyleComposite {
+					hi = 1
+				}
+				switch {
+				case err != nil || math.IsNaN(x) || math.IsInf(x, 0):
+					add(line, c.name, "%q is not a number", cell)
+				case ud.Type != "" && !ix.Applies(n, ud.Type):
+					add(line, c.name, "indicator %s does not apply to units of type %s", c.attr, ud.Type)
+				case x < 0 || x > hi:
+					add(line, c.name, "%s points outside 0..%s", cell, fmtLocal(hi, "en"))
+				default:
+					if ud.Overrides == nil {
+						ud.Overrides = map[string]float64{}
+					}
+					ud.Overrides[c.attr] = x
+				}
 			}
 		}
 		// The unit itself.

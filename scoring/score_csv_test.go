@@ -89,10 +89,11 @@ tree:
 		want []string
 	}{
 		{"empty file", "", []string{"f.csv:1: the file is empty"}},
-		{"unknown columns", "code,name,type,block,Y/ok,X/zz,color,attr:\n", []string{
+		{"unknown columns", "code,name,type,block,Y/ok,X/zz,color,attr:,override:Y\n", []string{
+			"f.csv:1:override:Y: unknown column: the index has no indicator Y",
 			"f.csv:1:Y/ok: unknown column: the index has no indicator Y",
 			`f.csv:1:X/zz: unknown column: indicator X has no input "zz"`,
-			"f.csv:1:color: unknown column: want code, name, type, block, attr:NAME or INDICATOR/input",
+			"f.csv:1:color: unknown column: want code, name, type, block, attr:NAME, not_applicable, override:INDICATOR or INDICATOR/input",
 			"f.csv:1:attr:: attribute column without a name",
 		}},
 		{"missing and duplicate columns", "code,name,X/ok,X/ok\n", []string{
@@ -185,4 +186,49 @@ func FuzzReadDataCSV(f *testing.F) {
 			t.Fatalf("%d results for %d units", len(res.Units), len(ds.Units))
 		}
 	})
+}
+
+// Appraisal overrides and not-applicable declarations can be given in the
+// data file too.
+func TestReadDataCSV_OverridesAndNotApplicable(t *testing.T) {
+	ix := scParseFile(t, "small.yaml")
+	src := "override:A.2,code,name,type,block,not_applicable,A.4/signed_pct\n" +
+		"7.5,S1,Sở Một,department,SO,A.4,50\n" +
+		"11,S2,Sở Hai,department,SO,A.1;B.3;ZZ,\n" +
+		"x,H1,Huyện Một,district,HUYEN,,\n"
+	_, err := ReadDataCSV(ix, "f.csv", strings.NewReader(src), 2025)
+	var ce *CSVError
+	if !errors.As(err, &ce) {
+		t.Fatalf("ReadDataCSV = %v; want problems", err)
+	}
+	want := []string{
+		"f.csv:3:override:A.2: 11 points outside 0..10",
+		"f.csv:3:not_applicable: indicator A.1 is not optional: it cannot be declared not applicable",
+		"f.csv:3:not_applicable: indicator B.3 is not optional: it cannot be declared not applicable",
+		`f.csv:3:not_applicable: "ZZ" is not an indicator of the index`,
+		`f.csv:4:override:A.2: "x" is not a number`,
+	}
+	var got []string
+	for _, p := range ce.Problems {
+		got = append(got, p.String())
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	ds, err := ReadDataCSV(ix, "f.csv", strings.NewReader(strings.Join(strings.Split(src, "\n")[:2], "\n")), 2025)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := ds.Units[0]
+	if u.Overrides["A.2"] != 7.5 || !u.NotApplicable["A.4"] {
+		t.Errorf("unit = %+v", u)
+	}
+	res, err := Score(ix, ds, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := scNode(t, &res.Units[0], "A"); a.MaxPoints != 50 || a.Points != 7.5 {
+		t.Errorf("A = %+v; want 7.5 of 50 points", a)
+	}
 }
