@@ -148,8 +148,9 @@ func Compare(prev, cur *Results) []Change {
 			if p.Rank > 0 && u.Rank > 0 {
 				c.RankChange = p.Rank - u.Rank
 			}
-			c.ValueChange = u.Value - p.Value
-			c.PointsChange = u.Points - p.Points
+			// Rounded to 10 decimals to drop binary noise (0.85 − 0.7).
+			c.ValueChange = roundTo(u.Value-p.Value, 10)
+			c.PointsChange = roundTo(u.Points-p.Points, 10)
 			out = append(out, c)
 		}
 	}

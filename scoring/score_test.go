@@ -184,9 +184,7 @@ func TestCompare(t *testing.T) {
 		t.Fatalf("Compare = %+v", got)
 	}
 	for i := range want {
-		g := got[i]
-		g.ValueChange = roundTo(g.ValueChange, 10)
-		if g != want[i] {
+		if g := got[i]; g != want[i] {
 			t.Errorf("Compare[%d] = %+v; want %+v", i, g, want[i])
 		}
 	}

@@ -343,7 +343,7 @@ func (t *scoreTable) writeText(w io.Writer) error {
 		if rank == "" {
 			rank = "—"
 		}
-		cells := []string{rank, u.Code, u.Name, t.num(u.Points, t.pdec), t.num(u.Value, t.vdec), bands[u.Band]}
+		cells := []string{rank, oneLine(u.Code), oneLine(u.Name), t.num(u.Points, t.pdec), t.num(u.Value, t.vdec), bands[u.Band]}
 		for _, p := range u.Pillars {
 			cells = append(cells, orDash(t.nodeValue(p)))
 		}
@@ -353,6 +353,16 @@ func (t *scoreTable) writeText(w io.Writer) error {
 		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	return tw.Flush()
+}
+
+// oneLine keeps user text from breaking the table's rows and columns.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 func orDash(s string) string {
