@@ -75,8 +75,11 @@ func fmtNum(x float64) string {
 func (p *parser) resolvePoints(scaleDeclared bool) {
 	ix := p.ix
 	total := map[string]float64{}
+	pointsOK := true // no points problem below: totals are worth checking
 	for _, n := range ix.Nodes {
-		p.nodePoints(n)
+		if !p.nodePoints(n) {
+			pointsOK = false
+		}
 		if n.maxBy == nil {
 			continue
 		}
@@ -103,7 +106,7 @@ func (p *parser) resolvePoints(scaleDeclared bool) {
 			}
 			continue
 		}
-		if ix.Style == StylePoints && scaleDeclared && math.Abs(total[u.Code]-ix.Scale) > pointsTolerance {
+		if ix.Style == StylePoints && scaleDeclared && pointsOK && math.Abs(total[u.Code]-ix.Scale) > pointsTolerance {
 			p.addAt(u.Pos, u.Code, "unit type %s: its indicators add up to %s points, not the scale %s", u.Code, fmtNum(total[u.Code]), fmtNum(ix.Scale))
 		}
 	}
