@@ -96,6 +96,9 @@ func TestShippedIndex(t *testing.T) {
 		if n.Evidence.Hint != (Text{}) {
 			check("evidence hint of "+n.Code, n.Evidence.Hint)
 		}
+		if n.Guidance != (Text{}) {
+			check("guidance of "+n.Code, n.Guidance)
+		}
 		for _, in := range n.Inputs {
 			check(fmt.Sprintf("label of %s/%s", n.Code, in.Key), in.Label)
 			for _, o := range in.Options {
