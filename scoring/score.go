@@ -204,7 +204,6 @@ type scorer struct {
 	// stages scratch (Options.Stages or Explain)
 	raw, den, imp, trt []float64
 	treatment          []Treatment
-	imputed            []bool
 	groupStats         []peerStats
 	composite          bool // the index is composite-style
 	// keys are the totals ÷ scale rounded to value decimals: ranks and
@@ -363,7 +362,6 @@ func (s *scorer) alloc() {
 		s.imp = make([]float64, nU)
 		s.trt = make([]float64, nU)
 		s.treatment = make([]Treatment, nU)
-		s.imputed = make([]bool, nU)
 	}
 	s.groupCache = map[PeerScope]*peerGroups{}
 	s.attrNum = map[string][]float64{}
@@ -692,9 +690,6 @@ func (s *scorer) fillCell(ip *indPlan, u int, st cellState, x float64, nr *NodeR
 // impute applies the missing-data policy to the units still missing.
 func (s *scorer) impute(ip *indPlan, pool cellState) {
 	st, x := s.st, s.x
-	if s.imputed != nil {
-		clear(s.imputed)
-	}
 	anyMissing := false
 	for _, c := range st {
 		if c == cellMissing {
@@ -753,9 +748,6 @@ func (s *scorer) impute(ip *indPlan, pool cellState) {
 				}
 				x[u] = sums[k] / float64(counts[k])
 				st[u] = pool
-				if s.imputed != nil {
-					s.imputed[u] = true
-				}
 				if s.notes != nil {
 					s.notes[u] = "imputed"
 				}
