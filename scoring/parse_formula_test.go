@@ -106,3 +106,41 @@ func TestFormula_Eval(t *testing.T) {
 		t.Error("Eval of an uncompiled formula: no error")
 	}
 }
+
+// TestParseIndex_PartMethods checks that every method that scores one unit
+// alone is accepted as a part of sum_of_parts, with its own keys.
+func TestParseIndex_PartMethods(t *testing.T) {
+	scoring := `    scoring:
+      method: sum_of_parts
+      parts:
+        - {share: 0.1, method: boolean, input: ok}
+        - {share: 0.1, method: choice, input: level, fractions: {a: 1, b: 0}}
+        - {share: 0.1, method: ratio, numerator: n, denominator: n, target: 0.5, on_zero_denominator: full}
+        - {share: 0.1, method: percent, input: n, target: 80, lower_is_better: true}
+        - {share: 0.1, method: tiers, value: {ratio_of: [n, n], as_percent: true}, tiers: [{min: 50, fraction: 1}]}
+        - {share: 0.1, method: count_capped, input: n, points_per_item: 2, cap: 0.5}
+        - {share: 0.1, method: survey_scale, input: n, scale_min: 1, scale_max: 5}
+        - {share: 0.1, method: formula, formula: "ok ? 1 : 0"}
+        - {share: 0.2, method: choice, input: tags, fractions: {a: 0.5, b: 0.5}}
+`
+	ix, err := ParseIndex([]byte(formulaIndex(scoring)))
+	if err != nil {
+		t.Fatalf("ParseIndex: %v", err)
+	}
+	parts := ix.Node("F").Method.Parts
+	var kinds []string
+	total := 0.0
+	for _, p := range parts {
+		kinds = append(kinds, string(p.Method.Kind))
+		total += p.Share
+	}
+	if got := strings.Join(kinds, " "); got != "boolean choice ratio percent tiers count_capped survey_scale formula choice" {
+		t.Errorf("parts = %s", got)
+	}
+	if r := parts[2].Method; r.Numerator != "n" || r.Denominator != "n" || r.Target != 0.5 || r.OnZeroDiv != ZeroDivFull {
+		t.Errorf("ratio part = %+v", r)
+	}
+	if math.Abs(total-1) > 1e-9 {
+		t.Errorf("shares add up to %v", total)
+	}
+}

@@ -138,6 +138,9 @@ func (p *parser) parseMethod(n *yaml.Node, w where, nd *Node, part bool) *Method
 			return nil
 		}
 		for _, k := range []string{"missing", "peers", "outliers", "denominator"} {
+			if k == "denominator" && kind == MethodRatio {
+				continue // the ratio's own input key
+			}
 			if f.has(k) {
 				f.errorf(k, "key %q does not apply to a part of sum_of_parts", k)
 			}
