@@ -206,6 +206,22 @@ func TestIndex_ApplicabilityAndPoints(t *testing.T) {
 	if _, ok := ix.UnitType("commune"); ok {
 		t.Error("UnitType(commune) found")
 	}
+	// Unknown things are not found and never panic.
+	if ix.Applies(nil, "department") || ix.MaxPointsFor(nil, "department") != 0 || ix.Node("NOPE") != nil {
+		t.Error("nil or unknown node found")
+	}
+	if _, ok := ix.Input("NOPE", "x"); ok {
+		t.Error("Input(NOPE, x) found")
+	}
+	if _, ok := ix.Block("NOPE"); ok {
+		t.Error("Block(NOPE) found")
+	}
+	if _, ok := ix.Pillar("NOPE"); ok {
+		t.Error("Pillar(NOPE) found")
+	}
+	if got := ix.IndicatorsFor("commune"); len(got) != 0 {
+		t.Errorf("IndicatorsFor(commune) = %d indicators", len(got))
+	}
 }
 
 func TestIndex_BandFor(t *testing.T) {
