@@ -87,12 +87,20 @@ func TestParseIndex_Invalid(t *testing.T) {
 		{"composite_sum", []string{
 			"23:18: group G: aggregation sum needs style points; use mean or geometric",
 		}},
+		{"count_capped_both_rates", []string{
+			"35:83: indicator G.2: give either per_item or points_per_item, not both",
+			"35:91: indicator G.2: cap must be greater than 0",
+		}},
 		{"count_capped_per_item", []string{
 			"35:18: indicator G.2: method count_capped needs per_item or points_per_item",
 		}},
 		{"deadline_due", []string{
 			"37:16: indicator G.2: due \"02-30\" is not a date (\"MM-DD\")",
 			"38:55: indicator G.2: late_tiers[1]: late_tiers must be in increasing order of days (0 follows 0)",
+		}},
+		{"deadline_due_format", []string{
+			"34:55: indicator G.2: due must be a date \"MM-DD\" of the assessed year, got \"1-31\"",
+			"34:83: indicator G.2: late_tiers[0]: days must not be negative, got -1",
 		}},
 		{"draft_format", []string{
 			"6:3: index: unknown key \"name_vi\" (write name: {vi: ..., en: ...})",
@@ -143,6 +151,10 @@ func TestParseIndex_Invalid(t *testing.T) {
 		{"fraction_out_of_range", []string{
 			"39:67: indicator G.2: fractions: high must be between 0 and 1, got 1.5",
 		}},
+		{"fractions_duplicate_and_type", []string{
+			"38:70: indicator G.2: fractions: duplicate key \"high\"",
+			"38:86: indicator G.2: fractions: low must be a number, got a list",
+		}},
 		{"goalposts_order", []string{
 			"35:56: indicator G.2: goalposts low 10 must be less than high 10 (use lower_is_better to reverse)",
 		}},
@@ -151,6 +163,9 @@ func TestParseIndex_Invalid(t *testing.T) {
 		}},
 		{"group_points_per_type", []string{
 			"21:17: group G: its children add up to 10 points for unit type district, but the group declares 20",
+		}},
+		{"index_not_mapping", []string{
+			"2:8: index must be a mapping, got \"T\"",
 		}},
 		{"indicator_without_inputs", []string{
 			"23:9: indicator G.1: an indicator needs at least one input",
@@ -170,6 +185,9 @@ func TestParseIndex_Invalid(t *testing.T) {
 		{"key_not_for_method", []string{
 			"35:75: indicator G.2: key \"fractions\" does not apply to method ratio",
 		}},
+		{"list_items_kind", []string{
+			"22:20: group G: pillars items must be pillar codes, got a list",
+		}},
 		{"lower_is_better_choice", []string{
 			"38:88: indicator G.2: key \"lower_is_better\" does not apply to method choice",
 		}},
@@ -177,8 +195,19 @@ func TestParseIndex_Invalid(t *testing.T) {
 			"21:17: group G: its children add up to 10 points for unit type district, but the group declares 20",
 			"26:25: indicator G.1: max_points_by: unit type \"district\" is not one the node applies to",
 		}},
+		{"merge_not_mapping", []string{
+			"28:19: indicator G.1: << must merge a mapping or a list of mappings",
+		}},
 		{"min_responses_alone", []string{
 			"35:94: indicator G.2: min_responses needs responses_input (the input holding the number of responses)",
+		}},
+		{"min_responses_input_type", []string{
+			"35:98: indicator G.2: min_responses must be at least 1, got 0",
+			"35:118: indicator G.2: input \"n\" is text, but method survey_scale needs a count or number input",
+		}},
+		{"missing_policy_group_by_alone", []string{
+			"19:37: defaults: missing: group_by is only used with policy group_mean",
+			"20:10: defaults: peers must be one of block, type, all, got \"everyone\"",
 		}},
 		{"missing_required", []string{
 			"3:3: index: missing required key \"code\"",
@@ -209,9 +238,16 @@ func TestParseIndex_Invalid(t *testing.T) {
 			"19:45: defaults: outliers: max_points must be at least 1, got 0",
 			"19:58: defaults: outliers: fallback must be one of log, none, got \"logarithm\"",
 		}},
+		{"outliers_none_with_params", []string{
+			"19:38: defaults: outliers: max_skew is only used with method winsorise",
+		}},
 		{"part_peer_method", []string{
 			"38:36: indicator G.2: part 1: a part must use a method that scores one unit alone, not best_in_block",
 			"39:64: indicator G.2: part 2: key \"missing\" does not apply to a part of sum_of_parts",
+		}},
+		{"part_share", []string{
+			"38:15: indicator G.2: part 1: missing required key \"share\"",
+			"39:23: indicator G.2: part 2: share must be a number in (0, 1], got \"1.5\"",
 		}},
 		{"parts_shares", []string{
 			"38:13: indicator G.2: part shares must add up to 1, got 0.9",
@@ -250,8 +286,20 @@ func TestParseIndex_Invalid(t *testing.T) {
 		{"text_without_vi", []string{
 			"24:15: indicator G.1: name.vi (Vietnamese) is required",
 		}},
+		{"tier_min_and_max", []string{
+			"35:66: indicator G.2: tiers[0]: a tier has either min or max, not both",
+		}},
+		{"tier_without_bound", []string{
+			"35:52: indicator G.2: tiers[0] needs min (higher is better) or max (lower is better)",
+		}},
 		{"tiers_empty", []string{
 			"35:51: indicator G.2: tiers is empty",
+		}},
+		{"tiers_lower_is_better_min", []string{
+			"35:61: indicator G.2: tiers with min are higher-is-better; write the tiers with max for lower-is-better",
+		}},
+		{"tiers_max_order", []string{
+			"35:81: indicator G.2: tiers[1]: tiers must be in increasing order of max (5 follows 5)",
 		}},
 		{"tiers_mixed", []string{
 			"40:21: indicator G.2: tiers[1]: tiers mix min and max; use min on every tier (higher is better) or max on every tier (lower is better)",
@@ -293,6 +341,19 @@ func TestParseIndex_Invalid(t *testing.T) {
 		}},
 		{"value_and_input", []string{
 			"35:59: indicator G.2: give either input or value, not both",
+		}},
+		{"value_forms", []string{
+			"35:41: indicator G.2: value needs exactly one of input, ratio_of or formula",
+		}},
+		{"value_multiply", []string{
+			"35:72: indicator G.2: value: multiply must not be 0",
+			"35:87: indicator G.2: value: give either multiply or as_percent, not both",
+		}},
+		{"value_scalar_unknown", []string{
+			"35:40: indicator G.2: value \"c\" is not an input of the indicator",
+		}},
+		{"value_zero_without_ratio", []string{
+			"35:75: indicator G.2: value: on_zero_denominator is only used with ratio_of",
 		}},
 		{"weight_not_positive", []string{
 			"25:17: indicator G.1: weight must be greater than 0, got 0",

@@ -288,12 +288,13 @@ func (p *parser) checkInput(f *fields, key, name string, inputs map[string]*Inpu
 	f.errorf(key, "input %q is %s, but method %s needs %s", name, in.Type, kind, orList(names))
 }
 
-// orList joins names as "a, b or c".
+// orList names input types as "a boolean input" or "a count, number or
+// percent input".
 func orList(names []string) string {
 	if len(names) == 1 {
 		return "a " + names[0] + " input"
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1] + " input"
+	return "a " + strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1] + " input"
 }
 
 // positive reads an optional number that must be > 0.
