@@ -121,6 +121,18 @@ func (s StageValues) MarshalJSON() ([]byte, error) {
 // are not options, malformed dates, overrides outside the max...), and
 // ErrNoYear when a deadline indicator needs Dataset.Year.
 func Score(ix *Index, ds *Dataset, opts Options) (*Results, error) {
+	s, err := newScorer(ix, ds, opts)
+	if err != nil {
+		return nil, err
+	}
+	s.aggregate()
+	s.rank()
+	return s.res, nil
+}
+
+// newScorer checks the data and scores every indicator of every unit (the
+// cell matrices); aggregation is left to the caller.
+func newScorer(ix *Index, ds *Dataset, opts Options) (*scorer, error) {
 	if ix == nil || ds == nil {
 		return nil, errors.New("score: nil index or dataset")
 	}
@@ -148,9 +160,7 @@ func Score(ix *Index, ds *Dataset, opts Options) (*Results, error) {
 	if len(s.probs.list) > 0 {
 		return nil, &DataError{Problems: s.probs.list}
 	}
-	s.aggregate()
-	s.rank()
-	return s.res, nil
+	return s, nil
 }
 
 func planHasDeadline(mp *methodPlan) bool {
@@ -807,10 +817,10 @@ func (s *scorer) aggregate() {
 			if agg == "" {
 				agg = defAgg
 			}
-			p.combine(nodes, p.children[i], agg, n.MissingChildren, nr)
+			p.combine(nodes, p.children[i], agg, n.MissingChildren, p.weight, nr)
 		}
 		var root NodeResult
-		p.combine(nodes, p.top, defAgg, MissingSkip, &root)
+		p.combine(nodes, p.top, defAgg, MissingSkip, p.weight, &root)
 
 		// Pillars.
 		for k, inds := range p.pillarInds {
@@ -864,7 +874,8 @@ func (s *scorer) aggregate() {
 }
 
 // combine aggregates a node's children into nr.
-func (p *scorePlan) combine(nodes []NodeResult, kids []int32, agg Aggregation, rule MissingChildren, nr *NodeResult) {
+// weight holds the nodes' weights (the plan's, or drawn ones).
+func (p *scorePlan) combine(nodes []NodeResult, kids []int32, agg Aggregation, rule MissingChildren, weight []float64, nr *NodeResult) {
 	var pts, mx, wsum, vsum, lsum float64
 	applicable, counted, geoZero := false, 0, false
 	for _, c := range kids {
@@ -873,7 +884,7 @@ func (p *scorePlan) combine(nodes []NodeResult, kids []int32, agg Aggregation, r
 			continue
 		}
 		applicable = true
-		w := p.weight[c]
+		w := weight[c]
 		if cr.Missing {
 			switch rule {
 			case MissingNA:
