@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -295,5 +296,40 @@ func TestScore_Deterministic(t *testing.T) {
 	})
 	if got := marshal(shuffled); string(got) != string(first) {
 		t.Fatal("shuffling the units changes the results")
+	}
+}
+
+// Concurrent Score calls (they share a pool of scratch buffers) give the
+// same results as one call alone.
+func TestScore_Concurrent(t *testing.T) {
+	ix, err := ParseIndex([]byte(benchIndexYAML()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets := []*Dataset{benchDataset(ix, 50), benchDataset(ix, 120), benchDataset(ix, 80)}
+	want := make([][]byte, len(sets))
+	for i, ds := range sets {
+		res, err := Score(ix, ds, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i], _ = json.Marshal(res)
+	}
+	errs := make(chan error, 12)
+	for k := 0; k < 12; k++ {
+		go func(i int) {
+			res, err := Score(ix, sets[i], Options{})
+			if err == nil {
+				if got, _ := json.Marshal(res); string(got) != string(want[i]) {
+					err = fmt.Errorf("dataset %d: results differ when scored concurrently", i)
+				}
+			}
+			errs <- err
+		}(k % len(sets))
+	}
+	for k := 0; k < 12; k++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
