@@ -49,6 +49,9 @@ type Options struct {
 	// time and memory, so bulk runs (ranking a period) leave it off and the
 	// form asks for one unit's explanations.
 	Explain bool
+	// ExplainUnits, when not empty, limits explanations to the units with
+	// these codes (the form of one unit), sparing the others' cost.
+	ExplainUnits []string
 	// Stages fills Results.Stages with every indicator's value at each
 	// step of the composite pipeline (raw, denominated, imputed, treated,
 	// normalised), for audits and for checking against other tools.

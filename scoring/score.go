@@ -228,6 +228,9 @@ type scorer struct {
 	cols  []*indPlan
 	colOf []int
 	cells *cellBuf
+	// explainUnit, when not nil, marks the units Options.ExplainUnits asks
+	// explanations for.
+	explainUnit []bool
 	mSt   []cellState
 	mX    []float64
 	mNote []string
@@ -390,6 +393,16 @@ func (s *scorer) alloc() {
 	if s.opts.Explain {
 		s.mNote = make([]string, nU*nInd)
 		s.mExp = make([]*Explanation, nU*nInd)
+		if len(s.opts.ExplainUnits) > 0 {
+			want := map[string]bool{}
+			for _, c := range s.opts.ExplainUnits {
+				want[c] = true
+			}
+			s.explainUnit = make([]bool, nU)
+			for u := range units {
+				s.explainUnit[u] = want[units[u].Code]
+			}
+		}
 	}
 	s.st = make([]cellState, nU)
 	s.keys = make([]float64, nU)
@@ -624,7 +637,7 @@ func (s *scorer) column(ip *indPlan) {
 	for u := range units {
 		k := u*nInd + ip.num
 		s.mSt[k], s.mX[k] = st[u], x[u]
-		if s.opts.Explain {
+		if s.opts.Explain && (s.explainUnit == nil || s.explainUnit[u]) {
 			var nr NodeResult
 			s.fillCell(ip, u, st[u], x[u], &nr)
 			s.mExp[k] = s.explain(ip, u, &nr, clamp01(x[u]))

@@ -256,6 +256,18 @@ func TestScore_Explanations(t *testing.T) {
 	if len(a3.Inputs) != 2 || a3.Inputs[0] != (ExplainedInput{Key: "online", Value: "12"}) || a3.Fraction != 0.75 || a3.Points != 7.5 {
 		t.Errorf("A.3 explanation = %+v", a3)
 	}
+	// ExplainUnits limits explanations to the units named.
+	res, err = Score(ix, ds, Options{Explain: true, ExplainUnits: []string{"S2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, ur := range res.Units {
+		for _, n := range ur.Nodes {
+			if n.Code == "A.1" && (n.Explanation != nil) != (i == 1) {
+				t.Errorf("%s A.1 explanation %v; want one for S2 only", ur.Code, n.Explanation)
+			}
+		}
+	}
 	// Without Explain, no explanations.
 	res, _ = Score(ix, ds, Options{})
 	for _, n := range res.Units[0].Nodes {
