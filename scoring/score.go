@@ -231,10 +231,10 @@ type scorer struct {
 	// explainUnit, when not nil, marks the units Options.ExplainUnits asks
 	// explanations for.
 	explainUnit []bool
-	mSt   []cellState
-	mX    []float64
-	mNote []string
-	mExp  []*Explanation
+	mSt         []cellState
+	mX          []float64
+	mNote       []string
+	mExp        []*Explanation
 
 	// column scratch
 	st    []cellState
