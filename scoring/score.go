@@ -247,7 +247,8 @@ type scorer struct {
 	raw, den, imp, trt []float64
 	treatment          []Treatment
 	groupStats         []peerStats
-	composite          bool // the index is composite-style
+	composite          bool      // the index is composite-style
+	adj                []float64 // unrounded adjustment points per unit
 	// keys are the totals ÷ scale rounded to value decimals: ranks and
 	// bands are decided on them.
 	keys       []float64
@@ -406,6 +407,7 @@ func (s *scorer) alloc() {
 	}
 	s.st = make([]cellState, nU)
 	s.keys = make([]float64, nU)
+	s.adj = make([]float64, nU)
 	s.x = make([]float64, nU)
 	s.buf = make([]float64, 0, nU)
 	s.buf2 = make([]float64, 0, nU)
@@ -909,6 +911,7 @@ func (s *scorer) aggregate() {
 			adj += ur.Adjustments[i].Points
 		}
 		ur.Adjustment = roundTo(adj, p.pointDec)
+		s.adj[u] = adj
 		value := clamp01(root.Value)
 		ur.Value = math.Round(value*pow) / pow
 		total := value*p.scale + adj

@@ -156,7 +156,7 @@ func Uncertainty(ix *Index, ds *Dataset, opts UncertaintyOptions) ([]UnitUncerta
 			}
 			root := p.combineDraw(scratch, p.top, defAgg, MissingSkip, weight, s.composite)
 			value := clamp01(root.v)
-			total := math.Max(0, math.Min(p.scale, value*p.scale+s.res.Units[u].Adjustment))
+			total := math.Max(0, math.Min(p.scale, value*p.scale+s.adj[u]))
 			keys[u] = math.Round(total/p.scale*pow) / pow
 			values[u*draws+d] = value
 		}
