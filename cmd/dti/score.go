@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"sort"
 	"strconv"
@@ -21,7 +22,7 @@ import (
 func init() {
 	register(command{
 		name:    "score",
-		usage:   "dti score --index FILE --data FILE [--format table|csv|json] [--year N]",
+		usage:   "dti score --index FILE --data FILE [--format table|csv|json] [--year N] [--explain UNIT]",
 		summary: "score a data file (CSV, see docs/data-file.md) against an index and print the ranking",
 		run:     runScore,
 	})
@@ -37,11 +38,15 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) error {
 	indexFile := fs.String("index", "", "index definition (indicators.yaml)")
 	dataFile := fs.String("data", "", "data file: one row per unit (CSV, see docs/data-file.md)")
 	format := fs.String("format", "table", "output format: table, csv or json")
-	year := fs.Int("year", 0, "assessed year (needed by deadline indicators)")
+	year := fs.Int("year", 0, "assessed year (needed by deadline indicators; default: the data file's \"# year:\" comment)")
+	explain := fs.String("explain", "", "print the scorecard of the unit with this `code`: every indicator with its points and how they were reached")
+	lang := fs.String("lang", "vi", "language of the scorecard: vi or en")
 	fs.Usage = func() {
-		fmt.Fprintln(env.stderr, "Usage: dti score --index FILE --data FILE [--format table|csv|json] [--year N]")
+		fmt.Fprintln(env.stderr, "Usage: dti score --index FILE --data FILE [--format table|csv|json] [--year N] [--explain UNIT [--lang vi|en]]")
 		fmt.Fprintln(env.stderr, "\nScores every unit of the data file against the index and prints one row per unit,")
 		fmt.Fprintln(env.stderr, "by block and rank: points, value, rank, band, pillar and top-level group values.")
+		fmt.Fprintln(env.stderr, "With --explain, prints that unit's scorecard instead: every indicator with its points")
+		fmt.Fprintln(env.stderr, "and how they were reached.")
 		fmt.Fprintln(env.stderr, "\nFlags:")
 		fs.PrintDefaults()
 	}
@@ -63,6 +68,9 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		usageErr = append(usageErr, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	if *lang != "vi" && *lang != "en" {
+		usageErr = append(usageErr, fmt.Sprintf("--lang %q: want vi or en", *lang))
 	}
 	if len(usageErr) > 0 {
 		for _, m := range usageErr {
@@ -108,7 +116,19 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) error {
 		}
 		return exitError{1}
 	}
-	res, err := scoring.Score(ix, ds, scoring.Options{})
+	opts := scoring.Options{}
+	if *explain != "" {
+		found := false
+		for _, u := range ds.Units {
+			found = found || u.Code == *explain
+		}
+		if !found {
+			fmt.Fprintf(env.stderr, "%s: --explain: no unit %q in the data file\n", *dataFile, *explain)
+			return exitError{1}
+		}
+		opts = scoring.Options{Explain: true, ExplainUnits: []string{*explain}}
+	}
+	res, err := scoring.Score(ix, ds, opts)
 	if err != nil {
 		var de *scoring.DataError
 		switch {
@@ -126,10 +146,12 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) error {
 
 	var out bytes.Buffer
 	t := newScoreTable(ix, res)
-	switch *format {
-	case "csv":
+	switch {
+	case *explain != "":
+		err = t.writeScorecard(&out, *explain, *lang)
+	case *format == "csv":
 		err = t.writeCSV(&out)
-	case "json":
+	case *format == "json":
 		err = t.writeJSON(&out)
 	default:
 		err = t.writeText(&out)
@@ -189,6 +211,12 @@ func newScoreTable(ix *scoring.Index, res *scoring.Results) *scoreTable {
 }
 
 func (t *scoreTable) num(x float64, dec int) string { return strconv.FormatFloat(x, 'f', dec, 64) }
+
+// round rounds points to the index's points decimals.
+func (t *scoreTable) round(x float64) float64 {
+	pow := math.Pow(10, float64(t.pdec))
+	return math.Round(x*pow) / pow
+}
 
 // nodeValue formats a node's value, "" when it has none.
 func (t *scoreTable) nodeValue(n scoring.NodeResult) string {
@@ -370,4 +398,64 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// writeScorecard prints one unit's scorecard: every node of the tree with
+// its points (or value) and, for indicators, how they were reached.
+func (t *scoreTable) writeScorecard(w io.Writer, code, lang string) error {
+	var u *scoring.UnitResult
+	for _, x := range t.units {
+		if x.Code == code {
+			u = x
+		}
+	}
+	tr := func(vi, en string) string {
+		if lang == "en" {
+			return en
+		}
+		return vi
+	}
+	rank := t.rank(u)
+	if rank == "" {
+		rank = "—"
+	}
+	band := u.Band
+	if b, ok := t.ix.BandFor(u.Points / t.ix.Scale); ok && b.Code == u.Band {
+		band = b.Name.In(lang)
+	}
+	fmt.Fprintf(w, "%s — %s (%s)\n", oneLine(u.Code), oneLine(u.Name), u.Block)
+	fmt.Fprintf(w, "%s: %s   %s: %s   %s: %s   %s: %s\n",
+		tr("Điểm", "Points"), scoring.FormatNumber(u.Points, lang), tr("Giá trị", "Value"), scoring.FormatNumber(u.Value, lang),
+		tr("Hạng", "Rank"), rank, tr("Xếp loại", "Band"), band)
+	if u.Adjustment != 0 {
+		fmt.Fprintf(w, "%s: %s\n", tr("Điểm thưởng/trừ", "Bonus/penalty"), scoring.FormatNumber(u.Adjustment, lang))
+	}
+	fmt.Fprintln(w)
+	points := t.ix.Style == scoring.StylePoints
+	line := func(n *scoring.Node, r scoring.NodeResult) {
+		indent := strings.Repeat("  ", n.Depth)
+		var score string
+		switch {
+		case !r.Applicable:
+			score = tr("không áp dụng", "not applicable")
+		case r.Missing:
+			score = tr("thiếu dữ liệu", "missing")
+		case points:
+			score = scoring.FormatNumber(t.round(r.Points), lang) + "/" + scoring.FormatNumber(t.round(r.MaxPoints), lang)
+		default:
+			score = scoring.FormatNumber(t.round(r.Value*t.ix.Scale), lang)
+		}
+		fmt.Fprintf(w, "%s%s %s: %s\n", indent, n.Code, n.Name.In(lang), score)
+		if r.Explanation != nil && r.Applicable {
+			steps := r.Explanation.Steps.In(lang)
+			fmt.Fprintf(w, "%s    %s\n", indent, steps)
+		}
+	}
+	for i, n := range t.ix.AllNodes() {
+		line(n, u.Nodes[i])
+	}
+	for i, n := range t.ix.Adjustments {
+		line(n, u.Adjustments[i])
+	}
+	return nil
 }

@@ -100,10 +100,10 @@ func TestScore_RegenerateExample(t *testing.T) {
 		den := map[string]float64{}
 		for _, c := range cols {
 			if c.n.Method != nil && c.n.Method.Kind == scoring.MethodRatio && c.in.Key == c.n.Method.Denominator {
-				den[c.n.Code] = float64(20 + r.IntN(2000))
+				den[c.n.Code] = exampleDenominator(r, c.in.Key, typ)
 			}
 			if c.n.Method != nil && c.n.Method.Value != nil && len(c.n.Method.Value.RatioOf) == 2 && c.in.Key == c.n.Method.Value.RatioOf[1] {
-				den[c.n.Code] = float64(20 + r.IntN(500))
+				den[c.n.Code] = exampleDenominator(r, c.in.Key, typ)
 			}
 		}
 		for _, c := range cols {
@@ -197,6 +197,10 @@ func exampleCell(r *rand.Rand, ix *scoring.Index, n *scoring.Node, in scoring.In
 		}
 		return num(math.Round(d * math.Min(1, noisy*1.05)))
 	}
+	if m != nil && m.Kind == scoring.MethodTiers && len(m.Tiers) > 0 && m.Tiers[0].Min != nil && in.Type != scoring.InputCount {
+		// Around the top tier: a unit of quality 0.8 just reaches it.
+		return num(clampIn(math.Round(*m.Tiers[0].Min*1.25*noisy*100) / 100))
+	}
 	switch {
 	case in.Type == scoring.InputPercent:
 		return num(clampIn(math.Round(noisy*1000) / 10))
@@ -215,4 +219,25 @@ func exampleCell(r *rand.Rand, ix *scoring.Index, n *scoring.Node, in scoring.In
 		return num(clampIn(math.Round(hi * noisy)))
 	}
 	return num(clampIn(math.Round(noisy*1000) / 10))
+}
+
+// exampleDenominator is a plausible size for the denominator of a ratio,
+// from the input's key: staff, units, documents or files.
+func exampleDenominator(r *rand.Rand, key, typ string) float64 {
+	scale := 1.0
+	if typ == "district" {
+		scale = 3
+	}
+	span := func(lo, hi int) float64 { return math.Round(float64(lo+r.IntN(hi-lo)) * scale) }
+	switch k := strings.ToLower(key); {
+	case strings.Contains(k, "staff") || strings.Contains(k, "officials") || strings.Contains(k, "employees"):
+		return span(40, 300)
+	case strings.Contains(k, "unit") || strings.Contains(k, "commune") || strings.Contains(k, "system"):
+		return span(4, 25)
+	case strings.Contains(k, "file") || strings.Contains(k, "record") || strings.Contains(k, "dossier") || strings.Contains(k, "procedure"):
+		return span(300, 6000)
+	case strings.Contains(k, "doc"):
+		return span(800, 5000)
+	}
+	return span(8, 60)
 }

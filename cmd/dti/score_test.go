@@ -49,6 +49,20 @@ func TestScore_Formats(t *testing.T) {
 	}
 }
 
+func TestScore_Scorecard(t *testing.T) {
+	for _, lang := range []string{"vi", "en"} {
+		stdout, stderr, err := runCmd(t, "score", "--index", smallIndex, "--data", smallData, "--year", "2025", "--explain", "STC", "--lang", lang)
+		if err != nil || stderr != "" {
+			t.Fatalf("dti score --explain: err %v, stderr %q", err, stderr)
+		}
+		golden(t, "scorecard-small-"+lang+".txt", stdout)
+	}
+	stdout, stderr, err := runCmd(t, "score", "--index", smallIndex, "--data", smallData, "--year", "2025", "--explain", "NOPE")
+	if exitCode(err) != 1 || stdout != "" || !strings.Contains(stderr, `--explain: no unit "NOPE" in the data file`) {
+		t.Errorf("unknown unit: exit %d, stdout %q, stderr %q", exitCode(err), stdout, stderr)
+	}
+}
+
 // The shipped index scores the shipped sample data.
 func TestScore_Example(t *testing.T) {
 	stdout, stderr, err := runCmd(t, "score", "--index", "../../indicators.yaml", "--data", exampleData, "--format", "csv")
