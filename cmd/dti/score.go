@@ -22,7 +22,7 @@ import (
 func init() {
 	register(command{
 		name:    "score",
-		usage:   "dti score --index FILE --data FILE [--format table|csv|json] [--year N] [--explain UNIT]",
+		usage:   "dti score --index FILE --data FILE [--format table|csv|json] [--year N] [--uncertainty N] [--explain UNIT]",
 		summary: "score a data file (CSV, see docs/data-file.md) against an index and print the ranking",
 		run:     runScore,
 	})
@@ -41,8 +41,9 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) error {
 	year := fs.Int("year", 0, "assessed year (needed by deadline indicators; default: the data file's \"# year:\" comment)")
 	explain := fs.String("explain", "", "print the scorecard of the unit with this `code`: every indicator with its points and how they were reached")
 	lang := fs.String("lang", "vi", "language of the scorecard: vi or en")
+	draws := fs.Int("uncertainty", 0, "add each unit's rank interval from this many Monte Carlo draws of the weights (e.g. 1000; seed 1)")
 	fs.Usage = func() {
-		fmt.Fprintln(env.stderr, "Usage: dti score --index FILE --data FILE [--format table|csv|json] [--year N] [--explain UNIT [--lang vi|en]]")
+		fmt.Fprintln(env.stderr, "Usage: dti score --index FILE --data FILE [--format table|csv|json] [--year N] [--uncertainty N] [--explain UNIT [--lang vi|en]]")
 		fmt.Fprintln(env.stderr, "\nScores every unit of the data file against the index and prints one row per unit,")
 		fmt.Fprintln(env.stderr, "by block and rank: points, value, rank, band, pillar and top-level group values.")
 		fmt.Fprintln(env.stderr, "With --explain, prints that unit's scorecard instead: every indicator with its points")
@@ -68,6 +69,9 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		usageErr = append(usageErr, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	if *draws < 0 {
+		usageErr = append(usageErr, fmt.Sprintf("--uncertainty %d: want a number of draws ≥ 0", *draws))
 	}
 	if *lang != "vi" && *lang != "en" {
 		usageErr = append(usageErr, fmt.Sprintf("--lang %q: want vi or en", *lang))
@@ -146,6 +150,20 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) error {
 
 	var out bytes.Buffer
 	t := newScoreTable(ix, res)
+	if *draws > 0 && *explain == "" {
+		uo := scoring.UncertaintyOptions{Draws: *draws, Seed: 1}
+		if ix.Style == scoring.StyleComposite {
+			uo.Aggregations = []scoring.Aggregation{scoring.AggMean, scoring.AggGeometric}
+		}
+		unc, err := scoring.Uncertainty(ix, ds, uo)
+		if err != nil {
+			return fmt.Errorf("score: %w", err)
+		}
+		t.unc = map[string]scoring.UnitUncertainty{}
+		for _, u := range unc {
+			t.unc[u.Code] = u
+		}
+	}
 	switch {
 	case *explain != "":
 		err = t.writeScorecard(&out, *explain, *lang)
@@ -166,9 +184,11 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) error {
 // scoreTable is the ranking a score command prints: units by block (in
 // the index's order), then rank (unranked last), then code.
 type scoreTable struct {
-	ix      *scoring.Index
-	units   []*scoring.UnitResult
-	groups  []int // indexes in UnitResult.Nodes of the top-level nodes
+	ix     *scoring.Index
+	units  []*scoring.UnitResult
+	groups []int // indexes in UnitResult.Nodes of the top-level nodes
+	// unc holds the rank intervals by unit code (--uncertainty), or nil.
+	unc     map[string]scoring.UnitUncertainty
 	vdec    int
 	pdec    int
 	blockNo map[string]int
@@ -250,7 +270,19 @@ func (t *scoreTable) header() []string {
 	for _, i := range t.groups {
 		h = append(h, all[i].Code)
 	}
+	if t.unc != nil {
+		h = append(h, "rank_low", "rank_median", "rank_high")
+	}
 	return h
+}
+
+// rankRange formats a unit's rank interval ("" without one).
+func (t *scoreTable) rankRange(u *scoring.UnitResult) (lo, median, hi string) {
+	x, ok := t.unc[u.Code]
+	if !ok || x.Rank == 0 {
+		return "", "", ""
+	}
+	return strconv.Itoa(x.RankLow), strconv.FormatFloat(x.MedianRank, 'f', -1, 64), strconv.Itoa(x.RankHigh)
 }
 
 func (t *scoreTable) row(u *scoring.UnitResult) []string {
@@ -260,6 +292,10 @@ func (t *scoreTable) row(u *scoring.UnitResult) []string {
 	}
 	for _, i := range t.groups {
 		r = append(r, t.nodeValue(u.Nodes[i]))
+	}
+	if t.unc != nil {
+		lo, med, hi := t.rankRange(u)
+		r = append(r, lo, med, hi)
 	}
 	return r
 }
@@ -293,6 +329,8 @@ type jsonUnit struct {
 	Band    string      `json:"band"`
 	Pillars []jsonValue `json:"pillars"`
 	Groups  []jsonValue `json:"groups"`
+	// RankInterval is [low, high] over the uncertainty draws.
+	RankInterval []int `json:"rank_interval,omitempty"`
 }
 
 type jsonValue struct {
@@ -323,6 +361,9 @@ func (t *scoreTable) writeJSON(w io.Writer) error {
 		for _, i := range t.groups {
 			ju.Groups = append(ju.Groups, val(u.Nodes[i]))
 		}
+		if x, ok := t.unc[u.Code]; ok && x.Rank > 0 {
+			ju.RankInterval = []int{x.RankLow, x.RankHigh}
+		}
 		units = append(units, ju)
 	}
 	doc := struct {
@@ -339,6 +380,9 @@ func (t *scoreTable) writeJSON(w io.Writer) error {
 func (t *scoreTable) writeText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	head := []string{"Hạng/Rank", "Mã/Code", "Đơn vị/Unit", "Điểm/Points", "Giá trị/Value", "Xếp loại/Band"}
+	if t.unc != nil {
+		head = append(head[:1], append([]string{"Khoảng hạng/Rank range"}, head[1:]...)...)
+	}
 	for _, p := range t.ix.Pillars {
 		head = append(head, "pillar:"+p.Code)
 	}
@@ -372,6 +416,13 @@ func (t *scoreTable) writeText(w io.Writer) error {
 			rank = "—"
 		}
 		cells := []string{rank, oneLine(u.Code), oneLine(u.Name), t.num(u.Points, t.pdec), t.num(u.Value, t.vdec), bands[u.Band]}
+		if t.unc != nil {
+			rng := "—"
+			if lo, _, hi := t.rankRange(u); lo != "" {
+				rng = lo + "–" + hi
+			}
+			cells = append(cells[:1], append([]string{rng}, cells[1:]...)...)
+		}
 		for _, p := range u.Pillars {
 			cells = append(cells, orDash(t.nodeValue(p)))
 		}

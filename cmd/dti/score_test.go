@@ -49,6 +49,16 @@ func TestScore_Formats(t *testing.T) {
 	}
 }
 
+func TestScore_Uncertainty(t *testing.T) {
+	for _, format := range []string{"csv", "table"} {
+		stdout, stderr, err := runCmd(t, "score", "--index", smallIndex, "--data", smallData, "--year", "2025", "--uncertainty", "200", "--format", format)
+		if err != nil || stderr != "" {
+			t.Fatalf("dti score --uncertainty: err %v, stderr %q", err, stderr)
+		}
+		golden(t, "score-small-uncertainty."+map[string]string{"csv": "csv", "table": "txt"}[format], stdout)
+	}
+}
+
 func TestScore_Scorecard(t *testing.T) {
 	for _, lang := range []string{"vi", "en"} {
 		stdout, stderr, err := runCmd(t, "score", "--index", smallIndex, "--data", smallData, "--year", "2025", "--explain", "STC", "--lang", lang)
@@ -137,8 +147,9 @@ func TestScore_Errors(t *testing.T) {
 		{"deadline needs a year", []string{"--index", smallIndex, "--data", noYear}, 1, []string{
 			noYear + ": the index has deadline indicators: give the assessed year with --year",
 		}},
-		{"missing flags", []string{"--format", "xml"}, 2, []string{
+		{"missing flags", []string{"--format", "xml", "--lang", "fr", "--uncertainty", "-3"}, 2, []string{
 			"--index is required", "--data is required", `--format "xml": want table, csv or json`,
+			`--lang "fr": want vi or en`, "--uncertainty -3: want a number of draws ≥ 0",
 		}},
 	}
 	for _, c := range cases {
