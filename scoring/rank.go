@@ -42,22 +42,35 @@ func (s *scorer) rank() {
 // order in which ties are visited, so the result is independent of the
 // input order. The result is in the order of values.
 func CompetitionRanks(values []float64, codes []string) []int {
-	type entry struct {
-		key  float64
-		code string
-		i    int
+	ranks := make([]int, len(values))
+	competitionRanksInto(values, codes, nil, ranks)
+	return ranks
+}
+
+// rankEntry is one value being ranked.
+type rankEntry struct {
+	key  float64
+	code string
+	i    int
+}
+
+// competitionRanksInto is CompetitionRanks writing into ranks, with order
+// as scratch space (reallocated when short); it returns the scratch.
+func competitionRanksInto(values []float64, codes []string, order []rankEntry, ranks []int) []rankEntry {
+	if cap(order) < len(values) {
+		order = make([]rankEntry, len(values))
 	}
-	order := make([]entry, len(values))
+	order = order[:len(values)]
 	for i, v := range values {
 		if math.IsNaN(v) {
 			v = math.Inf(-1)
 		}
-		order[i] = entry{key: v, i: i}
+		order[i] = rankEntry{key: v, i: i}
 		if codes != nil {
 			order[i].code = codes[i]
 		}
 	}
-	slices.SortFunc(order, func(a, b entry) int {
+	slices.SortFunc(order, func(a, b rankEntry) int {
 		switch {
 		case a.key > b.key:
 			return -1
@@ -69,7 +82,6 @@ func CompetitionRanks(values []float64, codes []string) []int {
 		}
 		return a.i - b.i
 	})
-	ranks := make([]int, len(values))
 	for pos, e := range order {
 		if pos > 0 && order[pos-1].key == e.key {
 			ranks[e.i] = ranks[order[pos-1].i]
@@ -77,7 +89,7 @@ func CompetitionRanks(values []float64, codes []string) []int {
 			ranks[e.i] = pos + 1
 		}
 	}
-	return ranks
+	return order
 }
 
 // bandCode returns the first band, in the declared order (highest first),

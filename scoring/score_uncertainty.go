@@ -12,7 +12,9 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
+	"sync"
 )
 
 // UncertaintyOptions configure Uncertainty.
@@ -47,6 +49,10 @@ type UnitUncertainty struct {
 	// the 5th and 95th percentiles of its value over the draws.
 	Value, ValueLow, ValueHigh float64
 }
+
+// Uncertainty spreads the draws over GOMAXPROCS goroutines; each draw has
+// its own seeded random source, so the result is the same however many
+// there are.
 
 // ErrBadUncertainty is returned by Uncertainty for options out of range.
 var ErrBadUncertainty = errors.New("uncertainty: draws must be ≥ 1 and weight spread in 0..1")
@@ -102,23 +108,19 @@ func Uncertainty(ix *Index, ds *Dataset, opts UncertaintyOptions) ([]UnitUncerta
 		}
 	}
 
-	r := rand.New(rand.NewPCG(opts.Seed, 0x9e3779b97f4a7c15))
-	weight := make([]float64, nN)
-	factor := make([]float64, nN)
-	aggs := make([]Aggregation, nN)
-	scratch := make([]drawNode, nN)
 	ranks := make([]int32, nU*draws)
 	values := make([]float64, nU*draws)
-	keys := make([]float64, nU)
 	pow := math.Pow(10, float64(p.valueDec))
 	defAgg := AggSum
 	if s.composite {
 		defAgg = AggMean
 	}
-	var bkeys []float64
-	var bcodes []string
 
-	for d := 0; d < draws; d++ {
+	// Each draw has its own random source seeded from (Seed, draw), so the
+	// draws can be shared among workers and the result never depends on
+	// how they were scheduled. Workers write disjoint slots.
+	draw := func(d int, weight, factor []float64, aggs []Aggregation, scratch []drawNode, keys []float64, bk *blockScratch) {
+		r := rand.New(rand.NewPCG(opts.Seed, uint64(d)))
 		for i := range weight {
 			f := 1 + opts.WeightSpread*(2*r.Float64()-1)
 			factor[i], weight[i] = 1, p.weight[i]
@@ -161,16 +163,34 @@ func Uncertainty(ix *Index, ds *Dataset, opts UncertaintyOptions) ([]UnitUncerta
 			values[u*draws+d] = value
 		}
 		for _, members := range blocks {
-			bkeys, bcodes = bkeys[:0], bcodes[:0]
+			bk.keys, bk.codes, bk.ranks = bk.keys[:0], bk.codes[:0], bk.ranks[:0]
 			for _, u := range members {
-				bkeys = append(bkeys, keys[u])
-				bcodes = append(bcodes, ds.Units[u].Code)
+				bk.keys = append(bk.keys, keys[u])
+				bk.codes = append(bk.codes, ds.Units[u].Code)
+				bk.ranks = append(bk.ranks, 0)
 			}
-			for k, rk := range CompetitionRanks(bkeys, bcodes) {
+			bk.order = competitionRanksInto(bk.keys, bk.codes, bk.order, bk.ranks)
+			for k, rk := range bk.ranks {
 				ranks[members[k]*draws+d] = int32(rk)
 			}
 		}
 	}
+	workers := min(runtime.GOMAXPROCS(0), draws)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			weight, factor := make([]float64, nN), make([]float64, nN)
+			aggs, scratch := make([]Aggregation, nN), make([]drawNode, nN)
+			keys := make([]float64, nU)
+			var bk blockScratch
+			for d := w; d < draws; d += workers {
+				draw(d, weight, factor, aggs, scratch, keys, &bk)
+			}
+		}(w)
+	}
+	wg.Wait()
 
 	out := make([]UnitUncertainty, nU)
 	lo, hi := int(math.Floor(0.05*float64(draws-1))), int(math.Ceil(0.95*float64(draws-1)))
@@ -194,6 +214,14 @@ func Uncertainty(ix *Index, ds *Dataset, opts UncertaintyOptions) ([]UnitUncerta
 		out[u] = uu
 	}
 	return out, nil
+}
+
+// blockScratch is a worker's space for ranking one block.
+type blockScratch struct {
+	keys  []float64
+	codes []string
+	ranks []int
+	order []rankEntry
 }
 
 // drawNode is a node's result inside a draw.
