@@ -281,9 +281,9 @@ func (s *scorer) checkUnits() {
 			s.probs.add(ud.Code, "", "", "duplicate unit code")
 		}
 		seen[ud.Code] = true
-		t, ok := p.types[ud.Type]
+		t, typeOK := p.types[ud.Type]
 		switch {
-		case !ok:
+		case !typeOK:
 			s.probs.add(ud.Code, "", "", fmt.Sprintf("unknown unit type %q", ud.Type))
 		case !p.typeOK[t]:
 			s.probs.add(ud.Code, "", "", fmt.Sprintf("unit type %q is disabled in this index", ud.Type))
@@ -293,7 +293,7 @@ func (s *scorer) checkUnits() {
 		switch {
 		case !ok:
 			s.probs.add(ud.Code, "", "", fmt.Sprintf("unknown block %q", ud.Block))
-		case p.nTypes > 0 && t < len(p.blockOK[b]) && !p.blockOK[b][t]:
+		case typeOK && !p.blockOK[b][t]:
 			s.probs.add(ud.Code, "", "", fmt.Sprintf("block %q does not take units of type %q", ud.Block, ud.Type))
 		}
 		s.uBlock[u] = b
@@ -325,7 +325,7 @@ func (s *scorer) checkUnits() {
 				s.probs.add(ud.Code, code, "", "override for an unknown indicator")
 				continue
 			}
-			if !ok || !ip.applyBy[t] {
+			if !typeOK || !ip.applyBy[t] {
 				s.probs.add(ud.Code, code, "", "override for an indicator that does not apply to the unit")
 				continue
 			}
