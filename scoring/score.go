@@ -701,8 +701,8 @@ func (s *scorer) rawPass() {
 
 // needsColumn reports whether an indicator needs a pass over all units:
 // peer methods (with their outlier treatment), denominators, imputation
-// from peers,
-// and everything when stages or explanations are asked for.
+// from peers, and every indicator when stages or explanations are asked
+// for.
 func (s *scorer) needsColumn(ip *indPlan) bool {
 	if s.opts.Stages || s.opts.Explain {
 		return true
