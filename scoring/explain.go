@@ -168,7 +168,7 @@ func (s *scorer) explain(ip *indPlan, u int, nr *NodeResult, computed float64) *
 			}
 			add(s.methodStep(ip, u, g, l))
 		} else if !mp.usesValue && note == "" {
-			add(directStep(mp, ud, s.ds.Year, l))
+			add(directStep(mp, ud, s.ds.Year, ip.maxBy[s.uType[u]], l))
 		}
 		f := fmtLocal(nr.Value, l)
 		if nr.Overridden {
@@ -272,7 +272,7 @@ func (s *scorer) methodStep(ip *indPlan, u int, g int32, l string) string {
 }
 
 // directStep describes a method that scores the unit's inputs alone.
-func directStep(mp *methodPlan, ud *UnitData, year int, l string) string {
+func directStep(mp *methodPlan, ud *UnitData, year int, maxPoints float64, l string) string {
 	m := mp.m
 	switch mp.kind {
 	case MethodBoolean:
@@ -301,7 +301,26 @@ func directStep(mp *methodPlan, ud *UnitData, year int, l string) string {
 		}
 		return str
 	case MethodSumOfParts:
-		return tr(l, "tổng các phần", "sum of the parts")
+		// Each part's share and fraction, e.g. "40% × 1 + 60% × 0,5".
+		var terms []string
+		var probs problemList
+		for _, part := range mp.parts {
+			var r evalResult
+			if part.mp.usesValue {
+				r = part.mp.val.eval(ud.Values, &probs, ud.Code, "")
+				if r.state == cellValue {
+					r = evalResult{state: cellFrac, x: part.mp.valueFractionMax(r.x, part.share*maxPoints)}
+				}
+			} else {
+				r = part.mp.evalDirect(ud.Values, year, part.share*maxPoints, &probs, ud.Code, "")
+			}
+			f := tr(l, "thiếu", "missing")
+			if r.state == cellFrac {
+				f = fmtLocal(r.x, l)
+			}
+			terms = append(terms, fmtLocal(part.share*100, l)+"% × "+f)
+		}
+		return tr(l, "tổng các phần: ", "sum of the parts: ") + strings.Join(terms, " + ")
 	case MethodFormula:
 		return tr(l, "công thức ", "formula ") + m.Formula.Text
 	}
