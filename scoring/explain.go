@@ -266,7 +266,10 @@ func (s *scorer) methodStep(ip *indPlan, u int, g int32, l string) string {
 		r := n - s.x[u]*(n-1)
 		return tr(l, "hạng ", "rank ") + fmtLocal(math.Round(r), l) + "/" + fmtLocal(n, l)
 	case MethodPercentile:
-		return tr(l, "thứ hạng phần trăm trong nhóm", "percentile among peers")
+		if ps == nil {
+			break
+		}
+		return tr(l, "phân vị trong ", "percentile among ") + strconv.Itoa(ps.n) + tr(l, " đơn vị cùng nhóm", " peers")
 	}
 	return string(mp.kind)
 }
