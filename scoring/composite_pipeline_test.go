@@ -199,3 +199,31 @@ tree:
 		t.Errorf("treated: P %v, M %v", res.Stages[0].Treated, res.Stages[1].Treated)
 	}
 }
+
+// Explanations of the composite steps.
+func TestScore_CompositeExplanations(t *testing.T) {
+	ix := scParse(t, strings.Replace(compositeYAML, "MISSING_RULE", "skip", 1))
+	res, err := Score(ix, compositeDataset(t, ix), Options{Explain: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		unit int
+		code string
+		vi   string
+		en   string
+	}{
+		{3, "A", "giá trị 8; ÷ pop 2 = 4; (v − min) ÷ (max − min) = (4 − 4) ÷ (10 − 4); → giá trị chuẩn hoá 0",
+			"value 8; ÷ pop 2 = 4; (v − min) ÷ (max − min) = (4 − 4) ÷ (10 − 4); → normalised value 0"},
+		{1, "A", "thiếu dữ liệu, thay bằng trung bình nhóm region N = 10; (v − min) ÷ (max − min) = (10 − 4) ÷ (10 − 4); → giá trị chuẩn hoá 1",
+			"missing, replaced by the mean of group region N = 10; (v − min) ÷ (max − min) = (10 − 4) ÷ (10 − 4); → normalised value 1"},
+		{1, "B", "giá trị 2; (max − v) ÷ (max − min) = (3 − 2) ÷ (3 − 1); → giá trị chuẩn hoá 0,5",
+			"value 2; (max − v) ÷ (max − min) = (3 − 2) ÷ (3 − 1); → normalised value 0.5"},
+		{2, "C", "thiếu dữ liệu", "missing data"},
+	} {
+		e := scNode(t, &res.Units[c.unit], c.code).Explanation
+		if e == nil || e.Steps.VI != c.vi || e.Steps.EN != c.en {
+			t.Errorf("U%d %s explanation = %+v; want\n%q\n%q", c.unit+1, c.code, e, c.vi, c.en)
+		}
+	}
+}

@@ -126,7 +126,7 @@ func (s *scorer) explain(ip *indPlan, u int, nr *NodeResult, computed float64) *
 		if mp.usesValue && s.raw != nil && !math.IsNaN(s.raw[u]) {
 			add(tr(l, "giá trị ", "value ") + fmtLocal(s.raw[u], l))
 			if ip.attr != "" && !math.IsNaN(s.den[u]) {
-				add("÷ " + ip.attr + " = " + fmtLocal(s.den[u], l))
+				add("÷ " + ip.attr + " " + fmtLocal(s.attrNums(ip.attr)[u], l) + " = " + fmtLocal(s.den[u], l))
 			}
 		}
 		switch note {
