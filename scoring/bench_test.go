@@ -7,10 +7,6 @@ package scoring
 // period. Target: 3,500 units in ≤ 20 ms on one core:
 //
 //	go test -run '^$' -bench Score -benchmem -cpu 1 ./scoring/
-//
-// and the Monte Carlo uncertainty analysis, 1,000 draws (target ≤ 5 s):
-//
-//	go test -run '^$' -bench Uncertainty -benchtime 1x -benchmem ./scoring/
 
 import (
 	"fmt"
@@ -139,19 +135,3 @@ func benchmarkScore(b *testing.B, units int) {
 func BenchmarkScore_350Units(b *testing.B)   { benchmarkScore(b, 350) }
 func BenchmarkScore_3500Units(b *testing.B)  { benchmarkScore(b, 3500) }
 func BenchmarkScore_35000Units(b *testing.B) { benchmarkScore(b, 35000) }
-
-// BenchmarkUncertainty_3500Units runs 1,000 draws on the 3,500-unit period
-// (target: ≤ 5 s).
-func BenchmarkUncertainty_3500Units(b *testing.B) {
-	ix, err := ParseIndex([]byte(benchIndexYAML()))
-	if err != nil {
-		b.Fatal(err)
-	}
-	ds := benchDataset(ix, 3500)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := Uncertainty(ix, ds, UncertaintyOptions{Draws: 1000, Seed: 1}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}

@@ -168,6 +168,12 @@ func newScorer(ix *Index, ds *Dataset, opts Options) (*scorer, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newPlanScorer(p, ds, opts)
+}
+
+// newPlanScorer is newScorer on a prepared plan; Uncertainty changes a
+// plan's methods and missing-data policies to score its alternatives.
+func newPlanScorer(p *scorePlan, ds *Dataset, opts Options) (*scorer, error) {
 	if ds.Year == 0 {
 		for _, ip := range p.inds {
 			if planHasDeadline(ip.mp) {

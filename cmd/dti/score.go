@@ -151,16 +151,13 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) error {
 	var out bytes.Buffer
 	t := newScoreTable(ix, res)
 	if *draws > 0 && *explain == "" {
-		uo := scoring.UncertaintyOptions{Draws: *draws, Seed: 1}
-		if ix.Style == scoring.StyleComposite {
-			uo.Aggregations = []scoring.Aggregation{scoring.AggMean, scoring.AggGeometric}
-		}
-		unc, err := scoring.Uncertainty(ix, ds, uo)
+		cfg := scoring.UncertaintyConfig{Draws: *draws, Seed: 1, Aggregation: ix.Style == scoring.StyleComposite}
+		unc, err := scoring.Uncertainty(ix, ds, cfg)
 		if err != nil {
 			return fmt.Errorf("score: %w", err)
 		}
 		t.unc = map[string]scoring.UnitUncertainty{}
-		for _, u := range unc {
+		for _, u := range unc.Units {
 			t.unc[u.Code] = u
 		}
 	}
