@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -84,41 +83,9 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) error {
 		return exitError{2}
 	}
 
-	src, err := os.ReadFile(*indexFile)
+	ix, ds, err := loadScoringInput(env, *indexFile, *dataFile, *year)
 	if err != nil {
-		return fmt.Errorf("score: cannot read the index file: %w", err)
-	}
-	ix, err := scoring.ParseIndex(src)
-	if err != nil {
-		var ve *scoring.ValidationError
-		if !errors.As(err, &ve) {
-			return fmt.Errorf("score %s: %w", *indexFile, err)
-		}
-		for _, p := range ve.Problems {
-			if p.Pos.Line > 0 {
-				fmt.Fprintf(env.stderr, "%s:%d:%d: %s\n", *indexFile, p.Pos.Line, p.Pos.Col, p.Message)
-			} else {
-				fmt.Fprintf(env.stderr, "%s: %s\n", *indexFile, p.Message)
-			}
-		}
-		return exitError{1}
-	}
-
-	f, err := os.Open(*dataFile)
-	if err != nil {
-		return fmt.Errorf("score: cannot read the data file: %w", err)
-	}
-	ds, err := scoring.ReadDataCSV(ix, *dataFile, f, *year)
-	f.Close()
-	if err != nil {
-		var ce *scoring.CSVError
-		if !errors.As(err, &ce) {
-			return fmt.Errorf("score %s: %w", *dataFile, err)
-		}
-		for _, p := range ce.Problems {
-			fmt.Fprintln(env.stderr, p.String())
-		}
-		return exitError{1}
+		return commandError("score", err)
 	}
 	opts := scoring.Options{}
 	if *explain != "" {
@@ -134,18 +101,7 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) error {
 	}
 	res, err := scoring.Score(ix, ds, opts)
 	if err != nil {
-		var de *scoring.DataError
-		switch {
-		case errors.As(err, &de):
-			for _, p := range de.Problems {
-				fmt.Fprintf(env.stderr, "%s: %s\n", *dataFile, p.String())
-			}
-		case errors.Is(err, scoring.ErrNoYear):
-			fmt.Fprintf(env.stderr, "%s: the index has deadline indicators: give the assessed year with --year\n", *dataFile)
-		default:
-			fmt.Fprintf(env.stderr, "%s: %v\n", *dataFile, err)
-		}
-		return exitError{1}
+		return reportScoreError(env, *dataFile, err)
 	}
 
 	var out bytes.Buffer

@@ -10,7 +10,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -125,7 +124,7 @@ func runUncertainty(ctx context.Context, env *cmdEnv, args []string) error {
 
 	ix, ds, err := loadScoringInput(env, *indexFile, *dataFile, *year)
 	if err != nil {
-		return err
+		return commandError("uncertainty", err)
 	}
 	res, err := scoring.Uncertainty(ix, ds, cfg)
 	if err != nil {
@@ -163,65 +162,6 @@ func splitList(s string) []string {
 		}
 	}
 	return out
-}
-
-// loadScoringInput reads and parses an index and a data file. Problems
-// are written on stderr (index: FILE:LINE:COL, data: FILE:ROW:COLUMN) and
-// returned as exit status 1.
-func loadScoringInput(env *cmdEnv, indexFile, dataFile string, year int) (*scoring.Index, *scoring.Dataset, error) {
-	src, err := os.ReadFile(indexFile)
-	if err != nil {
-		return nil, nil, fmt.Errorf("cannot read the index file: %w", err)
-	}
-	ix, err := scoring.ParseIndex(src)
-	if err != nil {
-		var ve *scoring.ValidationError
-		if !errors.As(err, &ve) {
-			return nil, nil, fmt.Errorf("%s: %w", indexFile, err)
-		}
-		for _, p := range ve.Problems {
-			if p.Pos.Line > 0 {
-				fmt.Fprintf(env.stderr, "%s:%d:%d: %s\n", indexFile, p.Pos.Line, p.Pos.Col, p.Message)
-			} else {
-				fmt.Fprintf(env.stderr, "%s: %s\n", indexFile, p.Message)
-			}
-		}
-		return nil, nil, exitError{1}
-	}
-	f, err := os.Open(dataFile)
-	if err != nil {
-		return nil, nil, fmt.Errorf("cannot read the data file: %w", err)
-	}
-	defer f.Close()
-	ds, err := scoring.ReadDataCSV(ix, dataFile, f, year)
-	if err != nil {
-		var ce *scoring.CSVError
-		if !errors.As(err, &ce) {
-			return nil, nil, fmt.Errorf("%s: %w", dataFile, err)
-		}
-		for _, p := range ce.Problems {
-			fmt.Fprintln(env.stderr, p.String())
-		}
-		return nil, nil, exitError{1}
-	}
-	return ix, ds, nil
-}
-
-// reportScoreError writes an error of scoring.Score (or of an analysis
-// that scores) on stderr and returns exit status 1.
-func reportScoreError(env *cmdEnv, dataFile string, err error) error {
-	var de *scoring.DataError
-	switch {
-	case errors.As(err, &de):
-		for _, p := range de.Problems {
-			fmt.Fprintf(env.stderr, "%s: %s\n", dataFile, p.String())
-		}
-	case errors.Is(err, scoring.ErrNoYear):
-		fmt.Fprintf(env.stderr, "%s: the index has deadline indicators: give the assessed year with --year\n", dataFile)
-	default:
-		fmt.Fprintf(env.stderr, "%s: %v\n", dataFile, err)
-	}
-	return exitError{1}
 }
 
 // uncertaintyTable is what dti uncertainty prints: units by block (in the
