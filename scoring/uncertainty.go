@@ -678,18 +678,28 @@ type rankCounts struct {
 	counts []uint32
 }
 
-// add counts n more draws at rank r.
+// add counts n more draws at rank r (r ≥ 1). The span grows by doubling,
+// on either side, so a unit whose ranks wander costs few allocations.
 func (rc *rankCounts) add(r int32, n uint32) {
 	switch {
 	case len(rc.counts) == 0:
 		rc.lo = r
-		rc.counts = append(rc.counts, 0)
+		rc.counts = make([]uint32, 1, 4)
 	case r < rc.lo:
-		grown := make([]uint32, int(rc.lo-r)+len(rc.counts))
-		copy(grown[rc.lo-r:], rc.counts)
-		rc.counts, rc.lo = grown, r
+		// Ranks start at 1: never reach below it.
+		extra := min(max(int(rc.lo-r), len(rc.counts)), int(rc.lo-1))
+		grown := make([]uint32, extra+len(rc.counts))
+		copy(grown[extra:], rc.counts)
+		rc.counts, rc.lo = grown, rc.lo-int32(extra)
 	case int(r-rc.lo) >= len(rc.counts):
-		rc.counts = append(rc.counts, make([]uint32, int(r-rc.lo)+1-len(rc.counts))...)
+		// Counts beyond the length are zero: they were never written.
+		need := int(r-rc.lo) + 1
+		if need > cap(rc.counts) {
+			grown := make([]uint32, len(rc.counts), max(need, 2*cap(rc.counts)))
+			copy(grown, rc.counts)
+			rc.counts = grown
+		}
+		rc.counts = rc.counts[:need]
 	}
 	rc.counts[r-rc.lo] += n
 }

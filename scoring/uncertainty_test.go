@@ -3,9 +3,11 @@ package scoring
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -474,6 +476,38 @@ func TestRankCounts(t *testing.T) {
 					uu.RankBest, uu.RankLow, uu.RankHigh, uu.RankWorst, uu.MedianRank, c.best, c.lo, c.hi, c.worst, c.median)
 			}
 		})
+	}
+}
+
+// Counts over a wandering span give the statistics of the sorted ranks.
+func TestRankCounts_Wandering(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for trial := 0; trial < 50; trial++ {
+		n := 1 + r.IntN(300)
+		var rc rankCounts
+		ranks := make([]int, n)
+		centre := 1 + r.IntN(500)
+		for i := range ranks {
+			ranks[i] = max(1, centre+r.IntN(200)-100)
+			rc.add(int32(ranks[i]), 1)
+		}
+		slices.Sort(ranks)
+		var got UnitUncertainty
+		rc.summarise(&got)
+		nth := func(k int) int { return ranks[k-1] }
+		want := UnitUncertainty{RankBest: ranks[0], RankWorst: ranks[n-1],
+			RankLow: nth((5*n + 99) / 100), RankHigh: nth((95*n + 99) / 100)}
+		if n%2 == 1 {
+			want.MedianRank = float64(nth((n + 1) / 2))
+		} else {
+			want.MedianRank = float64(nth(n/2)+nth(n/2+1)) / 2
+		}
+		if got != want {
+			t.Fatalf("%d ranks around %d: %+v; want %+v", n, centre, got, want)
+		}
+		if rc.lo < 1 {
+			t.Fatalf("span starts at rank %d", rc.lo)
+		}
 	}
 }
 
