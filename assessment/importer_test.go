@@ -695,3 +695,66 @@ func TestImportValues(t *testing.T) {
 	p, _ = im.PreviewValues(ctx, &published, ix, scoring.SourceSystem, readCSV(t, long))
 	assertLines(t, "published", issueLines(p, "vi"), []string{`kỳ đánh giá DTI-2025 đã công bố; hãy mở lại trước khi nhập số liệu`})
 }
+
+func TestImport_adminOnly(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	reviewer := assessment.Actor{Username: "r", Grants: []assessment.Grant{{Role: assessment.RoleReviewer}}}
+	districtAdmin := assessment.Actor{Username: "d", Grants: []assessment.Grant{{Role: assessment.RoleAdmin, UnitID: 5, Subtree: true}}}
+	tb := readCSV(t, "code,name_vi,type\nA,B,department\n")
+	for _, a := range []assessment.Actor{reviewer, districtAdmin} {
+		im := &assessment.Importer{Store: db, Actor: a}
+		if _, err := im.PreviewUnits(ctx, tb); !errors.Is(err, assessment.ErrForbidden) {
+			t.Errorf("%s PreviewUnits: %v; want forbidden", a.Username, err)
+		}
+		if _, err := im.PreviewUsers(ctx, tb); !errors.Is(err, assessment.ErrForbidden) {
+			t.Errorf("%s PreviewUsers: %v; want forbidden", a.Username, err)
+		}
+		if _, err := im.PreviewValues(ctx, &assessment.Period{}, importIndex(), scoring.SourceSystem, tb); !errors.Is(err, assessment.ErrForbidden) {
+			t.Errorf("%s PreviewValues: %v; want forbidden", a.Username, err)
+		}
+	}
+}
+
+// BenchmarkPreviewValues reads and previews a wide file of central values
+// for 3,500 units (4 values each) against a store holding them.
+func BenchmarkPreviewValues(b *testing.B) {
+	ctx := context.Background()
+	db := openStore(b)
+	var csv strings.Builder
+	csv.WriteString("unit_code,HT.01/dvc_rate,HT.01/systems,HT.02/issued,HT.02/level\n")
+	for i := range 3500 {
+		typ := "district"
+		if i%5 == 0 {
+			typ = "department"
+		}
+		code := fmt.Sprintf("U%04d", i)
+		if err := db.CreateUnit(ctx, admin, &assessment.Unit{Code: code, NameVI: "Đơn vị " + code, Type: typ, Active: true}); err != nil {
+			b.Fatal(err)
+		}
+		if typ == "district" {
+			fmt.Fprintf(&csv, "%s,%d,%d,%02d/03/2025,full\n", code, i%100, i%7, 1+i%28)
+		} else {
+			fmt.Fprintf(&csv, "%s,%d,%d,,\n", code, i%100, i%7)
+		}
+	}
+	period := &assessment.Period{Code: "P", Name: "P", Year: 2025, Status: assessment.PeriodOpen,
+		IndexCode: "PDTI", IndexVersion: "1", IndexHash: "h", IndexSource: []byte("x")}
+	if err := db.CreatePeriod(ctx, admin, period); err != nil {
+		b.Fatal(err)
+	}
+	ix := importIndex()
+	im := &assessment.Importer{Store: db, Actor: admin}
+	data := csv.String()
+	b.ResetTimer()
+	for b.Loop() {
+		tb, err := assessment.ReadTable("values.csv", strings.NewReader(data))
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, err := im.PreviewValues(ctx, period, ix, scoring.SourceSystem, tb)
+		if err != nil || !p.OK() || len(p.Changes) != 3500*2+2800*2 {
+			b.Fatalf("preview: %v %d changes %v", err, len(p.Changes), issueLines(p, "en"))
+		}
+	}
+}

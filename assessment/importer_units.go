@@ -42,8 +42,12 @@ type unitPlan struct {
 // (có/không) and attr.NAME. A code already in the store updates that unit
 // (only the columns present change; attributes are merged), a new code
 // creates one. Parents may be in the store or anywhere in the file.
-// It returns an error only when the store fails.
+// It returns an error when the actor is not a province-wide admin
+// (ErrForbidden) or the store fails; problems of the file are in the preview.
 func (im *Importer) PreviewUnits(ctx context.Context, t *Table) (*ImportPreview, error) {
+	if !im.Actor.IsAdmin() {
+		return nil, ruleError(ErrForbidden, "role.admin_only", ActImport)
+	}
 	p := &ImportPreview{Kind: ImportUnits}
 	it := mapColumns(t, p, unitColumns, func(h string) bool {
 		return strings.HasPrefix(strings.ToLower(h), attrPrefix)

@@ -52,6 +52,9 @@ type userPlan struct {
 // replaces its grants with the file's. New accounts get a random initial
 // password that Apply returns and must be changed at the first sign-in.
 func (im *Importer) PreviewUsers(ctx context.Context, t *Table) (*ImportPreview, error) {
+	if !im.Actor.IsAdmin() {
+		return nil, ruleError(ErrForbidden, "role.admin_only", ActImport)
+	}
 	p := &ImportPreview{Kind: ImportUsers}
 	it := mapColumns(t, p, userColumns, nil)
 	if !p.OK() {

@@ -27,8 +27,12 @@ var valueColumns = []importColumn{
 // headed "INDICATOR/input"; empty cells are skipped). Every value is
 // parsed as the form would (ParseValue) against the unit's type; Excel
 // date cells are read as dates. The values become Locked for the units.
-// It returns an error only when the store fails.
+// It returns an error when the actor is not a province-wide admin
+// (ErrForbidden) or the store fails; problems of the file are in the preview.
 func (im *Importer) PreviewValues(ctx context.Context, p *Period, ix *scoring.Index, source scoring.Source, t *Table) (*ImportPreview, error) {
+	if !im.Actor.IsAdmin() {
+		return nil, ruleError(ErrForbidden, "role.admin_only", ActImport)
+	}
 	pv := &ImportPreview{Kind: ImportValues, periodID: p.ID}
 	pv.values = CentralImport{PeriodID: p.ID, Source: source, Reason: im.Reason}
 	fileIssue := func(key string, args ...any) {
@@ -97,6 +101,15 @@ func (im *Importer) PreviewValues(ctx context.Context, p *Period, ix *scoring.In
 	for _, u := range units {
 		unitByCode[u.Code] = u
 	}
+	// The period's forms, read once; a unit's stored values on first use.
+	subs, _, err := im.Store.FindSubmissions(ctx, SubmissionFilter{PeriodID: &p.ID})
+	if err != nil {
+		return nil, err
+	}
+	subOf := make(map[int64]*Submission, len(subs))
+	for _, s := range subs {
+		subOf[s.UnitID] = s
+	}
 	stored := map[int64]map[scoring.InputKey]*InputValue{}
 	storedFor := func(u *Unit) (map[scoring.InputKey]*InputValue, error) {
 		if m, ok := stored[u.ID]; ok {
@@ -104,12 +117,9 @@ func (im *Importer) PreviewValues(ctx context.Context, p *Period, ix *scoring.In
 		}
 		m := map[scoring.InputKey]*InputValue{}
 		stored[u.ID] = m
-		s, err := im.Store.FindSubmission(ctx, p.ID, u.ID)
-		if errors.Is(err, ErrNotFound) {
+		s := subOf[u.ID]
+		if s == nil {
 			return m, nil
-		}
-		if err != nil {
-			return nil, err
 		}
 		vals, err := im.Store.FindValues(ctx, s.ID)
 		if err != nil {
