@@ -3,6 +3,7 @@ package assessment
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -115,6 +116,12 @@ type ImportPreview struct {
 	users    []userPlan
 	values   CentralImport
 	periodID int64
+
+	// What the preview was made from, so Apply can check it is not stale.
+	table  *Table
+	period *Period
+	index  *scoring.Index
+	source scoring.Source
 }
 
 // OK reports whether the preview has no issues.
@@ -274,14 +281,19 @@ type ImportResult struct {
 
 // Apply writes a preview made by one of the Preview methods. It refuses a
 // preview with issues (*ValidationError, ErrInvalid) and an actor who is
-// not a province-wide admin (ErrForbidden).
+// not a province-wide admin (ErrForbidden). It first previews the same
+// table again against the store as it is now: when anything differs from
+// what the preview showed (someone changed a unit, a user or a value
+// meanwhile) it writes nothing and returns an *Error matching ErrConflict,
+// so what is written is exactly what the admin saw.
 //
 // Values are written by Store.ImportValues in one transaction, all or
 // nothing. Units and users are written one row at a time in the order the
-// preview planned (parents before children); the preview checked every
-// row against the store, so a failure can only come from a concurrent
-// change, and Apply then stops and returns the error with the counts
-// written so far. Units and users imports are idempotent: previewing and
+// preview planned (parents before children), each row in its own
+// transaction: the fresh preview checked every row against the store, so a
+// failure can only come from a change made in the moment between the check
+// and the write, or from the disk; Apply then stops and returns the error
+// with the counts written so far. Unit and user imports are idempotent:
 // applying the same file again converges (written rows become unchanged).
 func (im *Importer) Apply(ctx context.Context, p *ImportPreview) (*ImportResult, error) {
 	if !im.Actor.IsAdmin() {
@@ -290,6 +302,14 @@ func (im *Importer) Apply(ctx context.Context, p *ImportPreview) (*ImportResult,
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	fresh, err := im.repreview(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if !fresh.OK() || !reflect.DeepEqual(fresh.Changes, p.Changes) {
+		return nil, ruleError(ErrConflict, "import.stale")
+	}
+	p = fresh
 	res := &ImportResult{Unchanged: p.Count(OpUnchanged)}
 	switch p.Kind {
 	case ImportUnits:
@@ -308,6 +328,29 @@ func (im *Importer) Apply(ctx context.Context, p *ImportPreview) (*ImportResult,
 		res.Created = p.Count(OpCreate)
 		res.Updated = p.Count(OpUpdate)
 		return res, nil
+	}
+	return nil, ruleError(ErrInvalid, "action.unknown", string(p.Kind))
+}
+
+// repreview makes p again from the table it was made from.
+func (im *Importer) repreview(ctx context.Context, p *ImportPreview) (*ImportPreview, error) {
+	if p.table == nil {
+		return nil, ruleError(ErrInvalid, "import.no_table")
+	}
+	switch p.Kind {
+	case ImportUnits:
+		return im.PreviewUnits(ctx, p.table)
+	case ImportUsers:
+		return im.PreviewUsers(ctx, p.table)
+	case ImportValues:
+		period, err := im.Store.FindPeriodByID(ctx, p.period.ID)
+		if err != nil {
+			return nil, err
+		}
+		if period.IndexHash != p.period.IndexHash {
+			return nil, ruleError(ErrConflict, "import.stale")
+		}
+		return im.PreviewValues(ctx, period, p.index, p.source, p.table)
 	}
 	return nil, ruleError(ErrInvalid, "action.unknown", string(p.Kind))
 }

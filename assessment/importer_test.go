@@ -758,3 +758,37 @@ func BenchmarkPreviewValues(b *testing.B) {
 		}
 	}
 }
+
+func TestImport_stalePreview(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	if err := db.CreateUnit(ctx, admin, &assessment.Unit{Code: "SO-TC", NameVI: "Sở Tài chính", Type: "department", Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	im := &assessment.Importer{Store: db, Actor: admin}
+	p, err := im.PreviewUnits(ctx, readCSV(t, "code,name_vi,type\nSO-TC,Sở Tài chính tỉnh,department\nSO-YT,Sở Y tế,department\n"))
+	if err != nil || !p.OK() {
+		t.Fatal(err, issueLines(p, "en"))
+	}
+	// Someone renames the unit between the preview and the apply.
+	so, _ := db.FindUnitByCode(ctx, "SO-TC")
+	name := "Sở Tài chính (mới)"
+	if _, err := db.UpdateUnit(ctx, admin, so.ID, assessment.UnitUpdate{NameVI: &name}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = im.Apply(ctx, p)
+	var e *assessment.Error
+	if !errors.As(err, &e) || e.Key != "import.stale" || !errors.Is(err, assessment.ErrConflict) {
+		t.Fatalf("Apply of a stale preview: %v; want import.stale", err)
+	}
+	if _, n, _ := db.FindUnits(ctx, assessment.UnitFilter{}); n != 1 {
+		t.Errorf("a stale apply wrote units: %d", n)
+	}
+	if u, _ := db.FindUnitByCode(ctx, "SO-TC"); u.NameVI != name {
+		t.Errorf("a stale apply renamed the unit to %q", u.NameVI)
+	}
+	// A preview that was not made by Preview cannot be applied.
+	if _, err := im.Apply(ctx, &assessment.ImportPreview{Kind: assessment.ImportUnits}); !errors.Is(err, assessment.ErrInvalid) {
+		t.Errorf("Apply of a hand-made preview: %v; want ErrInvalid", err)
+	}
+}

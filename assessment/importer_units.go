@@ -48,7 +48,7 @@ func (im *Importer) PreviewUnits(ctx context.Context, t *Table) (*ImportPreview,
 	if !im.Actor.IsAdmin() {
 		return nil, ruleError(ErrForbidden, "role.admin_only", ActImport)
 	}
-	p := &ImportPreview{Kind: ImportUnits}
+	p := &ImportPreview{Kind: ImportUnits, table: t}
 	it := mapColumns(t, p, unitColumns, func(h string) bool {
 		return strings.HasPrefix(strings.ToLower(h), attrPrefix)
 	})

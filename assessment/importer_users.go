@@ -55,7 +55,7 @@ func (im *Importer) PreviewUsers(ctx context.Context, t *Table) (*ImportPreview,
 	if !im.Actor.IsAdmin() {
 		return nil, ruleError(ErrForbidden, "role.admin_only", ActImport)
 	}
-	p := &ImportPreview{Kind: ImportUsers}
+	p := &ImportPreview{Kind: ImportUsers, table: t}
 	it := mapColumns(t, p, userColumns, nil)
 	if !p.OK() {
 		return p, nil

@@ -118,6 +118,9 @@ var messages = map[string][2]string{
 	"import.empty":         {"tệp không có dòng tiêu đề", "the file has no header row"},
 	"import.formula":       {"ô %s chứa công thức; hãy nhập giá trị", "cell %s holds a formula; type the value instead"},
 
+	"import.stale":    {"dữ liệu đã thay đổi sau khi xem trước; hãy xem trước lại rồi mới ghi", "the data changed after the preview; preview again before writing"},
+	"import.no_table": {"bản xem trước không còn dữ liệu của tệp; hãy tải tệp lên lại", "the preview no longer holds the file's data; upload the file again"},
+
 	// Imports: columns and rows.
 	"import.column_twice":         {"cột \"%s\" xuất hiện hai lần", "column \"%s\" appears twice"},
 	"import.column_unknown":       {"cột \"%s\" không được hỗ trợ", "column \"%s\" is not supported"},
