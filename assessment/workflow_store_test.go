@@ -1,0 +1,151 @@
+package assessment_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/dti-platform/dti/assessment"
+	"github.com/dti-platform/dti/scoring"
+)
+
+// TestWorkflow_throughStore runs the workflow rules where the web runs
+// them: as the checks of store operations, on the rows the store reads in
+// its transaction.
+func TestWorkflow_throughStore(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	src, err := os.ReadFile("../scoring/testdata/small.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pin, ix, err := assessment.PinIndex(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit := &assessment.Unit{Code: "SO-TC", NameVI: "Sở Tài chính", Type: "department", Block: "SO", Active: true}
+	if err := db.CreateUnit(ctx, admin, unit); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Date(2026, 3, 31, 16, 59, 59, 0, time.UTC)
+	period := &assessment.Period{Code: "DTI-2025", Name: "DTI 2025", Year: 2025, Status: assessment.PeriodDraft,
+		IndexCode: pin.Code, IndexVersion: pin.Version, IndexHash: pin.Hash, IndexSource: pin.Source, ClosesAt: deadline}
+	if err := db.CreatePeriod(ctx, admin, period); err != nil {
+		t.Fatal(err)
+	}
+	viewer := assessment.Actor{Username: "xem", Grants: []assessment.Grant{{Role: assessment.RoleViewer}}}
+	if _, err := db.SetPeriodStatus(ctx, viewer, period.ID, period.Version, assessment.PeriodOpen, "",
+		assessment.PeriodCheck(viewer, assessment.PeriodChange{Action: assessment.ActOpen}, assessment.PeriodOpen)); !errors.Is(err, assessment.ErrForbidden) {
+		t.Fatalf("viewer opens the period: %v", err)
+	}
+	period, err = db.SetPeriodStatus(ctx, admin, period.ID, period.Version, assessment.PeriodOpen, "",
+		assessment.PeriodCheck(admin, assessment.PeriodChange{Action: assessment.ActOpen}, assessment.PeriodOpen))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	editor := assessment.Actor{Username: "daumoi", Grants: []assessment.Grant{{Role: assessment.RoleEditor, UnitID: unit.ID}}}
+	approver := assessment.Actor{Username: "lanhdao", Grants: []assessment.Grant{{Role: assessment.RoleApprover, UnitID: unit.ID}}}
+	reviewer := assessment.Actor{Username: "hoidong", Grants: []assessment.Grant{{Role: assessment.RoleReviewer}}}
+	scoped := assessment.Actor{Username: "hoidong.xhs", Grants: []assessment.Grant{{Role: assessment.RoleReviewer, Pillars: []string{"XHS"}}}}
+	s, err := db.EnsureSubmission(ctx, editor, period.ID, unit.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := func(at time.Time) assessment.SubmissionChange {
+		return assessment.SubmissionChange{Action: assessment.ActEdit, At: at}
+	}
+	changes, err := assessment.FormChanges(ix, unit.Type, map[scoring.InputKey]string{
+		{Indicator: "A.1", Input: "has_plan"}:   "có",
+		{Indicator: "A.2", Input: "chair_role"}: "Người đứng đầu",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// After the deadline the save is refused and nothing is written.
+	_, err = db.SaveValues(ctx, editor, assessment.ValueSave{SubmissionID: s.ID, Version: s.Version, Changes: changes,
+		Check: assessment.SubmissionCheck(editor, edit(deadline.Add(time.Hour)), "")})
+	if got := assessment.ErrorMessage(err, "vi"); got != "kỳ đánh giá đã đóng ngày 31/03/2026" {
+		t.Fatalf("late save: %q (%v)", got, err)
+	}
+	if vals, _ := db.FindValues(ctx, s.ID); len(vals) != 0 {
+		t.Fatalf("a refused save wrote %d values", len(vals))
+	}
+	at := deadline.AddDate(0, 0, -10)
+	if s, err = db.SaveValues(ctx, editor, assessment.ValueSave{SubmissionID: s.ID, Version: s.Version, Changes: changes,
+		Check: assessment.SubmissionCheck(editor, edit(at), "")}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Submitting: what is missing comes from the stored form.
+	missing := func() []assessment.MissingItem {
+		vals, _ := db.FindValues(ctx, s.ID)
+		ev, _ := db.FindEvidence(ctx, s.ID)
+		return assessment.CheckSubmission(ix, unit.Type, assessment.ValuesOf(vals), assessment.EvidenceSet(ev), nil)
+	}
+	submit := func(a assessment.Actor) error {
+		fresh, _ := db.FindSubmissionByID(ctx, s.ID)
+		ch := assessment.SubmissionChange{Action: assessment.ActSubmit, At: at, Missing: missing()}
+		var err error
+		s, err = db.TransitionSubmission(ctx, a, assessment.Transition{SubmissionID: s.ID, Version: fresh.Version,
+			To: assessment.SubmissionSubmitted, Check: assessment.SubmissionCheck(a, ch, assessment.SubmissionSubmitted)})
+		if err != nil {
+			s = fresh
+		}
+		return err
+	}
+	if err := submit(editor); !errors.Is(err, assessment.ErrForbidden) {
+		t.Fatalf("editor submits: %v", err)
+	}
+	err = submit(approver)
+	var v *assessment.ValidationError
+	if !errors.As(err, &v) || len(v.Fields) == 0 || v.Fields[0].Field != "A.1/evidence" {
+		t.Fatalf("incomplete submit: %v", err)
+	}
+	for _, m := range missing() {
+		if m.Input != "" {
+			t.Fatalf("unexpected missing input %s", m.Field())
+		}
+		if err := db.AddEvidence(ctx, editor, &assessment.Evidence{SubmissionID: s.ID, Indicator: m.Indicator,
+			Kind: assessment.EvidenceExplanation, Text: "Chưa ban hành văn bản riêng"}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := submit(approver); err != nil || s.Status != assessment.SubmissionSubmitted {
+		t.Fatalf("submit: %v (%s)", err, s.Status)
+	}
+
+	// Review: a scoped reviewer decides only on its pillar.
+	review := func(a assessment.Actor, code string) error {
+		r := &assessment.Review{SubmissionID: s.ID, Indicator: code, Decision: assessment.DecisionAccept}
+		return db.SaveReview(ctx, a, r, assessment.SubmissionCheck(a,
+			assessment.SubmissionChange{Action: assessment.ActReview, At: at, Indicator: ix.Node(code)}, ""))
+	}
+	if err := review(scoped, "A.2"); !errors.Is(err, assessment.ErrForbidden) {
+		t.Errorf("scoped reviewer on A.2: %v", err)
+	}
+	if err := review(scoped, "A.5"); err != nil {
+		t.Errorf("scoped reviewer on A.5 (XHS): %v", err)
+	}
+	// Return needs a comment; the comment is audited.
+	ret := func(comment string) error {
+		fresh, _ := db.FindSubmissionByID(ctx, s.ID)
+		ch := assessment.SubmissionChange{Action: assessment.ActReturn, At: at, Comment: comment}
+		_, err := db.TransitionSubmission(ctx, reviewer, assessment.Transition{SubmissionID: s.ID, Version: fresh.Version,
+			To: assessment.SubmissionReturned, Comment: comment, Check: assessment.SubmissionCheck(reviewer, ch, assessment.SubmissionReturned)})
+		return err
+	}
+	if err := ret(" "); !errors.Is(err, assessment.ErrInvalid) {
+		t.Errorf("return without comment: %v", err)
+	}
+	if err := ret("Bổ sung quyết định thành lập Ban chỉ đạo"); err != nil {
+		t.Fatal(err)
+	}
+	entries, _, _ := db.FindAudit(ctx, assessment.AuditFilter{Action: assessment.ActionSubmissionStatus})
+	if len(entries) == 0 || entries[0].To != string(assessment.SubmissionReturned) || entries[0].Reason != "Bổ sung quyết định thành lập Ban chỉ đạo" {
+		t.Errorf("audit of the return: %+v", entries)
+	}
+}
