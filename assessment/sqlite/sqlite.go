@@ -471,8 +471,9 @@ func inList(n int) string {
 	return "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
 }
 
-// likePattern escapes s for a LIKE ... ESCAPE '\' substring match.
+// likePattern folds s (see fold) and escapes it for a
+// "dti_fold(column) LIKE ? ESCAPE '\'" substring match.
 func likePattern(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(strings.ToLower(s)) + "%"
+	return "%" + r.Replace(fold(strings.TrimSpace(s))) + "%"
 }

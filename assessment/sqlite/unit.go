@@ -188,7 +188,7 @@ func (db *DB) FindUnits(ctx context.Context, f assessment.UnitFilter) ([]*assess
 	}
 	if f.Query != "" {
 		p := likePattern(f.Query)
-		w.add(`(lower(code) LIKE ? ESCAPE '\' OR lower(name_vi) LIKE ? ESCAPE '\' OR lower(name_en) LIKE ? ESCAPE '\')`, p, p, p)
+		w.add(`dti_fold(code || ' ' || name_vi || ' ' || name_en) LIKE ? ESCAPE '\'`, p)
 	}
 	var out []*assessment.Unit
 	var total int
