@@ -92,7 +92,8 @@ type UnitFilter struct {
 	ParentID *int64 // 0 selects top-level units
 	Type     *string
 	Active   *bool
-	// Query matches code or names (case-insensitive substring).
+	// Query matches a substring of the code or names, ignoring case and
+	// Vietnamese diacritics ("so tai chinh" finds "Sở Tài chính").
 	Query string
 
 	Offset int

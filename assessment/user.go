@@ -140,7 +140,8 @@ type UserFilter struct {
 	Role *Role
 	// UnitID selects users with a grant on exactly this unit.
 	UnitID *int64
-	// Query matches username, full name or e-mail (case-insensitive).
+	// Query matches a substring of the username, full name or e-mail,
+	// ignoring case and Vietnamese diacritics.
 	Query string
 
 	Offset int
