@@ -74,6 +74,7 @@ func TestSaveValues(t *testing.T) {
 				version = tt.version(f)
 			}
 			before := f.sub.Version
+			_, auditBefore, _ := f.db.FindAudit(ctx, assessment.AuditFilter{})
 			s, err := f.db.SaveValues(ctx, f.editorActor(), assessment.ValueSave{SubmissionID: f.sub.ID, Version: version,
 				Changes: tt.changes, Check: tt.check})
 			if !isErr(err, tt.want) {
@@ -85,6 +86,13 @@ func TestSaveValues(t *testing.T) {
 			}
 			if err != nil && cur.Version != before {
 				t.Errorf("a refused save changed the version: %d → %d", before, cur.Version)
+			}
+			_, auditAfter, _ := f.db.FindAudit(ctx, assessment.AuditFilter{})
+			if err != nil && auditAfter != auditBefore {
+				t.Errorf("a refused save wrote %d audit entries", auditAfter-auditBefore)
+			}
+			if err == nil && auditAfter <= auditBefore {
+				t.Errorf("a save wrote no audit entry")
 			}
 			vals, err := f.db.FindValues(ctx, f.sub.ID)
 			if err != nil {
