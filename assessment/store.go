@@ -32,9 +32,14 @@ type Store interface {
 	TokenStore
 	// LoadDataset returns the data of every active unit whose type is an
 	// enabled unit type of ix, for the period, as the scoring engine takes
-	// them: units in code order, Values dense by ix.Slot. kind chooses
-	// self, appraised or final values (see DatasetKind). ix must be the
-	// period's pinned index. Returns ErrNotFound for an unknown period.
+	// them: units in code order, Values dense by ix.Slot (numbers carry
+	// Num only), Block from the unit or else the first block of ix listing
+	// its type. kind chooses self, appraised or final values (see
+	// DatasetKind): the latest review decision per indicator counts (a
+	// later round's accept replaces an earlier adjustment);
+	// not_applicable decisions fill NotApplicable for every kind. ix must
+	// be the period's pinned index. Returns ErrNotFound for an unknown
+	// period.
 	LoadDataset(ctx context.Context, periodID int64, kind DatasetKind, ix *scoring.Index) (*scoring.Dataset, error)
 	// Backup writes a consistent copy of the database to dest (a file that
 	// must not exist) while the store stays in use.
