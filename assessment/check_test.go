@@ -217,3 +217,48 @@ func BenchmarkParseValue_number(b *testing.B) {
 		}
 	}
 }
+
+// FuzzParseValue checks that no text makes ParseValue panic, that every
+// accepted value fits its input, and that what a form shows of it parses
+// back to the same value.
+func FuzzParseValue(f *testing.F) {
+	for _, s := range []string{"12,5", "1.234.567,89", "1,234.5", "có", "KHÔNG", "31/02/2026", "2026-03-31", "head, deputy",
+		"https://a.vn/x", "−2", "1 234", "+.5", "9999999999999999999999", "x", "", "1.234", ",", "1,,2", "1..2"} {
+		f.Add(s)
+	}
+	inputs := []*scoring.Input{
+		{Key: "n", Type: scoring.InputNumber, Min: fptr(-100), Max: fptr(1e9)},
+		{Key: "c", Type: scoring.InputCount},
+		{Key: "p", Type: scoring.InputPercent},
+		{Key: "b", Type: scoring.InputBoolean},
+		{Key: "d", Type: scoring.InputDate},
+		{Key: "u", Type: scoring.InputURL},
+		{Key: "t", Type: scoring.InputText},
+		{Key: "m", Type: scoring.InputMultiChoice, Options: []scoring.Option{{Value: "head"}, {Value: "deputy"}}},
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		for _, in := range inputs {
+			v, err := ParseValue(in, raw)
+			if err != nil {
+				if !errors.Is(err, ErrInvalid) {
+					t.Fatalf("ParseValue(%s, %q) error %v does not match ErrInvalid", in.Type, raw, err)
+				}
+				continue
+			}
+			if !v.Set {
+				continue
+			}
+			lo, hi := limits(in)
+			if (lo != nil && v.Num < *lo) || (hi != nil && v.Num > *hi) {
+				t.Fatalf("ParseValue(%s, %q) = %v outside the limits", in.Type, raw, v.Num)
+			}
+			for _, lang := range []string{"vi", "en"} {
+				shown := FormatValue(in, v, lang)
+				back, err := ParseValue(in, shown)
+				if err != nil || back != v {
+					t.Fatalf("ParseValue(%s, FormatValue(%+v, %s) = %q) = %+v, %v", in.Type, v, lang, shown, back, err)
+				}
+			}
+		}
+	})
+}
