@@ -792,3 +792,24 @@ func TestImport_stalePreview(t *testing.T) {
 		t.Errorf("Apply of a hand-made preview: %v; want ErrInvalid", err)
 	}
 }
+
+// FuzzReadTable checks that no upload makes ReadTable panic and that every
+// refusal matches ErrInvalid.
+func FuzzReadTable(f *testing.F) {
+	f.Add("units.csv", []byte("code,name_vi,type\nSO-TC,Sở Tài chính,department\n"))
+	f.Add("units.csv", []byte("\uFEFFa;b\r\n1,5;\"x\ny\"\n"))
+	f.Add("units.xlsx", xlsx(f, [][]any{{"code", "name_vi"}, {"A", "=1+1"}}))
+	f.Add("units.xlsx", []byte("PK\x03\x04broken"))
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		tb, err := assessment.ReadTable(name, bytes.NewReader(data))
+		if err != nil {
+			if !errors.Is(err, assessment.ErrInvalid) {
+				t.Fatalf("ReadTable error %v does not match ErrInvalid", err)
+			}
+			return
+		}
+		if len(tb.Rows) > assessment.MaxImportRows || len(tb.Header) > assessment.MaxImportCols {
+			t.Fatalf("table over the limits: %d rows, %d columns", len(tb.Rows), len(tb.Header))
+		}
+	})
+}
