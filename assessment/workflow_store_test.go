@@ -149,3 +149,49 @@ func TestWorkflow_throughStore(t *testing.T) {
 		t.Errorf("audit of the return: %+v", entries)
 	}
 }
+
+func TestPeriodValues_migration(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	src, err := os.ReadFile("../scoring/testdata/small.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pin, oldIx, err := assessment.PinIndex(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []string{"SO-YT", "SO-TC"} {
+		if err := db.CreateUnit(ctx, admin, &assessment.Unit{Code: code, NameVI: code, Type: "department", Block: "SO", Active: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := &assessment.Period{Code: "P", Name: "P", Year: 2025, Status: assessment.PeriodOpen,
+		IndexCode: pin.Code, IndexVersion: pin.Version, IndexHash: pin.Hash, IndexSource: pin.Source}
+	if err := db.CreatePeriod(ctx, admin, p); err != nil {
+		t.Fatal(err)
+	}
+	im := &assessment.Importer{Store: db, Actor: admin}
+	pv, err := im.PreviewValues(ctx, p, oldIx, scoring.SourceSecretariat,
+		readCSV(t, "unit_code,A.2/chair_role,A.6/platforms\nSO-YT,deputy,3\nSO-TC,head,12\n"))
+	if err != nil || !pv.OK() {
+		t.Fatal(err, issueLines(pv, "en"))
+	}
+	if _, err := im.Apply(ctx, pv); err != nil {
+		t.Fatal(err)
+	}
+	vals, err := assessment.PeriodValues(ctx, db, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vals) != 2 || vals[0].Unit != "SO-TC" || len(vals[0].Values) != 2 {
+		t.Fatalf("PeriodValues = %+v", vals)
+	}
+	// The same index: nothing to report.
+	if m := assessment.MigrationReport(oldIx, oldIx, vals); !m.OK() || m.Checked != 4 {
+		t.Errorf("same index: %+v", m)
+	}
+	if _, err := assessment.PeriodValues(ctx, db, 999); !errors.Is(err, assessment.ErrNotFound) {
+		t.Errorf("unknown period: %v", err)
+	}
+}
