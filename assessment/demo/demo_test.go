@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -256,5 +257,38 @@ func TestBuild_deterministic(t *testing.T) {
 	}
 	if a, b := dump(), dump(); a != b {
 		t.Errorf("two builds with the same seed differ:\n%s\n---\n%s", a, b)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// TestPrintAccounts_golden pins the account table dti demo and dti serve
+// --demo print.
+func TestPrintAccounts_golden(t *testing.T) {
+	src, err := os.ReadFile("../../scoring/testdata/small.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := demo.Build(context.Background(), openStore(t), demo.Options{Index: src, Now: demoNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	demo.PrintAccounts(&buf, res.Accounts)
+	golden := filepath.Join("testdata", "accounts.golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Errorf("PrintAccounts differs from %s (go test -update rewrites it):\n%s", golden, buf.String())
 	}
 }
