@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dti-platform/dti/scoring"
+	"github.com/xuri/excelize/v2"
 )
 
 // This file holds the bulk imports of the secretariat: units, users and
@@ -56,6 +57,10 @@ type ImportIssue struct {
 func (i ImportIssue) Where(lang string) string {
 	en := lang == "en"
 	switch {
+	case i.Cell != "" && i.Column == "" && en:
+		return "cell " + i.Cell
+	case i.Cell != "" && i.Column == "":
+		return "ô " + i.Cell
 	case i.Cell != "" && en:
 		return fmt.Sprintf("cell %s (%s)", i.Cell, i.Column)
 	case i.Cell != "":
@@ -244,6 +249,25 @@ func mapColumns(t *Table, p *ImportPreview, spec []importColumn, extra func(head
 		}
 		if !found && (extra == nil || !extra(h)) {
 			it.issueAt(1, c, "import.column_unknown", h)
+		}
+	}
+	// A value in a column without a header would be silently lost.
+	for _, r := range t.Rows {
+		for c, v := range r.Cells {
+			if strings.TrimSpace(v) == "" || (c < len(t.Header) && t.Header[c] != "") {
+				continue
+			}
+			excelRef, _ := excelize.CoordinatesToCellName(c+1, r.Line)
+			ref := excelRef
+			if !t.Excel {
+				ref = fmt.Sprint(c + 1)
+			}
+			is := ImportIssue{Line: r.Line, Key: "import.stray_cell",
+				VI: render("import.stray_cell", "vi", []any{ref}), EN: render("import.stray_cell", "en", []any{ref})}
+			if t.Excel {
+				is.Cell = excelRef
+			}
+			p.Issues = append(p.Issues, is)
 		}
 	}
 	for _, col := range spec {

@@ -813,3 +813,23 @@ func FuzzReadTable(f *testing.F) {
 		}
 	})
 }
+
+func TestImport_strayCells(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	im := &assessment.Importer{Store: db, Actor: admin}
+	p, _ := im.PreviewUnits(ctx, readCSV(t, "code,name_vi,type\nA,Tên,department,ghi chú\nB,Tên,department\n"))
+	assertLines(t, "csv", issueLines(p, "en"), []string{`line 2: cell 4 has a value but its column has no header`})
+	tb, err := assessment.ReadTable("u.xlsx", bytes.NewReader(xlsx(t, [][]any{
+		{"code", "name_vi", "type", nil, "note"},
+		{"A", "Tên", "department", "lạc chỗ"},
+	})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ = im.PreviewUnits(ctx, tb)
+	assertLines(t, "xlsx", issueLines(p, "vi"), []string{
+		`ô E1 (note): cột "note" không được hỗ trợ`,
+		`ô D2: ô D2 có giá trị nhưng cột không có tiêu đề`,
+	})
+}
