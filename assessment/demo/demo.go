@@ -359,6 +359,12 @@ func (b *builder) currentPeriod(ctx context.Context, year int) (*assessment.Peri
 	if err != nil {
 		return nil, nil, err
 	}
+	// Let the steering committee follow the ranking while forms come in.
+	show := true
+	p, err = b.st.UpdatePeriod(ctx, b.admin, p.ID, assessment.PeriodUpdate{Version: p.Version, ShowInProgress: &show})
+	if err != nil {
+		return nil, nil, err
+	}
 	units := b.scoredUnits()
 	if err := b.importCentral(ctx, p, units, 0.85); err != nil {
 		return nil, nil, err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -216,6 +217,33 @@ func checkDemo(t *testing.T, db *sqlite.DB, res *demo.Result) {
 	}
 	if asked == 0 || !returned {
 		t.Errorf("returned form: %d evidence requests, return comment audited %v", asked, returned)
+	}
+	// Evidence: links, explanations and uploaded files that open.
+	evKinds := map[assessment.EvidenceKind]int{}
+	for _, sub := range subs {
+		evs, _ := db.FindEvidence(ctx, sub.ID)
+		for _, e := range evs {
+			evKinds[e.Kind]++
+			if e.Kind != assessment.EvidenceFile {
+				continue
+			}
+			_, rc, err := db.OpenEvidenceFile(ctx, e.ID)
+			if err != nil {
+				t.Fatalf("evidence file %s: %v", e.FileName, err)
+			}
+			head := make([]byte, 5)
+			_, err = io.ReadFull(rc, head)
+			rc.Close()
+			if err != nil || string(head) != "%PDF-" || e.ContentType != "application/pdf" {
+				t.Errorf("evidence file %s: %q %s %v", e.FileName, head, e.ContentType, err)
+			}
+		}
+	}
+	if evKinds[assessment.EvidenceLink] == 0 || evKinds[assessment.EvidenceFile] == 0 {
+		t.Errorf("evidence of the current forms: %v; want links and files", evKinds)
+	}
+	if !cur.ShowInProgress {
+		t.Errorf("the current period does not show results in progress")
 	}
 	// The draft is partly filled: some values, not all.
 	tc, _ := db.FindUnitByCode(ctx, "SO-TC")
