@@ -117,9 +117,10 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 		} else if err != nil {
 			return err
 		}
-		ix, err := scoring.ParseIndex(p.IndexSource)
+		ix, err := assessment.PeriodIndex(p)
 		if err != nil {
-			return fmt.Errorf("the index pinned to period %s does not parse: %w", p.Code, err)
+			fmt.Fprintf(env.stderr, "dti import: %s\n", assessment.ErrorMessage(err, *lang))
+			return exitError{1}
 		}
 		preview, err = im.PreviewValues(ctx, p, ix, scoring.Source(*source), table)
 		if err != nil {
