@@ -91,6 +91,9 @@ var messages = map[string][2]string{
 	"submission.missing":        {"hồ sơ còn %d mục chưa hoàn thành", "the form has %d missing items"},
 	"submission.indicator":      {"chỉ số %s không có trong bộ chỉ số", "indicator %s is not in the index"},
 
+	"review.na_admin":    {"chỉ cơ quan thường trực (quản trị viên) được xác định chỉ số %s không áp dụng", "only the secretariat (an administrator) may declare indicator %s not applicable"},
+	"review.na_optional": {"chỉ số %s là chỉ số bắt buộc, không thể xác định là không áp dụng", "indicator %s is not optional and cannot be declared not applicable"},
+
 	// Completeness.
 	"missing.input":    {"chỉ số %s: chưa nhập \"%s\"", "indicator %s: \"%s\" is not filled in"},
 	"missing.evidence": {"chỉ số %s cần tài liệu kiểm chứng", "indicator %s needs evidence"},

@@ -410,7 +410,7 @@ func TestMessages_catalogue(t *testing.T) {
 		}
 		files = append(files, m...)
 	}
-	used := regexp.MustCompile(`"((?:import|value|role|period|submission|missing|migrate|action|index)\.[a-z_]+)"`)
+	used := regexp.MustCompile(`"((?:import|value|role|period|submission|missing|migrate|action|index|review)\.[a-z_]+)"`)
 	n := 0
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
@@ -508,5 +508,34 @@ func TestAvailableActions(t *testing.T) {
 		if got := AvailablePeriodActions(testActors[tt.actor], p); !slices.Equal(got, tt.want) {
 			t.Errorf("AvailablePeriodActions(%s, %s) = %v; want %v", tt.actor, tt.status, got, tt.want)
 		}
+	}
+}
+
+func TestCheckSubmissionAction_notApplicable(t *testing.T) {
+	optional := &scoring.Node{Code: "CQS.4.2", Optional: true, Pillars: []string{"CQS"}, Method: &scoring.Method{Kind: scoring.MethodPercent}}
+	p := &Period{Status: PeriodClosed}
+	s := &Submission{UnitID: testUnit, Status: SubmissionSubmitted}
+	tests := []struct {
+		actor   string
+		ind     *scoring.Node
+		wantErr error
+	}{
+		{"admin", optional, nil},
+		{"district-admin", optional, nil},
+		{"reviewer", optional, ErrForbidden},
+		{"scoped-reviewer", optional, ErrForbidden},
+		{"admin", cqsIndicator, ErrInvalid},
+	}
+	for _, tt := range tests {
+		_, err := CheckSubmissionAction(testActors[tt.actor], p, s, SubmissionChange{Action: ActReview, Ancestors: testAncestors,
+			Indicator: tt.ind, Decision: DecisionNotApplicable})
+		if (tt.wantErr == nil) != (err == nil) || (tt.wantErr != nil && !errors.Is(err, tt.wantErr)) {
+			t.Errorf("%s declares %s not applicable: %v; want %v", tt.actor, tt.ind.Code, err, tt.wantErr)
+		}
+	}
+	// Other decisions are not affected.
+	if _, err := CheckSubmissionAction(testActors["reviewer"], p, s, SubmissionChange{Action: ActReview, Ancestors: testAncestors,
+		Indicator: optional, Decision: DecisionAdjustScore}); err != nil {
+		t.Errorf("reviewer adjusts an optional indicator: %v", err)
 	}
 }
