@@ -246,3 +246,24 @@ func PeriodValues(ctx context.Context, st Store, periodID int64) ([]UnitValues, 
 	sort.Slice(out, func(i, j int) bool { return out[i].Unit < out[j].Unit })
 	return out, nil
 }
+
+// RepinReport prepares moving period p (read with its IndexSource) to the
+// index version in src: it validates src (PinIndex), loads the period's
+// stored values and reports which no longer fit. The admin reads the
+// report, then the caller checks ActRepinIndex and stores the returned pin
+// with Store.UpdatePeriod(PeriodUpdate{Index: &pin, Reason: ...}).
+func RepinReport(ctx context.Context, st Store, p *Period, src []byte) (*Migration, PinnedIndex, error) {
+	oldIx, err := PeriodIndex(p)
+	if err != nil {
+		return nil, PinnedIndex{}, err
+	}
+	pin, newIx, err := PinIndex(src)
+	if err != nil {
+		return nil, PinnedIndex{}, err
+	}
+	vals, err := PeriodValues(ctx, st, p.ID)
+	if err != nil {
+		return nil, PinnedIndex{}, err
+	}
+	return MigrationReport(oldIx, newIx, vals), pin, nil
+}

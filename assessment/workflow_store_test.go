@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -193,5 +194,35 @@ func TestPeriodValues_migration(t *testing.T) {
 	}
 	if _, err := assessment.PeriodValues(ctx, db, 999); !errors.Is(err, assessment.ErrNotFound) {
 		t.Errorf("unknown period: %v", err)
+	}
+
+	// Moving to a version that drops the "deputy" option.
+	next := strings.Replace(string(src), `version: "2025.1"`, `version: "2026.1"`, 1)
+	next = strings.Replace(next, "              - {value: deputy, label: {vi: Cấp phó, en: Deputy}}\n", "", 1)
+	next = strings.Replace(next, "fractions: {head: 1, deputy: 0.5, none: 0}", "fractions: {head: 1, none: 0}", 1)
+	p, err = db.FindPeriodByID(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, pin2, err := assessment.RepinReport(ctx, db, p, []byte(next))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Issues) != 1 || m.Issues[0].Unit != "SO-YT" || m.Issues[0].Kind != assessment.MigrationOptionRemoved || pin2.Version != "2026.1" {
+		t.Fatalf("RepinReport = %+v, %s", m.Issues, pin2.Version)
+	}
+	if _, err := assessment.CheckPeriod(admin, p, assessment.PeriodChange{Action: assessment.ActRepinIndex}); err != nil {
+		t.Fatal(err)
+	}
+	p, err = db.UpdatePeriod(ctx, admin, p.ID, assessment.PeriodUpdate{Version: p.Version, Index: &pin2, Reason: "Bộ chỉ số 2026.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ = db.FindPeriodByID(ctx, p.ID)
+	if ix, err := assessment.PeriodIndex(p); err != nil || ix.Version != "2026.1" {
+		t.Errorf("after re-pinning: %v, %v", ix, err)
+	}
+	if _, _, err := assessment.RepinReport(ctx, db, p, []byte("not: [valid")); !errors.Is(err, assessment.ErrInvalid) {
+		t.Errorf("RepinReport with a bad file: %v", err)
 	}
 }
