@@ -27,6 +27,11 @@ var migrationFS embed.FS
 // Open; it is safe for concurrent use.
 type DB struct {
 	write *sql.DB // one connection: SQLite has one writer at a time
+	// writeTurn admits write transactions one at a time in arrival order:
+	// goroutines blocked on a channel are served first come, first served,
+	// while database/sql hands a free connection to a random waiter, which
+	// under load makes the slowest saves many times slower than the mean.
+	writeTurn chan struct{}
 	read  *sql.DB // readers, in parallel thanks to WAL
 
 	// prepared holds the write pool's statements of the hot path
@@ -71,6 +76,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("open database: %q is not a usable file path", path)
 	}
 	db := &DB{
+		writeTurn:   make(chan struct{}, 1),
 		path:        path,
 		evidenceDir: filepath.Join(filepath.Dir(path), "evidence"),
 		maxEvidence: assessment.MaxEvidenceSize,
@@ -242,6 +248,12 @@ type tx struct {
 // update runs fn in a write transaction and commits it when fn returns
 // nil.
 func (db *DB) update(ctx context.Context, actor assessment.Actor, fn func(*tx) error) error {
+	select {
+	case db.writeTurn <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-db.writeTurn }()
 	t, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
