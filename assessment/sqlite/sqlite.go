@@ -32,7 +32,7 @@ type DB struct {
 	// while database/sql hands a free connection to a random waiter, which
 	// under load makes the slowest saves many times slower than the mean.
 	writeTurn chan struct{}
-	read  *sql.DB // readers, in parallel thanks to WAL
+	read      *sql.DB // readers, in parallel thanks to WAL
 
 	// prepared holds the write pool's statements of the hot path
 	// (saves), prepared once at open: parsing SQL costs more than running
