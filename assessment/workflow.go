@@ -19,7 +19,8 @@ import (
 // Action is something an actor asks to do to a period or a submission.
 type Action string
 
-// Period actions: province-wide admins only.
+// Period actions: province-wide admins only, but for viewing results
+// (see CheckPeriod).
 const (
 	ActOpen        Action = "open"         // draft -> open
 	ActClose       Action = "close"        // open -> closed
