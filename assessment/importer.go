@@ -239,7 +239,7 @@ func mapColumns(t *Table, p *ImportPreview, spec []importColumn, extra func(head
 		for _, col := range spec {
 			if col.key == k || slices.Contains(col.aliases, k) {
 				if _, dup := it.cols[col.key]; dup {
-					it.issueAt(1, c, "import.column_twice", h)
+					it.issueAt(t.HeaderLine, c, "import.column_twice", h)
 				} else {
 					it.cols[col.key] = c
 				}
@@ -248,7 +248,7 @@ func mapColumns(t *Table, p *ImportPreview, spec []importColumn, extra func(head
 			}
 		}
 		if !found && (extra == nil || !extra(h)) {
-			it.issueAt(1, c, "import.column_unknown", h)
+			it.issueAt(t.HeaderLine, c, "import.column_unknown", h)
 		}
 	}
 	// A value in a column without a header would be silently lost.

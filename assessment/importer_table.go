@@ -34,7 +34,9 @@ const (
 // row and data rows.
 type Table struct {
 	Header []string
-	Rows   []TableRow
+	// HeaderLine is the line (CSV) or row (Excel) of the header.
+	HeaderLine int
+	Rows       []TableRow
 	// Excel is true for workbooks: cells are named like C7 in messages.
 	Excel bool
 	// Sheet is the name of the sheet read (Excel).
@@ -124,7 +126,7 @@ func readCSV(data []byte) (*Table, error) {
 			return nil, ruleError(ErrInvalid, "import.too_many_cols", MaxImportCols)
 		}
 		if t.Header == nil {
-			t.Header = trimAll(rec)
+			t.Header, t.HeaderLine = trimAll(rec), line
 			continue
 		}
 		if blank(rec) {
@@ -191,7 +193,7 @@ func readXLSX(data []byte) (*Table, error) {
 			if blank(rec) {
 				continue // leading empty rows before the header
 			}
-			t.Header = trimAll(rec)
+			t.Header, t.HeaderLine = trimAll(rec), line
 			continue
 		}
 		if blank(rec) {

@@ -821,15 +821,19 @@ func TestImport_strayCells(t *testing.T) {
 	p, _ := im.PreviewUnits(ctx, readCSV(t, "code,name_vi,type\nA,Tên,department,ghi chú\nB,Tên,department\n"))
 	assertLines(t, "csv", issueLines(p, "en"), []string{`line 2: cell 4 has a value but its column has no header`})
 	tb, err := assessment.ReadTable("u.xlsx", bytes.NewReader(xlsx(t, [][]any{
+		{},
 		{"code", "name_vi", "type", nil, "note"},
 		{"A", "Tên", "department", "lạc chỗ"},
 	})))
 	if err != nil {
 		t.Fatal(err)
 	}
+	if tb.HeaderLine != 2 {
+		t.Errorf("HeaderLine = %d; want 2", tb.HeaderLine)
+	}
 	p, _ = im.PreviewUnits(ctx, tb)
 	assertLines(t, "xlsx", issueLines(p, "vi"), []string{
-		`ô E1 (note): cột "note" không được hỗ trợ`,
-		`ô D2: ô D2 có giá trị nhưng cột không có tiêu đề`,
+		`ô E2 (note): cột "note" không được hỗ trợ`,
+		`ô D3: ô D3 có giá trị nhưng cột không có tiêu đề`,
 	})
 }

@@ -70,7 +70,7 @@ func (im *Importer) PreviewUnits(ctx context.Context, t *Table) (*ImportPreview,
 		if strings.HasPrefix(strings.ToLower(h), attrPrefix) {
 			name := strings.TrimSpace(h[len(attrPrefix):])
 			if !ValidCode(name) {
-				it.issueAt(1, c, "import.attr_name", h)
+				it.issueAt(t.HeaderLine, c, "import.attr_name", h)
 				continue
 			}
 			attrCols[c] = name

@@ -73,13 +73,13 @@ func (im *Importer) PreviewValues(ctx context.Context, p *Period, ix *scoring.In
 			n := findIndicator(ix, k.Indicator)
 			switch {
 			case n == nil:
-				it.issueAt(1, c, "submission.indicator", k.Indicator)
+				it.issueAt(t.HeaderLine, c, "submission.indicator", k.Indicator)
 			case findInput(n, k.Input) == nil:
-				it.issueAt(1, c, "value.unknown_input", k.Indicator, k.Input)
+				it.issueAt(t.HeaderLine, c, "value.unknown_input", k.Indicator, k.Input)
 			default:
 				for _, prev := range wide {
 					if prev == k {
-						it.issueAt(1, c, "import.column_twice", h)
+						it.issueAt(t.HeaderLine, c, "import.column_twice", h)
 					}
 				}
 				wide[c] = k
