@@ -1,6 +1,7 @@
 package assessment
 
 import (
+	"math"
 	"strings"
 	"time"
 
@@ -62,6 +63,9 @@ func (c ValueChange) validate(v *ValidationError) {
 	}
 	if len(c.Text) > MaxTextValueLen {
 		v.Add(field, "Giá trị quá dài.", "the value is too long")
+	}
+	if c.Num != nil && (math.IsNaN(*c.Num) || math.IsInf(*c.Num, 0)) {
+		v.Add(field, "Giá trị số không hợp lệ.", "the number is not valid")
 	}
 	if !c.Clear && strings.TrimSpace(c.Text) == "" && c.Num == nil {
 		v.Add(field, "Giá trị trống; hãy xoá giá trị thay vì lưu chuỗi rỗng.", "empty value; clear it instead")

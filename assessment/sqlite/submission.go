@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -60,7 +61,7 @@ func (db *DB) EnsureSubmission(ctx context.Context, actor assessment.Actor, peri
 			out = s
 			return nil
 		}
-		if err != sql.ErrNoRows {
+		if !errors.Is(err, sql.ErrNoRows) {
 			return translate(err, "find submission")
 		}
 		if _, err := findPeriodMeta(ctx, x, periodID); err != nil {
@@ -423,7 +424,7 @@ func (db *DB) ImportValues(ctx context.Context, actor assessment.Actor, imp asse
 			st := subs[cv.UnitID]
 			if st == nil {
 				s, err := findSubmission(ctx, x, "s.period_id = ? AND s.unit_id = ?", imp.PeriodID, cv.UnitID)
-				if err == sql.ErrNoRows {
+				if errors.Is(err, sql.ErrNoRows) {
 					if _, err := findUnit(ctx, x, "id = ?", cv.UnitID); err != nil {
 						return &assessment.ValidationError{Fields: []assessment.FieldError{{Field: fmt.Sprintf("values[%d]", i),
 							VI: fmt.Sprintf("Đơn vị %d không tồn tại.", cv.UnitID), EN: fmt.Sprintf("unit %d does not exist", cv.UnitID)}}}
