@@ -245,6 +245,18 @@ func checkDemo(t *testing.T, db *sqlite.DB, res *demo.Result) {
 	if !cur.ShowInProgress {
 		t.Errorf("the current period does not show results in progress")
 	}
+	// The resubmitted form corrected a value after the return.
+	nv, _ := db.FindUnitByCode(ctx, "SO-NV")
+	changed, _, _ := db.FindAudit(ctx, assessment.AuditFilter{UnitID: &nv.ID, PeriodID: &cur.ID, Action: assessment.ActionValueSet})
+	corrected := false
+	for _, e := range changed {
+		if e.From != "" && e.From != e.To {
+			corrected = true
+		}
+	}
+	if !corrected {
+		t.Errorf("the resubmitted form of SO-NV shows no corrected value (%d value entries)", len(changed))
+	}
 	// The draft is partly filled: some values, not all.
 	tc, _ := db.FindUnitByCode(ctx, "SO-TC")
 	s, _ = db.FindSubmission(ctx, cur.ID, tc.ID)
