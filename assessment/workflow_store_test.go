@@ -226,3 +226,74 @@ func TestPeriodValues_migration(t *testing.T) {
 		t.Errorf("RepinReport with a bad file: %v", err)
 	}
 }
+
+func TestPeriodCompleteness(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	src, err := os.ReadFile("../scoring/testdata/small.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pin, ix, err := assessment.PinIndex(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []*assessment.Unit{
+		{Code: "SO-TC", NameVI: "Sở Tài chính", Type: "department", Block: "SO", Active: true},
+		{Code: "SO-YT", NameVI: "Sở Y tế", Type: "department", Block: "SO", Active: true},
+		{Code: "SO-OLD", NameVI: "Sở cũ", Type: "department", Block: "SO", Active: false},
+		{Code: "X-A", NameVI: "Xã A", Type: "commune", Active: true},
+	} {
+		if err := db.CreateUnit(ctx, admin, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := &assessment.Period{Code: "P", Name: "P", Year: 2025, Status: assessment.PeriodOpen,
+		IndexCode: pin.Code, IndexVersion: pin.Version, IndexHash: pin.Hash, IndexSource: pin.Source}
+	if err := db.CreatePeriod(ctx, admin, p); err != nil {
+		t.Fatal(err)
+	}
+	tc, _ := db.FindUnitByCode(ctx, "SO-TC")
+	editor := assessment.Actor{Username: "ed", Grants: []assessment.Grant{{Role: assessment.RoleEditor, UnitID: tc.ID}}}
+	s, err := db.EnsureSubmission(ctx, editor, p.ID, tc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, err := assessment.FormChanges(ix, "department", map[scoring.InputKey]string{{Indicator: "A.1", Input: "has_plan"}: "có"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SaveValues(ctx, editor, assessment.ValueSave{SubmissionID: s.ID, Version: s.Version, Changes: changes}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := assessment.PeriodCompleteness(ctx, db, p.ID, ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Unit.Code != "SO-TC" || got[1].Unit.Code != "SO-YT" {
+		t.Fatalf("units %+v; want the two active departments", got)
+	}
+	all := got[1].Progress
+	if got[1].Submission != nil || got[1].Status() != assessment.SubmissionDraft || all.Filled != 0 || all.Required == 0 {
+		t.Errorf("SO-YT %+v", got[1])
+	}
+	if tcp := got[0].Progress; tcp.Filled != 1 || tcp.Required != all.Required || len(got[0].Missing) != len(got[1].Missing)-1 {
+		t.Errorf("SO-TC progress %+v, %d missing; SO-YT %+v, %d missing", tcp, len(got[0].Missing), all, len(got[1].Missing))
+	}
+	if _, err := assessment.PeriodCompleteness(ctx, db, 99, ix); !errors.Is(err, assessment.ErrNotFound) {
+		t.Errorf("unknown period: %v", err)
+	}
+}
+
+func TestNotApplicable(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	got := assessment.NotApplicable([]*assessment.Review{
+		{Indicator: "A", Round: 1, Decision: assessment.DecisionNotApplicable, CreatedAt: t0},
+		{Indicator: "A", Round: 2, Decision: assessment.DecisionAccept, CreatedAt: t0.Add(time.Hour)},
+		{Indicator: "B", Round: 1, Decision: assessment.DecisionAccept, CreatedAt: t0},
+		{Indicator: "B", Round: 1, Decision: assessment.DecisionNotApplicable, CreatedAt: t0.Add(time.Minute)},
+	})
+	if len(got) != 1 || !got["B"] {
+		t.Errorf("NotApplicable = %v; want B only", got)
+	}
+}
