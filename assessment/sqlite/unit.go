@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"slices"
 
 	"github.com/dti-platform/dti/assessment"
 )
@@ -230,19 +229,4 @@ func (db *DB) UnitTree(ctx context.Context) (*assessment.UnitTree, error) {
 		return nil, translate(err, "load unit tree")
 	}
 	return assessment.NewUnitTree(units), nil
-}
-
-// unitAncestors returns the ancestors of a unit, nearest first, inside a
-// transaction.
-func unitAncestors(ctx context.Context, q queryer, u *assessment.Unit) ([]int64, error) {
-	var out []int64
-	for p := u.ParentID; p != 0 && !slices.Contains(out, p); {
-		out = append(out, p)
-		var next int64
-		if err := q.QueryRowContext(ctx, "SELECT parent_id FROM units WHERE id = ?", p).Scan(idDest{&next}); err != nil {
-			return nil, translate(err, "unit ancestors")
-		}
-		p = next
-	}
-	return out, nil
 }
