@@ -24,7 +24,8 @@ type AuditEntry struct {
 	Reason string
 }
 
-// Audit actions written by the store.
+// Audit actions. The store writes them with its changes; the ones marked
+// are for events the web layer records with Store.AddAudit.
 const (
 	ActionUnitCreated       = "unit.created"
 	ActionUnitUpdated       = "unit.updated"
