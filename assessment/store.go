@@ -198,7 +198,9 @@ type SnapshotStore interface {
 	// Results.
 	FindSnapshots(ctx context.Context, periodID int64) ([]*Snapshot, error)
 	// FindSnapshot returns a snapshot with its Results; number 0 means the
-	// latest. ErrNotFound.
+	// latest. ErrNotFound. Decoding a large period's results is costly and
+	// snapshots never change: cache them by (PeriodID, Number) and use
+	// FindSnapshots to learn the latest number.
 	FindSnapshot(ctx context.Context, periodID int64, number int) (*Snapshot, error)
 }
 
@@ -222,7 +224,9 @@ type SessionStore interface {
 	// none or it has expired.
 	FindSession(ctx context.Context, id string) (*Session, error)
 	// TouchSession sets LastSeenAt to now and ExpiresAt to expiresAt
-	// (sliding expiry). ErrNotFound.
+	// (sliding expiry). It is a write: call it at most about once a
+	// minute per session (compare LastSeenAt), not on every request.
+	// ErrNotFound.
 	TouchSession(ctx context.Context, id string, expiresAt time.Time) error
 	// DeleteSession ends one session (sign-out); deleting a missing
 	// session is not an error.
