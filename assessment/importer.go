@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/dti-platform/dti/scoring"
 	"github.com/xuri/excelize/v2"
@@ -176,6 +177,20 @@ func (it *importTable) cell(r TableRow, key string) string {
 		return ""
 	}
 	return strings.TrimSpace(r.Cell(c))
+}
+
+// checkControl records a problem for every cell of the row's named
+// columns that holds a control character (a tab, an escape sequence...):
+// names and codes are shown on screens and terminals as they are.
+func (it *importTable) checkControl(r TableRow, keys ...string) bool {
+	ok := true
+	for _, k := range keys {
+		if strings.IndexFunc(it.cell(r, k), unicode.IsControl) >= 0 {
+			it.issue(r.Line, k, "import.control")
+			ok = false
+		}
+	}
+	return ok
 }
 
 func (it *importTable) has(key string) bool { _, ok := it.cols[key]; return ok }

@@ -214,6 +214,9 @@ func TestImportUnits_errors(t *testing.T) {
 			`line 1, column color: column "color" is not supported`,
 			`the required column "type" is missing`,
 		}},
+		{"control characters", "code,name_vi,type\nSO-XD,\"Sở \x1b[31mXây dựng\",department\n", []string{
+			`line 2, column name_vi: holds a control character (a tab or another invisible character)`,
+		}},
 		{"repeated column", "code,name_vi,type,ma\nA,B,department,C\n", []string{
 			`line 1, column ma: column "ma" appears twice`,
 		}},

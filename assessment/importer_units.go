@@ -80,6 +80,9 @@ func (im *Importer) PreviewUnits(ctx context.Context, t *Table) (*ImportPreview,
 	seen := map[string]int{} // code -> first line
 	var plans []unitPlan
 	for _, r := range t.Rows {
+		if !it.checkControl(r, "code", "name_vi", "name_en", "type", "block", "parent_code") {
+			continue
+		}
 		code := it.cell(r, "code")
 		pl := unitPlan{line: r.Line}
 		u := &pl.unit

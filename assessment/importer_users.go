@@ -79,6 +79,9 @@ func (im *Importer) PreviewUsers(ctx context.Context, t *Table) (*ImportPreview,
 	var order []string
 	accounts := map[string]*account{}
 	for _, r := range t.Rows {
+		if !it.checkControl(r, "username", "full_name", "email", "role", "unit_code", "pillars") {
+			continue
+		}
 		name := strings.ToLower(it.cell(r, "username"))
 		if name == "" {
 			it.issue(r.Line, "username", "import.required")

@@ -194,6 +194,9 @@ func (im *Importer) PreviewValues(ctx context.Context, p *Period, ix *scoring.In
 	}
 
 	for _, r := range t.Rows {
+		if !it.checkControl(r, "unit_code", "indicator", "input") {
+			continue
+		}
 		code := it.cell(r, "unit_code")
 		u := unitByCode[code]
 		switch {
