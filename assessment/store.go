@@ -30,8 +30,9 @@ type Store interface {
 	AuditStore
 	SessionStore
 	TokenStore
-	// LoadDataset returns the data of every active unit whose type is an
-	// enabled unit type of ix, for the period, as the scoring engine takes
+	// LoadDataset returns the data of every active unit (and of inactive
+	// units that submitted in the period) whose type is an enabled unit
+	// type of ix, for the period, as the scoring engine takes
 	// them: units in code order, Values dense by ix.Slot (numbers carry
 	// Num only), Block from the unit or else the first block of ix listing
 	// its type. kind chooses self, appraised or final values (see
