@@ -840,3 +840,19 @@ func TestImport_strayCells(t *testing.T) {
 		`ô D3: ô D3 có giá trị nhưng cột không có tiêu đề`,
 	})
 }
+
+func TestImportUnits_blockNeeded(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	ix := importIndex()
+	ix.Blocks = append(ix.Blocks, scoring.Block{Code: "SO_KHAC", UnitTypes: []string{"department"}})
+	im := &assessment.Importer{Store: db, Index: ix, Actor: admin}
+	p, _ := im.PreviewUnits(ctx, readCSV(t, "code,name_vi,type\nSO-XD,Sở Xây dựng,department\nH-A,Huyện A,district\n"))
+	assertLines(t, "without a block column", issueLines(p, "en"), []string{
+		`line 2, column type: unit type department belongs to several blocks (SO, SO_KHAC); the block is required`,
+	})
+	p, _ = im.PreviewUnits(ctx, readCSV(t, "code,name_vi,type,block\nSO-XD,Sở Xây dựng,department,\nSO-TP,Sở Tư pháp,department,SO_KHAC\n"))
+	assertLines(t, "with a block column", issueLines(p, "vi"), []string{
+		`dòng 2, cột block: loại đơn vị department thuộc nhiều khối (SO, SO_KHAC); cần ghi khối`,
+	})
+}

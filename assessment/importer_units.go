@@ -124,6 +124,15 @@ func (im *Importer) PreviewUnits(ctx context.Context, t *Table) (*ImportPreview,
 			}
 		} else if u.Block != "" && !ValidCode(u.Block) {
 			it.issue(r.Line, "block", "import.code", u.Block)
+		} else if u.Block == "" && im.Index != nil && u.Type != "" && (it.has("block") || byCode[code] == nil) {
+			// The index cannot place a unit of a type ranked in several blocks.
+			if blocks := indexBlocksOf(im, u.Type); len(blocks) > 1 {
+				col := "block"
+				if !it.has(col) {
+					col = "type"
+				}
+				it.issue(r.Line, col, "import.block_needed", u.Type, strings.Join(blocks, ", "))
+			}
 		}
 		pl.parentCode = it.cell(r, "parent_code")
 		if pl.parentCode == code && code != "" {
@@ -223,6 +232,17 @@ func indexBlock(im *Importer, code, typ string) (exists, ranksType bool) {
 		}
 	}
 	return false, false
+}
+
+// indexBlocksOf returns the codes of the index's blocks for unit type typ.
+func indexBlocksOf(im *Importer, typ string) []string {
+	var out []string
+	for _, b := range im.Index.Blocks {
+		if slices.Contains(b.UnitTypes, typ) {
+			out = append(out, b.Code)
+		}
+	}
+	return out
 }
 
 // cycleFrom returns the path "A → B → A" when following parents from code

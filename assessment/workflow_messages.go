@@ -138,6 +138,7 @@ var messages = map[string][2]string{
 	"import.too_long_value":       {"\"%s\" quá dài", "\"%s\" is too long"},
 	"import.unit_type":            {"loại đơn vị \"%s\" không có trong bộ chỉ số", "unit type \"%s\" is not in the index"},
 	"import.block":                {"khối \"%s\" không có trong bộ chỉ số", "block \"%s\" is not in the index"},
+	"import.block_needed":         {"loại đơn vị %s thuộc nhiều khối (%s); cần ghi khối", "unit type %s belongs to several blocks (%s); the block is required"},
 	"import.block_type":           {"khối %s không xếp hạng loại đơn vị %s", "block %s does not rank unit type %s"},
 	"import.parent_self":          {"đơn vị không thể là đơn vị cha của chính nó", "a unit cannot be its own parent"},
 	"import.parent_unknown":       {"không có đơn vị cha mã %s", "there is no parent unit %s"},
