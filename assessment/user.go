@@ -83,6 +83,8 @@ func (u *User) Validate() error {
 		v.Add("full_name", "Cần nhập họ và tên.", "the full name is required")
 	} else if len(u.FullName) > 200 {
 		v.Add("full_name", "Họ và tên quá dài.", "the full name is too long")
+	} else if !CleanText(u.FullName) {
+		v.Add("full_name", "Họ và tên chứa ký tự điều khiển không hợp lệ.", "the full name contains control characters")
 	}
 	if u.Email != "" {
 		if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
