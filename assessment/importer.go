@@ -2,6 +2,8 @@ package assessment
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"reflect"
 	"slices"
@@ -130,6 +132,9 @@ type ImportPreview struct {
 	source scoring.Source
 }
 
+// Table returns the table the preview was read from.
+func (p *ImportPreview) Table() *Table { return p.table }
+
 // OK reports whether the preview has no issues.
 func (p *ImportPreview) OK() bool { return len(p.Issues) == 0 }
 
@@ -142,6 +147,26 @@ func (p *ImportPreview) Count(op ImportOp) int {
 		}
 	}
 	return n
+}
+
+// Fingerprint is a short hash of what the preview would do (every change
+// and every issue). A web page that shows a preview and applies it on a
+// later request keeps the fingerprint in the confirmation form, previews
+// the uploaded file again and applies only when the fingerprints match.
+func (p *ImportPreview) Fingerprint() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n", p.Kind)
+	for _, c := range p.Changes {
+		fmt.Fprintf(h, "%d\x00%s\x00%s", c.Line, c.Key, c.Op)
+		for _, f := range c.Fields {
+			fmt.Fprintf(h, "\x00%s\x00%s\x00%s", f.Field, f.From, f.To)
+		}
+		h.Write([]byte{'\n'})
+	}
+	for _, i := range p.Issues {
+		fmt.Fprintf(h, "!%d\x00%s\x00%s\x00%s\n", i.Line, i.Cell, i.Column, i.Key)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // Err returns nil when the preview has no issues and otherwise a

@@ -773,11 +773,18 @@ func TestImport_stalePreview(t *testing.T) {
 	if err != nil || !p.OK() {
 		t.Fatal(err, issueLines(p, "en"))
 	}
+	fp := p.Fingerprint()
+	if again, _ := im.PreviewUnits(ctx, p.Table()); again.Fingerprint() != fp || len(fp) != 32 {
+		t.Errorf("fingerprints of the same preview differ: %s %s", fp, again.Fingerprint())
+	}
 	// Someone renames the unit between the preview and the apply.
 	so, _ := db.FindUnitByCode(ctx, "SO-TC")
 	name := "Sở Tài chính (mới)"
 	if _, err := db.UpdateUnit(ctx, admin, so.ID, assessment.UnitUpdate{NameVI: &name}); err != nil {
 		t.Fatal(err)
+	}
+	if again, _ := im.PreviewUnits(ctx, p.Table()); again.Fingerprint() == fp {
+		t.Errorf("the fingerprint did not change with the store")
 	}
 	_, err = im.Apply(ctx, p)
 	var e *assessment.Error
