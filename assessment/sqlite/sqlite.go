@@ -91,8 +91,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 	// times faster than FULL. _txlock=immediate takes the write lock at
 	// BEGIN, so read-then-write transactions never fail with SQLITE_BUSY
 	// half-way.
-	common := commonDSN
-	w, err := sql.Open("sqlite", path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate&"+common)
+	w, err := sql.Open("sqlite", path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate&"+commonDSN)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -112,12 +111,14 @@ func Open(path string, opts ...Option) (*DB, error) {
 			return nil, err
 		}
 	}
-	r, err := sql.Open("sqlite", path+"?_pragma=query_only(1)&"+common)
+	r, err := sql.Open("sqlite", path+"?_pragma=query_only(1)&"+commonDSN)
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	n := max(2, runtime.GOMAXPROCS(0))
+	// A few more readers than cores, so a reader waiting on the disk does
+	// not hold up the others.
+	n := max(4, 2*runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	db.read = r
