@@ -120,10 +120,9 @@ type ImportPreview struct {
 	Changes []ImportChange
 	Issues  []ImportIssue
 
-	units    []unitPlan
-	users    []userPlan
-	values   CentralImport
-	periodID int64
+	units  []unitPlan
+	users  []userPlan
+	values CentralImport
 
 	// What the preview was made from, so Apply can check it is not stale.
 	table  *Table

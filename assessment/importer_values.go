@@ -33,7 +33,7 @@ func (im *Importer) PreviewValues(ctx context.Context, p *Period, ix *scoring.In
 	if !im.Actor.IsAdmin() {
 		return nil, ruleError(ErrForbidden, "role.admin_only", ActImport)
 	}
-	pv := &ImportPreview{Kind: ImportValues, periodID: p.ID, table: t, period: p, index: ix, source: source}
+	pv := &ImportPreview{Kind: ImportValues, table: t, period: p, index: ix, source: source}
 	pv.values = CentralImport{PeriodID: p.ID, Source: source, Reason: im.Reason}
 	fileIssue := func(key string, args ...any) {
 		pv.Issues = append(pv.Issues, ImportIssue{Key: key, VI: render(key, "vi", args), EN: render(key, "en", args)})
@@ -80,6 +80,7 @@ func (im *Importer) PreviewValues(ctx context.Context, p *Period, ix *scoring.In
 				for _, prev := range wide {
 					if prev == k {
 						it.issueAt(t.HeaderLine, c, "import.column_twice", h)
+						break
 					}
 				}
 				wide[c] = k
