@@ -70,3 +70,46 @@ func BenchmarkSaveValues(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkReads measures the reads behind every page: the session of the
+// request, and a form's submission and values (100 inputs), with parallel
+// readers.
+func BenchmarkReads(b *testing.B) {
+	f := newFixture(b)
+	ctx := context.Background()
+	_, sid, _ := assessment.NewSecret("")
+	if err := f.db.CreateSession(ctx, &assessment.Session{ID: sid, UserID: f.editor.ID, CSRFToken: "c", ExpiresAt: testNow.Add(time.Hour)}); err != nil {
+		b.Fatal(err)
+	}
+	changes := make([]assessment.ValueChange, 100)
+	for i := range changes {
+		changes[i] = num(fmt.Sprintf("IND.%02d", i), "v", float64(i))
+	}
+	if _, err := f.db.SaveValues(ctx, f.editorActor(), assessment.ValueSave{SubmissionID: f.sub.ID, Version: f.sub.Version, Changes: changes}); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("session", func(b *testing.B) {
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := f.db.FindSession(ctx, sid); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+	b.Run("form", func(b *testing.B) {
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := f.db.FindSubmissionByID(ctx, f.sub.ID); err != nil {
+					b.Error(err)
+					return
+				}
+				if vals, err := f.db.FindValues(ctx, f.sub.ID); err != nil || len(vals) != 100 {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+}
