@@ -863,3 +863,21 @@ func TestImportUnits_blockNeeded(t *testing.T) {
 		`dòng 2, cột block: loại đơn vị department thuộc nhiều khối (SO, SO_KHAC); cần ghi khối`,
 	})
 }
+
+func TestImportValues_wideHeaders(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	period := &assessment.Period{ID: 1, Code: "P", Status: assessment.PeriodOpen}
+	im := &assessment.Importer{Store: db, Actor: admin}
+	p, err := im.PreviewValues(ctx, period, importIndex(), scoring.SourceSystem,
+		readCSV(t, "unit_code,HT.01/systems,HT.01 / systems,HT.01/systems\nSO-TC,1,2,3\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertLines(t, "issues", issueLines(p, "en"), []string{
+		`line 1, column HT.01 / systems: column "HT.01 / systems" appears twice`,
+		`line 1, column HT.01/systems: column "HT.01/systems" appears twice`,
+	})
+	p, _ = im.PreviewValues(ctx, period, importIndex(), scoring.SourceSystem, readCSV(t, "unit_code\nSO-TC\n"))
+	assertLines(t, "no value columns", issueLines(p, "en"), []string{`no value column headed "INDICATOR/input"`})
+}
