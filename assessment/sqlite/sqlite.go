@@ -484,9 +484,9 @@ func inList(n int) string {
 	return "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
 }
 
-// likePattern folds s (see fold) and escapes it for a
+// likePattern folds s (assessment.Fold) and escapes it for a
 // "dti_fold(column) LIKE ? ESCAPE '\'" substring match.
 func likePattern(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(fold(strings.TrimSpace(s))) + "%"
+	return "%" + r.Replace(assessment.Fold(s)) + "%"
 }
