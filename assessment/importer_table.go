@@ -103,9 +103,15 @@ func readCSV(data []byte) (*Table, error) {
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
-	// A semicolon-separated file (Excel's CSV with a Vietnamese locale) is
-	// recognised by its header line.
-	if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+	// A semicolon-separated file (Excel's CSV with a Vietnamese locale) or
+	// a tab-separated one (copied from a spreadsheet) is recognised by its
+	// header line.
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	commas, semis, tabs := bytes.Count(first, []byte(",")), bytes.Count(first, []byte(";")), bytes.Count(first, []byte("\t"))
+	switch {
+	case tabs > commas && tabs > semis:
+		cr.Comma = '\t'
+	case semis > commas:
 		cr.Comma = ';'
 	}
 	t := &Table{}

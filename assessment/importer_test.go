@@ -407,6 +407,7 @@ func TestReadTable_csvForms(t *testing.T) {
 	}{
 		{"bom and crlf", "\uFEFFa,b\r\n1,2\r\n", [][]string{{"1", "2"}}},
 		{"semicolons", "a;b\n1,5;2\n", [][]string{{"1,5", "2"}}},
+		{"tabs", "a\tb\n1,5\t2\n", [][]string{{"1,5", "2"}}},
 		{"quoted newline", "a,b\n\"x\ny\",2\n", [][]string{{"x\ny", "2"}}},
 		{"blank rows skipped", "a,b\n,\n1,2\n\n", [][]string{{"1", "2"}}},
 	}
