@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -96,6 +97,13 @@ func ReadTable(name string, r io.Reader) (*Table, error) {
 }
 
 func readCSV(data []byte) (*Table, error) {
+	// Excel's "Unicode text" export is UTF-16 with a byte-order mark.
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		var ok bool
+		if data, ok = fromUTF16(data); !ok {
+			return nil, ruleError(ErrInvalid, "import.utf8", 1)
+		}
+	}
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	if !utf8.Valid(data) {
 		line := 1 + bytes.Count(data[:firstInvalidUTF8(data)], []byte("\n"))
@@ -147,6 +155,31 @@ func readCSV(data []byte) (*Table, error) {
 		return nil, ruleError(ErrInvalid, "import.empty")
 	}
 	return t, nil
+}
+
+// fromUTF16 decodes UTF-16 text that starts with a byte-order mark into
+// UTF-8 (without the mark); ok is false for an odd length or unpaired
+// surrogates.
+func fromUTF16(data []byte) (out []byte, ok bool) {
+	if len(data)%2 != 0 {
+		return nil, false
+	}
+	big := data[0] == 0xFE
+	units := make([]uint16, 0, len(data)/2-1)
+	for i := 2; i < len(data); i += 2 {
+		if big {
+			units = append(units, uint16(data[i])<<8|uint16(data[i+1]))
+		} else {
+			units = append(units, uint16(data[i+1])<<8|uint16(data[i]))
+		}
+	}
+	runes := utf16.Decode(units)
+	for _, r := range runes {
+		if r == utf8.RuneError {
+			return nil, false
+		}
+	}
+	return []byte(string(runes)), true
 }
 
 func firstInvalidUTF8(b []byte) int {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/dti-platform/dti/assessment"
 	"github.com/dti-platform/dti/assessment/sqlite"
@@ -422,6 +423,28 @@ func TestReadTable_csvForms(t *testing.T) {
 				t.Errorf("rows %q header %q; want %q", got, tb.Header, tt.want)
 			}
 		})
+	}
+	// Excel's "Unicode text": UTF-16 little-endian with tabs.
+	for _, big := range []bool{false, true} {
+		text := []rune("mã\ttên\nSO-TC\tSở Tài chính\n")
+		data := []byte{0xFF, 0xFE}
+		if big {
+			data = []byte{0xFE, 0xFF}
+		}
+		for _, u := range utf16.Encode(text) {
+			if big {
+				data = append(data, byte(u>>8), byte(u))
+			} else {
+				data = append(data, byte(u), byte(u>>8))
+			}
+		}
+		tb, err := assessment.ReadTable("units.txt", bytes.NewReader(data))
+		if err != nil || !reflect.DeepEqual(tb.Header, []string{"mã", "tên"}) || !reflect.DeepEqual(tb.Rows[0].Cells, []string{"SO-TC", "Sở Tài chính"}) {
+			t.Errorf("UTF-16 (big endian %v): %+v, %v", big, tb, err)
+		}
+	}
+	if _, err := assessment.ReadTable("units.txt", bytes.NewReader([]byte{0xFF, 0xFE, 0x41})); !errors.Is(err, assessment.ErrInvalid) {
+		t.Errorf("odd UTF-16: %v", err)
 	}
 	tb := readCSV(t, "a\n\nx\n")
 	if tb.Rows[0].Line != 3 {
