@@ -208,17 +208,27 @@ func TestCrash_KillDuringSaves(t *testing.T) {
 		t.Fatal(err)
 	}
 	acks := make(chan []string)
+	going := make(chan struct{}) // closed after the first 50 acknowledgements
 	go func() {
 		var lines []string
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
 			if strings.HasPrefix(sc.Text(), "ack ") {
 				lines = append(lines, sc.Text())
+				if len(lines) == 50 {
+					close(going)
+				}
 			}
 		}
 		acks <- lines
 	}()
-	time.Sleep(1200 * time.Millisecond)
+	// Kill about a second into the saves (however slow the child was to
+	// start on a busy machine).
+	select {
+	case <-going:
+	case <-time.After(30 * time.Second):
+	}
+	time.Sleep(time.Second)
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
