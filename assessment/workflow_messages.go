@@ -84,11 +84,8 @@ var messages = map[string][2]string{
 	"period.not_open":           {"kỳ đánh giá chưa mở hoặc đã đóng (trạng thái: %s)", "the period is not open (status: %s)"},
 	"period.reason":             {"cần nêu lý do mở lại kỳ đánh giá", "a reason is required to re-open the period"},
 	"period.no_index":           {"kỳ đánh giá chưa gắn bộ chỉ số", "the period has no index pinned"},
-	"period.not_computed":       {"cần tính kết quả trước khi công bố", "results must be computed before publishing"},
 	"submission.status":         {"không thể %s khi hồ sơ đang ở trạng thái %s", "cannot %s while the form is %s"},
 	"submission.comment":        {"cần ghi ý kiến khi trả lại hồ sơ", "a comment is required to return the form"},
-	"submission.reason":         {"cần nêu lý do điều chỉnh chỉ số %s", "a reason is required to adjust indicator %s"},
-	"submission.missing":        {"hồ sơ còn %d mục chưa hoàn thành", "the form has %d missing items"},
 	"submission.indicator":      {"chỉ số %s không có trong bộ chỉ số", "indicator %s is not in the index"},
 
 	"review.na_admin":    {"chỉ cơ quan thường trực (quản trị viên) được xác định chỉ số %s không áp dụng", "only the secretariat (an administrator) may declare indicator %s not applicable"},

@@ -430,6 +430,20 @@ func TestMessages_catalogue(t *testing.T) {
 	if n < 60 {
 		t.Errorf("found only %d message uses; the pattern is stale", n)
 	}
+	// And every catalogue entry is used.
+	var all strings.Builder
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, _ := os.ReadFile(f)
+		all.Write(src)
+	}
+	for key := range messages {
+		if !strings.Contains(all.String(), `"`+key+`"`) && !strings.HasPrefix(key, "migrate.") {
+			t.Errorf("message %q is never used", key)
+		}
+	}
 	for _, act := range append(slices.Clone(PeriodActions), SubmissionActions...) {
 		if _, ok := actionNames[act]; !ok {
 			t.Errorf("action %s has no name", act)
