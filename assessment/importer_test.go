@@ -905,3 +905,25 @@ func TestImportValues_wideHeaders(t *testing.T) {
 	p, _ = im.PreviewValues(ctx, period, importIndex(), scoring.SourceSystem, readCSV(t, "unit_code\nSO-TC\n"))
 	assertLines(t, "no value columns", issueLines(p, "en"), []string{`no value column headed "INDICATOR/input"`})
 }
+
+func TestImportIssue_where(t *testing.T) {
+	tests := []struct {
+		is     assessment.ImportIssue
+		vi, en string
+	}{
+		{assessment.ImportIssue{Line: 7, Cell: "C7", Column: "unit_code", VI: "x", EN: "x"}, "ô C7 (unit_code): x", "cell C7 (unit_code): x"},
+		{assessment.ImportIssue{Line: 7, Cell: "C7", VI: "x", EN: "x"}, "ô C7: x", "cell C7: x"},
+		{assessment.ImportIssue{Line: 7, Column: "unit_code", VI: "x", EN: "x"}, "dòng 7, cột unit_code: x", "line 7, column unit_code: x"},
+		{assessment.ImportIssue{Line: 7, VI: "x", EN: "x"}, "dòng 7: x", "line 7: x"},
+		{assessment.ImportIssue{Column: "type", VI: "x", EN: "x"}, "cột type: x", "column type: x"},
+		{assessment.ImportIssue{VI: "tệp trống", EN: "empty file"}, "tệp trống", "empty file"},
+	}
+	for _, tt := range tests {
+		if got := tt.is.Message("vi"); got != tt.vi {
+			t.Errorf("Message(vi) = %q; want %q", got, tt.vi)
+		}
+		if got := tt.is.Message("en"); got != tt.en {
+			t.Errorf("Message(en) = %q; want %q", got, tt.en)
+		}
+	}
+}
