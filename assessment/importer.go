@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -243,6 +244,36 @@ func (it *importTable) issueText(line, col int, key, vi, en string) {
 		is.Cell = it.t.Ref(line, col)
 	}
 	it.p.Issues = append(it.p.Issues, is)
+}
+
+// issueFields adds the field problems of a domain Validate (a
+// *ValidationError) as issues of row line, each in the column its field
+// maps to (column names by field name; "" for a whole-row problem), unless
+// the row already has an issue in that column.
+func (it *importTable) issueFields(line int, err error, column map[string]string) {
+	var v *ValidationError
+	if !errors.As(err, &v) {
+		return
+	}
+	for _, f := range v.Fields {
+		col, ok := column[f.Field]
+		if !ok {
+			col = f.Field
+		}
+		c, has := it.cols[col]
+		if !has {
+			c = -1
+		}
+		dup := false
+		for _, is := range it.p.Issues {
+			if is.Line == line && (c < 0 && is.Column == "" || c >= 0 && c < len(it.t.Header) && is.Column == it.t.Header[c]) {
+				dup = true
+			}
+		}
+		if !dup {
+			it.issueText(line, c, "import.invalid", f.VI, f.EN)
+		}
+	}
 }
 
 // importColumn is one known column of an import: its canonical name and

@@ -927,3 +927,24 @@ func TestImportIssue_where(t *testing.T) {
 		}
 	}
 }
+
+// TestImportUnits_domainRules checks that what Unit.Validate would refuse
+// at Apply is a problem of the preview already.
+func TestImportUnits_domainRules(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	im := &assessment.Importer{Store: db, Actor: admin} // no index: only the domain rules
+	long := strings.Repeat("Sở ", 120)                  // 360 characters, 600 bytes
+	p, _ := im.PreviewUnits(ctx, readCSV(t, "code,name_vi,type,attr.population\nSO-A,"+long+",department,\nSO-B,Sở B,de partment,\n"))
+	assertLines(t, "issues", issueLines(p, "en"), []string{
+		`line 2, column name_vi: longer than 300 characters`,
+		`line 3, column type: the unit type is required`,
+	})
+	_, err := im.Apply(ctx, p)
+	if !errors.Is(err, assessment.ErrInvalid) {
+		t.Errorf("Apply: %v", err)
+	}
+	medium := strings.Repeat("Sở ", 90) // 270 characters but 450 bytes: the store's limit is in bytes
+	p, _ = im.PreviewUnits(ctx, readCSV(t, "code,name_vi,type\nSO-A,"+medium+",department\n"))
+	assertLines(t, "bytes", issueLines(p, "en"), []string{`line 2, column name_vi: the unit name is too long (at most 300 characters)`})
+}

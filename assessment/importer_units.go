@@ -155,6 +155,10 @@ func (im *Importer) PreviewUnits(ctx context.Context, t *Table) (*ImportPreview,
 				pl.attrs = true
 			}
 		}
+		// The store validates units with Unit.Validate: whatever it would
+		// refuse is a problem of the row now, not a failure halfway through
+		// Apply.
+		it.issueFields(r.Line, u.Validate(), map[string]string{"parent_id": "parent_code", "attrs": ""})
 		plans = append(plans, pl)
 	}
 

@@ -191,6 +191,12 @@ func (im *Importer) PreviewUsers(ctx context.Context, t *Table) (*ImportPreview,
 
 	for _, name := range order {
 		a := accounts[name]
+		check := a.user
+		check.PasswordHash = "x" // set by Apply
+		if check.Lang == "" {
+			check.Lang = "vi"
+		}
+		it.issueFields(a.line, check.Validate(), map[string]string{"grants": "role", "password": ""})
 		old, err := im.Store.FindUserByUsername(ctx, name)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, err

@@ -122,6 +122,7 @@ var messages = map[string][2]string{
 	"import.no_table": {"bản xem trước không còn dữ liệu của tệp; hãy tải tệp lên lại", "the preview no longer holds the file's data; upload the file again"},
 
 	// Imports: columns and rows.
+	"import.invalid":              {"dữ liệu không hợp lệ", "invalid data"},
 	"import.control":              {"chứa ký tự điều khiển (tab, ký tự ẩn)", "holds a control character (a tab or another invisible character)"},
 	"import.stray_cell":           {"ô %s có giá trị nhưng cột không có tiêu đề", "cell %s has a value but its column has no header"},
 	"import.column_twice":         {"cột \"%s\" xuất hiện hai lần", "column \"%s\" appears twice"},
