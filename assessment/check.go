@@ -124,14 +124,16 @@ func ParseValue(in *scoring.Input, raw string) (scoring.Value, error) {
 
 	case scoring.InputURL:
 		u, err := url.Parse(s)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(s) > 2000 ||
 			strings.ContainsAny(s, " \t\r\n") {
 			return scoring.Value{}, valueErr(in, "value.url", labelOf(in), s)
 		}
 		return scoring.Value{Set: true, Text: s}, nil
 
 	case scoring.InputText:
-		if n := utf8.RuneCountInString(s); n > MaxTextLen {
+		// The store keeps at most MaxTextValueLen bytes (Vietnamese takes
+		// two or three bytes a letter).
+		if n := utf8.RuneCountInString(s); n > MaxTextLen || len(s) > MaxTextValueLen {
 			return scoring.Value{}, valueErr(in, "value.text_long", labelOf(in), MaxTextLen)
 		}
 		for _, r := range s {

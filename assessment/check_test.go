@@ -140,6 +140,8 @@ func TestParseValue(t *testing.T) {
 		{"text", text, "  Quyết định số 12/QĐ-UBND  ", txt("Quyết định số 12/QĐ-UBND"), ""},
 		{"text newline", text, "dòng 1\ndòng 2", txt("dòng 1\ndòng 2"), ""},
 		{"text too long", text, strings.Repeat("â", MaxTextLen+1), scoring.Value{}, "value.text_long"},
+		{"text too many bytes", text, strings.Repeat("ắ", MaxTextValueLen/3+1), scoring.Value{}, "value.text_long"},
+		{"url too long", link, "https://a.vn/" + strings.Repeat("x", 2000), scoring.Value{}, "value.url"},
 		{"text control", text, "a\x00b", scoring.Value{}, "value.text_invalid"},
 		{"text bad utf8", text, "a\xffb", scoring.Value{}, "value.text_invalid"},
 
