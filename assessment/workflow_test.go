@@ -3,6 +3,7 @@ package assessment
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -551,5 +552,57 @@ func TestCheckSubmissionAction_notApplicable(t *testing.T) {
 	if _, err := CheckSubmissionAction(testActors["reviewer"], p, s, SubmissionChange{Action: ActReview, Ancestors: testAncestors,
 		Indicator: optional, Decision: DecisionAdjustScore}); err != nil {
 		t.Errorf("reviewer adjusts an optional indicator: %v", err)
+	}
+}
+
+// TestWorkflow_randomWalks drives forms through long random sequences of
+// requests by every kind of actor and checks that every allowed step is
+// an edge of the workflow and that an approved form never moves again.
+func TestWorkflow_randomWalks(t *testing.T) {
+	edges := map[[2]SubmissionStatus]bool{
+		{SubmissionDraft, SubmissionSubmitted}:      true,
+		{SubmissionReturned, SubmissionResubmitted}: true,
+		{SubmissionSubmitted, SubmissionReturned}:   true,
+		{SubmissionSubmitted, SubmissionApproved}:   true,
+		{SubmissionResubmitted, SubmissionReturned}: true,
+		{SubmissionResubmitted, SubmissionApproved}: true,
+	}
+	names := sortedActorNames()
+	rng := rand.New(rand.NewPCG(1, 2))
+	reached := map[SubmissionStatus]bool{}
+	for walk := 0; walk < 200; walk++ {
+		s := &Submission{UnitID: testUnit, Status: SubmissionDraft}
+		for step := 0; step < 300; step++ {
+			p := &Period{Status: periodStatuses[rng.IntN(len(periodStatuses))], ClosesAt: deadline}
+			ch := SubmissionChange{Action: SubmissionActions[rng.IntN(len(SubmissionActions))], At: beforeDue,
+				Ancestors: testAncestors, Indicator: cqsIndicator}
+			if rng.IntN(4) == 0 {
+				ch.At = afterDue
+			}
+			if rng.IntN(2) == 0 {
+				ch.Comment = returnComment
+			}
+			from := s.Status
+			to, err := CheckSubmissionAction(testActors[names[rng.IntN(len(names))]], p, s, ch)
+			if err != nil {
+				if to != from {
+					t.Fatalf("refused %s changed the status %s -> %s", ch.Action, from, to)
+				}
+				continue
+			}
+			if to != from && !edges[[2]SubmissionStatus{from, to}] {
+				t.Fatalf("%s moved a form %s -> %s", ch.Action, from, to)
+			}
+			if from == SubmissionApproved && to != from {
+				t.Fatalf("an approved form moved to %s", to)
+			}
+			s.Status = to
+			reached[to] = true
+		}
+	}
+	for _, st := range submissionStatuses {
+		if !reached[st] {
+			t.Errorf("no walk reached %s (reached %v)", st, reached)
+		}
 	}
 }
