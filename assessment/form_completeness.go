@@ -87,11 +87,11 @@ func PeriodCompleteness(ctx context.Context, st Store, periodID int64, ix *scori
 }
 
 // NotApplicable returns the indicators whose latest review decision (by
-// round, then time) declares them not applicable.
+// round, then ID) declares them not applicable.
 func NotApplicable(reviews []*Review) map[string]bool {
 	latest := map[string]*Review{}
 	for _, r := range reviews {
-		if l := latest[r.Indicator]; l == nil || r.Round > l.Round || (r.Round == l.Round && !r.CreatedAt.Before(l.CreatedAt)) {
+		if l := latest[r.Indicator]; l == nil || r.Round > l.Round || (r.Round == l.Round && r.ID > l.ID) {
 			latest[r.Indicator] = r
 		}
 	}

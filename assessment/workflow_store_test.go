@@ -286,12 +286,11 @@ func TestPeriodCompleteness(t *testing.T) {
 }
 
 func TestNotApplicable(t *testing.T) {
-	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	got := assessment.NotApplicable([]*assessment.Review{
-		{Indicator: "A", Round: 1, Decision: assessment.DecisionNotApplicable, CreatedAt: t0},
-		{Indicator: "A", Round: 2, Decision: assessment.DecisionAccept, CreatedAt: t0.Add(time.Hour)},
-		{Indicator: "B", Round: 1, Decision: assessment.DecisionAccept, CreatedAt: t0},
-		{Indicator: "B", Round: 1, Decision: assessment.DecisionNotApplicable, CreatedAt: t0.Add(time.Minute)},
+		{ID: 4, Indicator: "A", Round: 2, Decision: assessment.DecisionAccept},
+		{ID: 1, Indicator: "A", Round: 1, Decision: assessment.DecisionNotApplicable},
+		{ID: 3, Indicator: "B", Round: 1, Decision: assessment.DecisionNotApplicable},
+		{ID: 2, Indicator: "B", Round: 1, Decision: assessment.DecisionAccept},
 	})
 	if len(got) != 1 || !got["B"] {
 		t.Errorf("NotApplicable = %v; want B only", got)
