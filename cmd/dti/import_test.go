@@ -140,3 +140,9 @@ func TestImportCommand(t *testing.T) {
 		t.Errorf("audit of imported values: %d entries; want 2 naming the source", len(entries))
 	}
 }
+
+func TestPrintable(t *testing.T) {
+	if got := printable("Sở \x1b[31mY tế\tA\n"); got != "Sở \uFFFD[31mY tế\uFFFDA\uFFFD" {
+		t.Errorf("printable = %q", got)
+	}
+}
