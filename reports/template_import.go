@@ -59,16 +59,11 @@ func ReadTemplate(r io.Reader, size int64, in TemplateInput) (*TemplateImport, e
 	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		return nil, &TemplateError{Code: TemplateErrNotWorkbook, Args: []string{"not a zip archive"}}
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit:    lim.MaxUnzipBytes,
-		UnzipXMLSizeLimit: min(lim.MaxUnzipXMLBytes, lim.MaxUnzipBytes),
-	})
+	pkg, err := openXLSXPackage(data, lim.MaxUnzipBytes, min(lim.MaxUnzipXMLBytes, lim.MaxUnzipBytes))
 	if err != nil {
 		return nil, &TemplateError{Code: TemplateErrNotWorkbook, Args: []string{err.Error()}}
 	}
-	defer f.Close()
-
-	rd := &templateReader{f: f, in: &in, lim: lim}
+	rd := &templateReader{pkg: pkg, in: &in, lim: lim}
 	if err := rd.checkMeta(); err != nil {
 		return nil, err
 	}
@@ -77,7 +72,7 @@ func ReadTemplate(r io.Reader, size int64, in TemplateInput) (*TemplateImport, e
 
 // templateReader holds the state of one ReadTemplate call.
 type templateReader struct {
-	f     *excelize.File
+	pkg   *xlsxPackage
 	in    *TemplateInput
 	lim   TemplateLimits
 	rows  []templateRow
@@ -85,38 +80,25 @@ type templateReader struct {
 	lang  string
 }
 
-// readSheet reads at most maxRows rows of a sheet with raw cell values,
-// stopping with TemplateErrTooManyRows past the cap.
-func (rd *templateReader) readSheet(sheet string, maxRows, maxCols int) ([][]string, error) {
-	it, err := rd.f.Rows(sheet)
-	if err != nil {
+// readSheet reads columns 1..maxCols of at most maxRows rows of a sheet.
+func (rd *templateReader) readSheet(sheet string, maxRows, maxCols int) ([][]sheetCell, error) {
+	if !rd.pkg.hasSheet(sheet) {
 		return nil, &TemplateError{Sheet: sheet, Code: TemplateErrMissingSheet, Args: []string{sheet}}
 	}
-	defer it.Close()
-	var out [][]string
-	for it.Next() {
-		if len(out) >= maxRows {
-			return nil, &TemplateError{Sheet: sheet, Code: TemplateErrTooManyRows, Args: []string{strconv.Itoa(maxRows)}}
-		}
-		cols, err := it.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, &TemplateError{Sheet: sheet, Code: TemplateErrNotWorkbook, Args: []string{err.Error()}}
-		}
-		if len(cols) > maxCols {
-			cols = cols[:maxCols]
-		}
-		out = append(out, cols)
-	}
-	if err := it.Error(); err != nil {
+	grid, err := rd.pkg.readSheetCells(sheet, maxRows, maxCols)
+	switch {
+	case errors.Is(err, errTooManyRows):
+		return nil, &TemplateError{Sheet: sheet, Code: TemplateErrTooManyRows, Args: []string{strconv.Itoa(maxRows)}}
+	case err != nil:
 		return nil, &TemplateError{Sheet: sheet, Code: TemplateErrNotWorkbook, Args: []string{err.Error()}}
 	}
-	return out, nil
+	return grid, nil
 }
 
 // checkMeta reads the hidden metadata sheet and refuses a template made for
 // another unit, period, index version or layout.
 func (rd *templateReader) checkMeta() error {
-	if idx, _ := rd.f.GetSheetIndex(templateMetaSheet); idx < 0 {
+	if !rd.pkg.hasSheet(templateMetaSheet) {
 		return &TemplateError{Code: TemplateErrNotTemplate}
 	}
 	raw, err := rd.readSheet(templateMetaSheet, 50, 2)
@@ -130,7 +112,7 @@ func (rd *templateReader) checkMeta() error {
 	meta := map[string]string{}
 	for _, r := range raw {
 		if len(r) == 2 {
-			meta[r[0]] = r[1]
+			meta[r[0].value] = r[1].value
 		}
 	}
 	in := rd.in
@@ -163,7 +145,7 @@ func (rd *templateReader) checkMeta() error {
 	if rd.sheet != sheetTemplate.vi && rd.sheet != sheetTemplate.en {
 		return &TemplateError{Code: TemplateErrLayout}
 	}
-	if idx, _ := rd.f.GetSheetIndex(rd.sheet); idx < 0 {
+	if !rd.pkg.hasSheet(rd.sheet) {
 		return &TemplateError{Sheet: rd.sheet, Code: TemplateErrMissingSheet, Args: []string{rd.sheet}}
 	}
 	return nil
@@ -175,12 +157,13 @@ func (rd *templateReader) readValues() (*TemplateImport, error) {
 	if err != nil {
 		return nil, err
 	}
-	at := func(row, col int) string {
+	cellAt := func(row, col int) sheetCell {
 		if row-1 < len(grid) && col-1 < len(grid[row-1]) {
 			return grid[row-1][col-1]
 		}
-		return ""
+		return sheetCell{}
 	}
+	at := func(row, col int) string { return cellAt(row, col).value }
 	// The codes beside each value must be the ones written: rows moved or
 	// rewritten would silently put values on the wrong inputs.
 	for _, r := range rd.rows {
@@ -199,12 +182,12 @@ func (rd *templateReader) readValues() (*TemplateImport, error) {
 		cellErr := func(code string, args ...string) {
 			out.Errors = append(out.Errors, &TemplateError{Sheet: rd.sheet, Cell: ref, Code: code, Args: args})
 		}
-		if formula, _ := rd.f.GetCellFormula(rd.sheet, ref); formula != "" {
-			cellErr(TemplateErrFormula, formula)
+		c := cellAt(r.row, tcValue)
+		if c.formula != "" {
+			cellErr(TemplateErrFormula, truncateRunes(c.formula, 80))
 			continue
 		}
-		typ, _ := rd.f.GetCellType(rd.sheet, ref)
-		v, code, args := parseCell(r.input, at(r.row, tcValue), typ)
+		v, code, args := parseCell(r.input, c)
 		if code != "" {
 			cellErr(code, args...)
 			continue
@@ -235,16 +218,16 @@ func (rd *templateReader) readValues() (*TemplateImport, error) {
 
 // parseCell parses the raw value of a value cell for an input. It returns
 // the value, or an error code with its arguments.
-func parseCell(input *scoring.Input, raw string, typ excelize.CellType) (scoring.Value, string, []string) {
-	isNum := typ == excelize.CellTypeNumber || typ == excelize.CellTypeUnset || typ == excelize.CellTypeDate
-	text := strings.TrimSpace(raw)
+func parseCell(input *scoring.Input, c sheetCell) (scoring.Value, string, []string) {
+	isNum := c.isNumber()
+	text := strings.TrimSpace(c.value)
 	if text == "" {
 		return scoring.Value{}, "", nil
 	}
 	quoted := truncateRunes(text, 80)
 	switch input.Type {
 	case scoring.InputBoolean:
-		if typ == excelize.CellTypeBool {
+		if c.typ == "b" {
 			return scoring.Value{Set: true, Num: boolNum(text == "1" || strings.EqualFold(text, "true"))}, "", nil
 		}
 		b, ok := parseBoolText(text)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -575,5 +576,44 @@ func TestParseDateText(t *testing.T) {
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("parseDateText(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
+	}
+}
+
+// TestReadTemplate_SparseSheetsStayCheap feeds small files whose cells sit
+// far to the right or far down: the import must stay within a small memory
+// budget (a reader that fills the gaps allocates gigabytes for them).
+func TestReadTemplate_SparseSheetsStayCheap(t *testing.T) {
+	in := testTemplateInput(LangVI)
+	tests := []struct {
+		name  string
+		edit  func(fl *filled)
+		clean bool // the import succeeds with no cell errors
+	}{
+		{"cells in the last column", func(fl *filled) {
+			for r := templateFirstRow; r < templateFirstRow+300; r++ {
+				fl.f.SetCellValue(fl.sheet, cellRef(16384, r), "x")
+			}
+		}, true},
+		{"a cell in the last column of the metadata", func(fl *filled) {
+			fl.f.SetCellValue(templateMetaSheet, "XFD1", "x")
+		}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fl := openFilled(t, writeTemplate(t, in))
+			tc.edit(fl)
+			data := fl.bytes()
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			imp, err := readTemplate(t, data, in)
+			runtime.ReadMemStats(&after)
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 32<<20 {
+				t.Errorf("import of a %d-byte file allocated %d MB; want under 32 MB", len(data), alloc>>20)
+			}
+			if tc.clean && (err != nil || len(imp.Errors) > 0) {
+				t.Errorf("import: %v %v; want a clean preview", err, imp)
+			}
+		})
 	}
 }
