@@ -160,3 +160,36 @@ func TestOpenXLSXPackage_Bounds(t *testing.T) {
 		t.Error("broken zip accepted")
 	}
 }
+
+// FuzzReadSheetCells feeds arbitrary worksheet XML to the bounded reader:
+// it must not panic and must keep to its row and column bounds.
+func FuzzReadSheetCells(f *testing.F) {
+	f.Add(`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><f>1+1</f><v>2</v></c></row>`)
+	f.Add(`<row><c t="inlineStr"><is><r><t>a</t></r><rPh><t>x</t></rPh></is></c></row>`)
+	f.Add(`<row r="3"><c r="XFD3"><v>1</v></c></row>`)
+	f.Fuzz(func(t *testing.T, rows string) {
+		data := testPackage(t, map[string]string{
+			"xl/workbook.xml":            testWorkbookXML,
+			"xl/_rels/workbook.xml.rels": testRelsXML,
+			"xl/sharedStrings.xml":       testSharedXML,
+			"xl/worksheets/sheet1.xml":   sheetXML(rows),
+			"xl/worksheets/other.xml":    sheetXML(""),
+		})
+		p, err := openXLSXPackage(data, 1<<20, 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := p.readSheetCells("Dữ liệu", 50, 4)
+		if err != nil {
+			return
+		}
+		if len(got) > 50 {
+			t.Fatalf("%d rows; cap is 50", len(got))
+		}
+		for _, r := range got {
+			if len(r) > 4 {
+				t.Fatalf("%d columns; cap is 4", len(r))
+			}
+		}
+	})
+}
