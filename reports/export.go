@@ -142,7 +142,7 @@ func WriteRawData(w io.Writer, in RawDataInput) error {
 	h1 := make([]any, last)
 	h2 := make([]any, last)
 	for i, m := range []msg{lblUnitCode, lblUnitName, lblUnitType, lblBlock} {
-		h1[i] = textCell(st.header, m.in(lang))
+		h1[i] = textCell(st.header, m.head(lang))
 		h2[i] = textCell(st.header, "")
 	}
 	for k, c := range cols {
@@ -296,9 +296,9 @@ func WriteAudit(w io.Writer, in AuditInput) error {
 	}
 	hdr := make([]any, last)
 	for i, m := range auditHeaders {
-		hdr[i] = textCell(st.header, m.in(lang))
+		hdr[i] = textCell(st.header, m.head(lang))
 	}
-	if err := sw.SetRow(cellRef(1, auditHeaderRow), hdr); err != nil {
+	if err := sw.SetRow(cellRef(1, auditHeaderRow), hdr, excelize.RowOpts{Height: 32}); err != nil {
 		return err
 	}
 	row := make([]any, last)

@@ -21,7 +21,7 @@ func writeRanking(t *testing.T, in RankingInput) []byte {
 }
 
 func TestWriteRanking_Golden(t *testing.T) {
-	for _, lang := range []string{LangVI, LangEN} {
+	for _, lang := range []string{LangVI, LangEN, LangBoth} {
 		t.Run(lang, func(t *testing.T) {
 			data := writeRanking(t, testRankingInput(lang))
 			checkGolden(t, "ranking_"+lang+".golden", dumpXLSX(t, data))

@@ -178,7 +178,7 @@ func (sc *scorecard) write() error {
 		}
 	}
 	kv := func(k msg, v excelize.Cell) error {
-		return sc.put(textCell(st.bold, k.in(lang)), nil, v)
+		return sc.put(textCell(st.bold, k.head(lang)), nil, v)
 	}
 	// The header's labels sit in column A and values in C: column B is the
 	// wide name column of the table below.
@@ -211,7 +211,7 @@ func (sc *scorecard) write() error {
 		lblSelfPoints, lblApprPoints, lblFinalPoints, lblDecision, lblReason, lblEvidence}
 	var hc []any
 	for _, h := range heads {
-		hc = append(hc, textCell(st.header, h.in(lang)))
+		hc = append(hc, textCell(st.header, h.head(lang)))
 	}
 	if err := sc.put(hc...); err != nil {
 		return err
@@ -229,7 +229,7 @@ func (sc *scorecard) write() error {
 		}
 	}
 	// Total.
-	if err := sc.put(textCell(st.bold, ""), textCell(st.bold, lblTotal.in(lang)), nil, nil, nil,
+	if err := sc.put(textCell(st.bold, ""), textCell(st.bold, lblTotal.head(lang)), nil, nil, nil,
 		cell(st.boldPoints, ix.Scale), sc.totalCell(sc.self), sc.totalCell(sc.appr), sc.totalCell(u)); err != nil {
 		return err
 	}
@@ -254,10 +254,10 @@ func (sc *scorecard) write() error {
 		if err := sc.put(textCell(st.title, lblPillars.in(lang))); err != nil {
 			return err
 		}
-		if err := sc.put(textCell(st.header, lblCode.in(lang)), textCell(st.header, lblName.in(lang)),
-			textCell(st.header, lblValue.in(lang)), nil, nil, textCell(st.header, lblMaxPoints.in(lang)),
-			textCell(st.header, lblSelfPoints.in(lang)), textCell(st.header, lblApprPoints.in(lang)),
-			textCell(st.header, lblFinalPoints.in(lang))); err != nil {
+		if err := sc.put(textCell(st.header, lblCode.head(lang)), textCell(st.header, lblName.head(lang)),
+			textCell(st.header, lblValue.head(lang)), nil, nil, textCell(st.header, lblMaxPoints.head(lang)),
+			textCell(st.header, lblSelfPoints.head(lang)), textCell(st.header, lblApprPoints.head(lang)),
+			textCell(st.header, lblFinalPoints.head(lang))); err != nil {
 			return err
 		}
 		for k, p := range ix.Pillars {

@@ -72,7 +72,7 @@ func writeScorecard(t *testing.T, in ScorecardInput) []byte {
 }
 
 func TestWriteScorecard_Golden(t *testing.T) {
-	for _, lang := range []string{LangVI, LangEN} {
+	for _, lang := range []string{LangVI, LangEN, LangBoth} {
 		t.Run(lang, func(t *testing.T) {
 			checkGolden(t, "scorecard_"+lang+".golden", dumpXLSX(t, writeScorecard(t, testScorecardInput(lang))))
 		})

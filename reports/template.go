@@ -177,7 +177,8 @@ func WriteTemplate(w io.Writer, in TemplateInput) error {
 	if in.Index == nil {
 		return errors.New("reports: template: index is nil")
 	}
-	lang := normLang(in.Lang)
+	// The template's drop-down labels must be in one language.
+	lang := single(in.Lang)
 	rows := templateLayout(&in)
 	dataSheet := sheetTemplate.in(lang)
 

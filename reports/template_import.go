@@ -139,7 +139,7 @@ func (rd *templateReader) checkMeta() error {
 	if meta["layout"] != layoutDigest(rd.rows) || meta["rows"] != strconv.Itoa(len(rd.rows)) {
 		return &TemplateError{Code: TemplateErrLayout}
 	}
-	rd.lang = normLang(meta["lang"])
+	rd.lang = single(meta["lang"])
 	rd.sheet = meta["sheet"]
 	// The input sheet must be one of the names WriteTemplate uses.
 	if rd.sheet != sheetTemplate.vi && rd.sheet != sheetTemplate.en {
@@ -176,7 +176,7 @@ func (rd *templateReader) readValues() (*TemplateImport, error) {
 		Values: map[scoring.InputKey]scoring.Value{},
 		Texts:  map[scoring.InputKey]string{},
 	}
-	uiLang := normLang(rd.in.Lang)
+	uiLang := single(rd.in.Lang)
 	for _, r := range rd.rows {
 		ref := cellRef(tcValue, r.row)
 		cellErr := func(code string, args ...string) {

@@ -15,8 +15,19 @@ import (
 // This file holds what every workbook writer shares: index walking, sheet
 // names, cell text hygiene, column widths and the style set.
 
-// normLang returns LangEN for "en" and LangVI for anything else.
+// normLang returns LangEN for "en", LangBoth for "vi-en" and LangVI for
+// anything else.
 func normLang(lang string) string {
+	switch lang {
+	case LangEN, LangBoth:
+		return lang
+	}
+	return LangVI
+}
+
+// single returns the one language of content: LangBoth shows its content
+// (titles, values, names) in Vietnamese.
+func single(lang string) string {
 	if lang == LangEN {
 		return LangEN
 	}

@@ -12,7 +12,8 @@ import (
 // msg is a fixed bilingual text.
 type msg struct{ vi, en string }
 
-// in returns the text in lang.
+// in returns the text in lang (Vietnamese for LangBoth): titles, notes and
+// values.
 func (m msg) in(lang string) string {
 	if lang == LangEN {
 		return m.en
@@ -22,6 +23,23 @@ func (m msg) in(lang string) string {
 
 // inf formats the text in lang with args.
 func (m msg) inf(lang string, args ...any) string { return fmt.Sprintf(m.in(lang), args...) }
+
+// head returns a column header or label: in LangBoth the Vietnamese text
+// with the English below it.
+func (m msg) head(lang string) string {
+	if lang == LangBoth && m.en != m.vi {
+		return m.vi + "\n" + m.en
+	}
+	return m.in(lang)
+}
+
+// headf formats a header with args, as head.
+func (m msg) headf(lang string, args ...any) string {
+	if lang == LangBoth && m.en != m.vi {
+		return fmt.Sprintf(m.vi, args...) + "\n" + fmt.Sprintf(m.en, args...)
+	}
+	return m.inf(lang, args...)
+}
 
 // Sheet names.
 var (
@@ -153,6 +171,16 @@ var (
 	lblWhy        = msg{"Lý do", "Reason"}
 	lblType       = msg{"Loại", "Type"}
 )
+
+// textHead returns an index text (a band, pillar, group or indicator name)
+// as a column header: in LangBoth the Vietnamese name with the English one
+// below it.
+func textHead(t scoring.Text, lang string) string {
+	if lang == LangBoth && t.EN != "" && t.EN != t.VI {
+		return t.VI + "\n" + t.EN
+	}
+	return t.In(lang)
+}
 
 // lookupMsg returns the label of code in m in lang, or code itself.
 func lookupMsg[K ~string](m map[K]msg, code K, lang string) string {
