@@ -25,7 +25,8 @@ const (
 	scDecision
 	scReason
 	scEvidence
-	scLast = scEvidence
+	scExplain // how the final points were reached, when results carry explanations
+	scLast = scExplain
 
 	scHeaderRow = 14 // below the 10 header lines and a blank row
 )
@@ -138,6 +139,7 @@ func (sc *scorecard) write() error {
 	sc.ws.set(scDecision, 20)
 	sc.ws.set(scReason, 40)
 	sc.ws.set(scEvidence, 40)
+	sc.ws.set(scExplain, 40)
 	for c := scSelfValue; c <= scFinalPoints; c++ {
 		sc.ws.set(c, 13)
 	}
@@ -208,7 +210,7 @@ func (sc *scorecard) write() error {
 	}
 	sc.row = scHeaderRow
 	heads := []msg{lblCode, lblIndicator, lblInput, lblSelfValue, lblAppraisedValue, lblMaxPoints,
-		lblSelfPoints, lblApprPoints, lblFinalPoints, lblDecision, lblReason, lblEvidence}
+		lblSelfPoints, lblApprPoints, lblFinalPoints, lblDecision, lblReason, lblEvidence, lblExplain}
 	var hc []any
 	for _, h := range heads {
 		hc = append(hc, textCell(st.header, h.head(lang)))
@@ -393,6 +395,10 @@ func (sc *scorecard) writeNode(n *scoring.Node, final, self, appr []scoring.Node
 	for _, e := range sc.in.Evidence[n.Code] {
 		ev = append(ev, evidenceLine(e, lang))
 	}
+	explain := ""
+	if fr != nil && fr.Explanation != nil {
+		explain = fr.Explanation.Steps.In(single(lang))
+	}
 	pointsOf, maxOf := sc.pointsCell, sc.maxCell
 	if n.Adjustment != "" {
 		// Bonus and penalty items are points in either index style.
@@ -405,7 +411,7 @@ func (sc *scorecard) writeNode(n *scoring.Node, final, self, appr []scoring.Node
 	if err := sc.put(textCell(st.text, n.Code), textCell(st.textWrap, indent+n.Name.In(lang)), nil, nil, nil,
 		maxOf(fr), pointsOf(sr), pointsOf(ar), status,
 		textCell(st.textWrap, decision), textCell(st.textWrap, strings.Join(reason, "\n")),
-		textCell(st.textWrap, strings.Join(ev, "\n"))); err != nil {
+		textCell(st.textWrap, strings.Join(ev, "\n")), textCell(st.textWrap, explain)); err != nil {
 		return err
 	}
 	for i := range n.Inputs {

@@ -270,6 +270,23 @@ func TestEngine_ScorecardAndRawData(t *testing.T) {
 			t.Errorf("scorecard lists %s = %v; applies to districts = %v", n.Code, found, applies)
 		}
 	}
+	// Scored with explanations, every applicable indicator says how.
+	explained, err := scoring.Score(ix, ds, scoring.Options{Explain: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf.Reset()
+	if err := WriteScorecard(&buf, ScorecardInput{Index: ix, Period: testPeriod(), UnitCode: "H-2", Final: explained}); err != nil {
+		t.Fatal(err)
+	}
+	f = openXLSX(t, buf.Bytes())
+	rows, _ = f.GetRows(f.GetSheetList()[0])
+	for _, n := range ix.IndicatorsFor("district") {
+		r := rowOf(t, rows, n.Code)
+		if r[scExplain-1] == "" {
+			t.Errorf("scorecard %s has no explanation", n.Code)
+		}
+	}
 	buf.Reset()
 	if err := WriteRawDataCSV(&buf, RawDataInput{Index: ix, Dataset: ds}); err != nil {
 		t.Fatal(err)

@@ -113,6 +113,7 @@ var (
 	lblDecision       = msg{"Kết luận thẩm định", "Review decision"}
 	lblReason         = msg{"Lý do / nhận xét", "Reason / comment"}
 	lblEvidence       = msg{"Tài liệu kiểm chứng", "Evidence"}
+	lblExplain        = msg{"Cách tính điểm", "How the points were reached"}
 	lblReviewer       = msg{"Người thẩm định", "Reviewer"}
 	lblFinalValue     = msg{"Chỉ số cuối cùng", "Final value"}
 	lblAdjustments    = msg{"Điểm cộng, điểm trừ", "Bonus and penalty points"}
