@@ -26,7 +26,7 @@ const (
 	scReason
 	scEvidence
 	scExplain // how the final points were reached, when results carry explanations
-	scLast = scExplain
+	scLast    = scExplain
 
 	scHeaderRow = 14 // below the 10 header lines and a blank row
 )
