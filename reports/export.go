@@ -81,6 +81,9 @@ func checkRaw(in *RawDataInput) error {
 	if in.Dataset == nil {
 		return errors.New("reports: raw data: dataset is nil")
 	}
+	if err := checkColumns("the raw data sheet", rawFixedCols+len(rawColumns(in.Index))); err != nil {
+		return fmt.Errorf("reports: raw data: %w", err)
+	}
 	return nil
 }
 

@@ -64,6 +64,14 @@ func WriteRanking(w io.Writer, in RankingInput) error {
 	}
 	r := &ranking{in: in, ix: in.Index, lang: normLang(in.Lang)}
 	r.prepare()
+	// The block sheets' chart is anchored two columns right of the table.
+	blockCols, _, _, _ := r.blockColumns()
+	if err := checkColumns("a block sheet", blockCols+2); err != nil {
+		return fmt.Errorf("reports: ranking: %w", err)
+	}
+	if err := checkColumns("the score matrix", matrixFixedCols+len(treeIndicators(r.ix))+len(r.ix.Adjustments)); err != nil {
+		return fmt.Errorf("reports: ranking: %w", err)
+	}
 
 	f, err := newWorkbook(sheetCover.in(single(r.lang)))
 	if err != nil {

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -267,3 +268,27 @@ func TestWriteRanking_EdgeCases(t *testing.T) {
 
 // in0Code is the first unit of the fixture.
 var in0Code = testUnits[0].code
+
+// TestWriteRanking_TooWide refuses, without panicking, an index with more
+// indicators than a sheet has columns.
+func TestWriteRanking_TooWide(t *testing.T) {
+	in := testRankingInput(LangVI)
+	grp := in.Index.Nodes[1]
+	for i := 0; i < excelize.MaxColumns; i++ {
+		grp.Children = append(grp.Children, ind(fmt.Sprintf("X.%05d", i), "x", "x", 1, scoring.MethodBoolean,
+			scoring.Input{Key: "v", Type: scoring.InputBoolean}))
+	}
+	link(in.Index)
+	var buf bytes.Buffer
+	err := WriteRanking(&buf, in)
+	if err == nil || !strings.Contains(err.Error(), "the score matrix needs") {
+		t.Fatalf("WriteRanking() error = %v; want the matrix refused", err)
+	}
+	err = WriteRawData(&buf, RawDataInput{Index: in.Index, Dataset: &scoring.Dataset{}})
+	if err == nil || !strings.Contains(err.Error(), "the raw data sheet needs") {
+		t.Fatalf("WriteRawData() error = %v; want the sheet refused", err)
+	}
+	if buf.Len() != 0 {
+		t.Errorf("wrote %d bytes on error", buf.Len())
+	}
+}

@@ -153,7 +153,13 @@ func (rd *templateReader) checkMeta() error {
 
 // readValues reads and checks every value cell.
 func (rd *templateReader) readValues() (*TemplateImport, error) {
-	grid, err := rd.readSheet(rd.sheet, rd.lim.MaxRows, tcLast)
+	// The cap never refuses the template's own rows, however many inputs
+	// the index has.
+	maxRows := rd.lim.MaxRows
+	if n := len(rd.rows); n > 0 && rd.rows[n-1].row > maxRows {
+		maxRows = rd.rows[n-1].row
+	}
+	grid, err := rd.readSheet(rd.sheet, maxRows, tcLast)
 	if err != nil {
 		return nil, err
 	}

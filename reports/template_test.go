@@ -654,3 +654,20 @@ func rewritePart(t *testing.T, data []byte, part, old, new string) []byte {
 	}
 	return buf.Bytes()
 }
+
+// TestReadTemplate_RowCapCoversTheLayout imports a template whose own rows
+// go past a small row cap: the cap bounds extra rows, never the inputs.
+func TestReadTemplate_RowCapCoversTheLayout(t *testing.T) {
+	in := testTemplateInput(LangVI)
+	in.Limits.MaxRows = 5
+	imp, err := readTemplate(t, writeTemplate(t, in), in)
+	if err != nil || len(imp.Errors) > 0 {
+		t.Fatalf("import with MaxRows 5: %v %v", err, imp)
+	}
+	fl := openFilled(t, writeTemplate(t, in))
+	fl.f.SetCellValue(fl.sheet, "A30", "x")
+	_, err = readTemplate(t, fl.bytes(), in)
+	if got := fileCode(t, nil, err); got != TemplateErrTooManyRows {
+		t.Errorf("a row past the layout and the cap: %s; want %s", got, TemplateErrTooManyRows)
+	}
+}

@@ -242,6 +242,15 @@ func xmlChar(r rune) bool {
 	return true
 }
 
+// checkColumns refuses a sheet wider than Excel allows, before any cell
+// reference is computed for it.
+func checkColumns(what string, cols int) error {
+	if cols > excelize.MaxColumns {
+		return fmt.Errorf("%s needs %d columns; a sheet has at most %d", what, cols, excelize.MaxColumns)
+	}
+	return nil
+}
+
 // colName returns the column letters of a 1-based column number.
 func colName(col int) string {
 	s, err := excelize.ColumnNumberToName(col)
