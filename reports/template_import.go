@@ -23,10 +23,14 @@ import (
 // are capped (in.Limits, defaulting to DefaultTemplateLimits). A file that
 // cannot be used at all (too large, not a workbook, not a template, a
 // template of another unit, period or index version, a changed layout)
-// gives a nil preview and a *TemplateError. Problems of single cells
-// (wrong types, limits, unknown options, formulas, changed read-only
-// values) are listed in the preview's Errors; the caller applies the
-// values only when there is none.
+// gives a nil preview and a *TemplateError (an error reading r is returned
+// as it is). Problems of single cells (wrong types, limits, unknown
+// options, formulas, changed read-only values) are listed in the preview's
+// Errors; the caller applies the values only when there is none.
+//
+// The file is read with this package's bounded reader, not excelize: only
+// the cells of the template's columns are kept, so a small file with cells
+// far to the right or far down cannot make the import allocate much.
 func ReadTemplate(r io.Reader, size int64, in TemplateInput) (*TemplateImport, error) {
 	if in.Index == nil {
 		return nil, errors.New("reports: template import: index is nil")
