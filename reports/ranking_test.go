@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -290,5 +291,25 @@ func TestWriteRanking_TooWide(t *testing.T) {
 	}
 	if buf.Len() != 0 {
 		t.Errorf("wrote %d bytes on error", buf.Len())
+	}
+}
+
+func TestWriteRanking_NonFiniteNumbersLeftBlank(t *testing.T) {
+	in := testRankingInput(LangVI)
+	u := &in.Results.Units[0]
+	u.Points = math.NaN()
+	u.Nodes[0].Value = math.Inf(1)
+	data := writeRanking(t, in)
+	for name, body := range zipParts(t, data) {
+		if strings.Contains(body, ">NaN<") || strings.Contains(body, ">+Inf<") || strings.Contains(body, ">Inf<") {
+			t.Errorf("%s contains a NaN or Inf number", name)
+		}
+	}
+	f := openXLSX(t, data)
+	rows, _ := f.GetRows(f.GetSheetList()[1])
+	for _, r := range rows {
+		if len(r) > 3 && r[1] == u.Code && r[3] != "" {
+			t.Errorf("points of %s = %q; want blank", u.Code, r[3])
+		}
 	}
 }

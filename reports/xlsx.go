@@ -413,8 +413,14 @@ func newStyles(f *excelize.File, ix *scoring.Index) (*styles, error) {
 	return s, err
 }
 
-// cell is shorthand for a styled stream cell.
-func cell(style int, v any) excelize.Cell { return excelize.Cell{StyleID: style, Value: v} }
+// cell is shorthand for a styled cell. A NaN or infinite number, which a
+// spreadsheet cannot store, is left blank.
+func cell(style int, v any) excelize.Cell {
+	if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+		v = nil
+	}
+	return excelize.Cell{StyleID: style, Value: v}
+}
 
 // textCell is a styled string cell holding sanitised user text.
 func textCell(style int, s string) excelize.Cell {
