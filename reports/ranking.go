@@ -256,6 +256,7 @@ func (r *ranking) writeCover(f *excelize.File, sheet string) error {
 	}
 	header = append(header, textCell(st.header, lblNoBand.head(lang)))
 	rows = append(rows, header)
+	headerRow := len(rows) // 1-based row of the band table's header
 
 	totals := make([]int, len(bands)+2)
 	for _, b := range r.blocks {
@@ -290,8 +291,11 @@ func (r *ranking) writeCover(f *excelize.File, sheet string) error {
 			continue
 		}
 		var opts []excelize.RowOpts
-		if lang == LangBoth && i > 0 {
-			// Two-line bilingual labels.
+		switch {
+		case i+1 == headerRow && lang == LangBoth:
+			opts = append(opts, excelize.RowOpts{Height: 45})
+		case i+1 == headerRow, lang == LangBoth && i > 0:
+			// Wrapped band names; two-line bilingual labels.
 			opts = append(opts, excelize.RowOpts{Height: 30})
 		}
 		if err := sw.SetRow(cellRef(1, i+1), row, opts...); err != nil {
@@ -301,7 +305,35 @@ func (r *ranking) writeCover(f *excelize.File, sheet string) error {
 	if err := sw.MergeCell("A1", cellRef(cols, 1)); err != nil {
 		return err
 	}
+	if len(r.blocks) > 0 && len(bands) > 0 {
+		if err := r.addBandChart(f, sheet, headerRow, len(bands)); err != nil {
+			return err
+		}
+	}
 	return sw.Flush()
+}
+
+// addBandChart adds a stacked column chart of the units per band in every
+// block below the band table of the cover (before Flush, like every part
+// the stream writer emits at the end).
+func (r *ranking) addBandChart(f *excelize.File, sheet string, headerRow, nBands int) error {
+	first, last := headerRow+1, headerRow+len(r.blocks)
+	var series []excelize.ChartSeries
+	for i := 0; i < nBands; i++ {
+		col := 4 + i // bands start in column D
+		series = append(series, excelize.ChartSeries{
+			Name:       absRange(sheet, col, headerRow, col, headerRow),
+			Categories: absRange(sheet, 1, first, 1, last),
+			Values:     absRange(sheet, col, first, col, last),
+		})
+	}
+	return f.AddChart(sheet, cellRef(1, last+3), &excelize.Chart{
+		Type:      excelize.ColStacked,
+		Series:    series,
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: lblBandCounts.in(r.lang)}}},
+		Legend:    excelize.ChartLegend{Position: "bottom"},
+		Dimension: excelize.ChartDimension{Width: 720, Height: 360},
+	})
 }
 
 // blockColumns returns the number of columns of a block sheet and the first
