@@ -262,6 +262,7 @@ func (sc *scorecard) write() error {
 			textCell(st.header, lblFinalPoints.head(lang))); err != nil {
 			return err
 		}
+		firstPillarRow := sc.row
 		for k, p := range ix.Pillars {
 			fr := findPillar(u.Pillars, k, p.Code)
 			value := cell(st.value, nil)
@@ -273,6 +274,24 @@ func (sc *scorecard) write() error {
 				sc.pointsCell(pillarOf(sc.appr, k, p.Code)), sc.pointsCell(fr)); err != nil {
 				return err
 			}
+		}
+		// A bar chart of the pillar values beside the table.
+		last := sc.row - 1
+		if err := sc.f.AddChart(sc.sheet, cellRef(scDecision, firstPillarRow-2), &excelize.Chart{
+			Type: excelize.Bar,
+			Series: []excelize.ChartSeries{{
+				Name:       absRange(sc.sheet, 3, firstPillarRow-1, 3, firstPillarRow-1),
+				Categories: absRange(sc.sheet, 2, firstPillarRow, 2, last),
+				Values:     absRange(sc.sheet, 3, firstPillarRow, 3, last),
+			}},
+			Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: lblPillars.in(lang)}}},
+			Legend:     excelize.ChartLegend{Position: "none"},
+			VaryColors: new(bool),
+			XAxis:      excelize.ChartAxis{ReverseOrder: true},
+			YAxis:      excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFormat(2)}},
+			Dimension:  excelize.ChartDimension{Width: 480, Height: uint(160 + 30*len(ix.Pillars))},
+		}); err != nil {
+			return err
 		}
 	}
 
