@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"reflect"
 	"runtime"
 	"strings"
@@ -669,5 +671,58 @@ func TestReadTemplate_RowCapCoversTheLayout(t *testing.T) {
 	_, err = readTemplate(t, fl.bytes(), in)
 	if got := fileCode(t, nil, err); got != TemplateErrTooManyRows {
 		t.Errorf("a row past the layout and the cap: %s; want %s", got, TemplateErrTooManyRows)
+	}
+}
+
+// TestReadTemplate_OtherProducers imports templates saved by other
+// spreadsheet programs, whose XML differs from excelize's. They were made
+// from the vi template of testTemplateInput (regenerate them when its
+// layout changes):
+//
+//	template_libreoffice.xlsx: re-saved unchanged by LibreOffice 7.4
+//	  (soffice --headless --convert-to xlsx);
+//	template_openpyxl.xlsx: filled by openpyxl 3.0.9: F6 "Không", F8 14,
+//	  F11 2025-04-01 (a date), F12 "1.234,5", F13 "LGSP; VNeID; Hệ thống
+//	  EMC", F15 "=SUM(1,1)" (openpyxl writes it as a formula), F16 a link.
+func TestReadTemplate_OtherProducers(t *testing.T) {
+	in := testTemplateInput(LangVI)
+	tests := []struct {
+		file       string
+		wantChange []string
+		wantErrors []string
+	}{
+		{"template_libreoffice.xlsx", nil, nil},
+		{"template_openpyxl.xlsx",
+			[]string{
+				`F6 NT.1.01/has_plan "Có" -> "Không"`,
+				`F8 NT.2.01/done "12" -> "14"`,
+				`F11 CQS.01/issued_on "2025-03-15" -> "2025-04-01"`,
+				`F13 CQS.03/platforms "LGSP; VNeID" -> "LGSP; Hệ thống EMC; VNeID"`,
+				`F16 CQS.04/link "" -> "https://example.gov.vn/a"`,
+			},
+			[]string{`Mẫu nhập liệu!F15: ô chứa công thức "SUM(1,1)": chỉ nhập giá trị`},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			imp, err := readTemplate(t, data, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var changes, errs []string
+			for _, c := range imp.Changes {
+				changes = append(changes, fmt.Sprintf("%s %s/%s %q -> %q", strings.TrimPrefix(c.Cell, "Mẫu nhập liệu!"), c.Key.Indicator, c.Key.Input, c.Old, c.New))
+			}
+			for _, e := range imp.Errors {
+				errs = append(errs, e.Text(LangVI))
+			}
+			if !reflect.DeepEqual(changes, tc.wantChange) || !reflect.DeepEqual(errs, tc.wantErrors) {
+				t.Errorf("changes %q\nerrors %q\nwant %q\nand %q", changes, errs, tc.wantChange, tc.wantErrors)
+			}
+		})
 	}
 }
