@@ -197,6 +197,13 @@ func (rd *templateReader) readValues() (*TemplateImport, error) {
 			cellErr(TemplateErrFormula, truncateRunes(c.formula, 80))
 			continue
 		}
+		// A percentage typed as "87%" is stored as 0.87 in a cell that
+		// Excel then formats as a percentage.
+		if r.input.Type == scoring.InputPercent && c.isNumber() && rd.pkg.isPercentStyle(c.style) {
+			if n, ok := parseRawNumber(c.value); ok {
+				c.value = strconv.FormatFloat(n*100, 'f', -1, 64)
+			}
+		}
 		v, code, args := parseCell(r.input, c)
 		if code != "" {
 			cellErr(code, args...)

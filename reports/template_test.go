@@ -726,3 +726,48 @@ func TestReadTemplate_OtherProducers(t *testing.T) {
 		})
 	}
 }
+
+// TestReadTemplate_PercentTypedWithSign checks a percentage typed as
+// "87%" in Excel, which stores 0.87 in a cell it formats as a percentage.
+func TestReadTemplate_PercentTypedWithSign(t *testing.T) {
+	ix := testIndex()
+	// Make the system-sourced percent input editable for this test.
+	cover := ix.Nodes[0].Children[1].Children[1]
+	cover.Source, cover.Inputs[0].Source = scoring.SourceSelf, ""
+	in := testTemplateInput(LangVI)
+	in.Index = ix
+	fl := openFilled(t, writeTemplate(t, in))
+	ref := fl.ref(key("NT.2.02", "coverage"))
+	pct, err := fl.f.NewStyle(&excelize.Style{NumFmt: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl.f.SetCellValue(fl.sheet, ref, 0.925)
+	fl.f.SetCellStyle(fl.sheet, ref, ref, pct)
+	imp, err := readTemplate(t, fl.bytes(), in)
+	if err != nil || len(imp.Errors) > 0 {
+		t.Fatalf("import: %v %v", err, errTexts(imp.Errors))
+	}
+	if got := imp.Values[key("NT.2.02", "coverage")]; got != num(92.5) {
+		t.Errorf("coverage = %+v; want 92.5 (typed as 92,5%%)", got)
+	}
+}
+
+func TestPercentFormat(t *testing.T) {
+	tests := []struct {
+		code string
+		want bool
+	}{
+		{"0%", true},
+		{"0.00%", true},
+		{`0.0"%"`, false},
+		{`0\%`, false},
+		{"General", false},
+		{"#,##0", false},
+	}
+	for _, tc := range tests {
+		if got := percentFormat(tc.code); got != tc.want {
+			t.Errorf("percentFormat(%q) = %v; want %v", tc.code, got, tc.want)
+		}
+	}
+}

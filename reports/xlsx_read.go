@@ -31,6 +31,9 @@ type sheetCell struct {
 	// joined, numbers as stored.
 	value   string
 	formula string
+	// style is the cell's style index (the s attribute; 0, the default
+	// style, when absent).
+	style int
 }
 
 // isNumber reports whether the cell holds a number (or an Excel date,
@@ -47,6 +50,11 @@ type xlsxPackage struct {
 	shared     []string
 	sharedRead bool
 	sharedPart string
+	stylesPart string
+	// percentStyles[i] reports whether cell style i shows numbers as a
+	// percentage; loaded on first use.
+	percentStyles []bool
+	stylesRead    bool
 }
 
 // openXLSXPackage opens data as a workbook: a zip whose declared unzipped
@@ -92,6 +100,9 @@ func openXLSXPackage(data []byte, maxTotal, maxPart int64) (*xlsxPackage, error)
 	for _, r := range rels {
 		if strings.HasSuffix(r.typ, "/sharedStrings") {
 			p.sharedPart = r.path
+		}
+		if strings.HasSuffix(r.typ, "/styles") {
+			p.stylesPart = r.path
 		}
 	}
 	if len(p.sheets) == 0 {
@@ -285,6 +296,11 @@ func (p *xlsxPackage) readSheetCells(sheet string, maxRows, maxCols int) ([][]sh
 				}
 				col = next
 				c, inCell, inInline = sheetCell{typ: attr(t, "t")}, true, false
+				if s := attr(t, "s"); s != "" {
+					if n, err := strconv.Atoi(s); err == nil && n >= 0 {
+						c.style = n
+					}
+				}
 			case "v", "f":
 				if inCell {
 					field = t.Name.Local
@@ -355,6 +371,68 @@ func (p *xlsxPackage) readSheetCells(sheet string, maxRows, maxCols int) ([][]sh
 		}
 	}
 	return out, nil
+}
+
+// isPercentStyle reports whether cell style i shows numbers as a percentage
+// (built-in formats 9 and 10, or a custom format with a % outside quotes):
+// Excel stores "87%" typed by a person as 0.87 in such a cell.
+func (p *xlsxPackage) isPercentStyle(i int) bool {
+	if !p.stylesRead {
+		p.stylesRead = true
+		p.percentStyles = p.loadPercentStyles()
+	}
+	return i >= 0 && i < len(p.percentStyles) && p.percentStyles[i]
+}
+
+// loadPercentStyles reads the cell formats of the styles part; a missing
+// or unreadable part means no percent styles.
+func (p *xlsxPackage) loadPercentStyles() []bool {
+	if p.stylesPart == "" {
+		return nil
+	}
+	data, err := p.readPart(p.stylesPart)
+	if err != nil {
+		return nil
+	}
+	var doc struct {
+		NumFmts []struct {
+			ID   int    `xml:"numFmtId,attr"`
+			Code string `xml:"formatCode,attr"`
+		} `xml:"numFmts>numFmt"`
+		Xfs []struct {
+			NumFmtID int `xml:"numFmtId,attr"`
+		} `xml:"cellXfs>xf"`
+	}
+	if err := xml.Unmarshal(data, &doc); err != nil {
+		return nil
+	}
+	percent := map[int]bool{9: true, 10: true}
+	for _, f := range doc.NumFmts {
+		percent[f.ID] = percentFormat(f.Code)
+	}
+	out := make([]bool, len(doc.Xfs))
+	for i, x := range doc.Xfs {
+		out[i] = percent[x.NumFmtID]
+	}
+	return out
+}
+
+// percentFormat reports whether a number format code has a % outside
+// quoted text and escapes.
+func percentFormat(code string) bool {
+	quoted := false
+	for i := 0; i < len(code); i++ {
+		switch c := code[i]; {
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '\\':
+			i++
+		case c == '%':
+			return true
+		}
+	}
+	return false
 }
 
 // attr returns the value of a start element's attribute (any namespace).
