@@ -154,6 +154,10 @@ type TemplateInput struct {
 	UnitName scoring.Text
 	// UnitType selects the indicators that apply (scoring.UnitType code).
 	UnitType string
+	// NotApplicable lists optional indicators the secretariat declared not
+	// applicable to the unit (as scoring.UnitData.NotApplicable): the
+	// template leaves them out.
+	NotApplicable map[string]bool
 	// Current holds the unit's current values; the template shows them and
 	// the import reports changes against them.
 	Current map[scoring.InputKey]scoring.Value

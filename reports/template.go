@@ -91,13 +91,13 @@ type templateRow struct {
 }
 
 // templateLayout returns the input rows of the template of in: every input
-// of every indicator (then adjustment) that applies to the unit's type, in
-// document order. Writer and reader both derive it from the same input, so
+// of every indicator (then adjustment) that applies to the unit's type and
+// was not declared not applicable, in document order. Writer and reader both derive it from the same input, so
 // the import never trusts row positions found in the file.
 func templateLayout(in *TemplateInput) []templateRow {
 	var rows []templateRow
 	add := func(n *scoring.Node) {
-		if !appliesTo(n, in.UnitType) {
+		if !appliesTo(n, in.UnitType) || in.NotApplicable[n.Code] {
 			return
 		}
 		for i := range n.Inputs {

@@ -771,3 +771,29 @@ func TestPercentFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteTemplate_NotApplicableLeftOut(t *testing.T) {
+	in := testTemplateInput(LangVI)
+	in.NotApplicable = map[string]bool{"CQS.02": true}
+	fl := openFilled(t, writeTemplate(t, in))
+	rows, _ := fl.f.GetRows(fl.sheet)
+	for _, r := range rows {
+		if len(r) > 0 && r[0] == "CQS.02" {
+			t.Fatal("template lists CQS.02, declared not applicable")
+		}
+	}
+	imp, err := readTemplate(t, fl.bytes(), in)
+	if err != nil || len(imp.Errors) > 0 {
+		t.Fatalf("import: %v %v", err, imp)
+	}
+	if _, ok := imp.Values[key("CQS.02", "budget")]; ok {
+		t.Error("import returned a value of an indicator not applicable")
+	}
+	// The same file is refused once the indicator applies again: the
+	// layout differs.
+	in.NotApplicable = nil
+	_, err = readTemplate(t, fl.bytes(), in)
+	if got := fileCode(t, nil, err); got != TemplateErrLayout {
+		t.Errorf("code = %s; want %s", got, TemplateErrLayout)
+	}
+}
