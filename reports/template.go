@@ -138,7 +138,7 @@ func layoutDigest(rows []templateRow) string {
 
 // templateMeta is the content of the metadata sheet, in row order.
 func templateMeta(in *TemplateInput, rows []templateRow, lang, dataSheet string) [][2]string {
-	return [][2]string{
+	meta := [][2]string{
 		{"format", TemplateFormat},
 		{"period", in.Period.Code},
 		{"unit", in.UnitCode},
@@ -150,7 +150,18 @@ func templateMeta(in *TemplateInput, rows []templateRow, lang, dataSheet string)
 		{"rows", strconv.Itoa(len(rows))},
 		{"layout", layoutDigest(rows)},
 	}
+	// The read-only values as written: the import tells a value the unit
+	// changed from one the secretariat or a central system updated since.
+	for _, r := range rows {
+		if r.readOnly {
+			meta = append(meta, [2]string{readOnlyMetaKey(r.key), CanonicalText(r.input, in.Current[r.key])})
+		}
+	}
+	return meta
 }
+
+// readOnlyMetaKey is the metadata key of a read-only input's written value.
+func readOnlyMetaKey(k scoring.InputKey) string { return "ro:" + k.Indicator + "/" + k.Input }
 
 // indexID names an index version in messages.
 func indexID(code, version, hash string) string {

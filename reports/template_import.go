@@ -82,6 +82,8 @@ type templateReader struct {
 	rows  []templateRow
 	sheet string
 	lang  string
+	// written holds the read-only values as the template was written.
+	written map[string]string
 }
 
 // readSheet reads columns 1..maxCols of at most maxRows rows of a sheet.
@@ -105,7 +107,8 @@ func (rd *templateReader) checkMeta() error {
 	if !rd.pkg.hasSheet(templateMetaSheet) {
 		return &TemplateError{Code: TemplateErrNotTemplate}
 	}
-	raw, err := rd.readSheet(templateMetaSheet, 50, 2)
+	rd.rows = templateLayout(rd.in)
+	raw, err := rd.readSheet(templateMetaSheet, 50+len(rd.rows), 2)
 	if err != nil {
 		var te *TemplateError
 		if errors.As(err, &te) && te.Code == TemplateErrTooManyRows {
@@ -139,7 +142,7 @@ func (rd *templateReader) checkMeta() error {
 			indexID(ix.Code, ix.Version, ix.Hash),
 		}}
 	}
-	rd.rows = templateLayout(in)
+	rd.written = meta
 	if meta["layout"] != layoutDigest(rd.rows) || meta["rows"] != strconv.Itoa(len(rd.rows)) {
 		return &TemplateError{Code: TemplateErrLayout}
 	}
@@ -212,7 +215,11 @@ func (rd *templateReader) readValues() (*TemplateImport, error) {
 		cur := rd.in.Current[r.key]
 		oldText, newText := CanonicalText(r.input, cur), CanonicalText(r.input, v)
 		if r.readOnly {
-			if newText != oldText {
+			// A value updated centrally since the template was written is
+			// not the unit's change: only a value differing from both the
+			// current and the written one is.
+			written, ok := rd.written[readOnlyMetaKey(r.key)]
+			if newText != oldText && !(ok && newText == written) {
 				cellErr(TemplateErrReadOnly, displayValue(r.input, v, uiLang))
 			}
 			continue

@@ -797,3 +797,29 @@ func TestWriteTemplate_NotApplicableLeftOut(t *testing.T) {
 		t.Errorf("code = %s; want %s", got, TemplateErrLayout)
 	}
 }
+
+// TestReadTemplate_ReadOnlyUpdatedCentrally: a system value updated after
+// the template was downloaded is not the unit's change; a value the unit
+// typed over it still is.
+func TestReadTemplate_ReadOnlyUpdatedCentrally(t *testing.T) {
+	in := testTemplateInput(LangVI)
+	data := writeTemplate(t, in)
+	k := key("NT.2.02", "coverage")
+	later := in
+	later.Current = map[scoring.InputKey]scoring.Value{}
+	for kk, v := range in.Current {
+		later.Current[kk] = v
+	}
+	later.Current[k] = num(91)
+
+	imp, err := readTemplate(t, data, later)
+	if err != nil || len(imp.Errors) > 0 || len(imp.Changes) > 0 {
+		t.Fatalf("unchanged file after a central update: %v %v %v; want a clean preview", err, errTexts(imp.Errors), imp.Changes)
+	}
+	fl := openFilled(t, data)
+	fl.set(k, 50)
+	imp, err = readTemplate(t, fl.bytes(), later)
+	if err != nil || len(imp.Errors) != 1 || imp.Errors[0].Code != TemplateErrReadOnly {
+		t.Fatalf("typed over a read-only value: %v %v; want one read_only error", err, errTexts(imp.Errors))
+	}
+}
