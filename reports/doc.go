@@ -56,8 +56,9 @@
 // decimal or whole-number limits, dates a date check, text and links a
 // length check. The very hidden sheet "_meta" holds the format version
 // (TemplateFormat), period code, unit code, index code, version and hash,
-// the template language, the input sheet name, the number of rows and a
-// digest of the layout.
+// the template language, the input sheet name, the number of rows, a
+// digest of the layout and the read-only values as written (so a value
+// updated centrally after the download is not taken for the unit's change).
 //
 // ReadTemplate takes the same TemplateInput. It refuses, with a
 // *TemplateError, a file that is too large, not a workbook, not a template,
