@@ -204,7 +204,8 @@ func (rd *templateReader) readValues() (*TemplateImport, error) {
 		// Excel then formats as a percentage.
 		if r.input.Type == scoring.InputPercent && c.isNumber() && rd.pkg.isPercentStyle(c.style) {
 			if n, ok := parseRawNumber(c.value); ok {
-				c.value = strconv.FormatFloat(n*100, 'f', -1, 64)
+				// Rounded so that 0.07 gives 7, not 7.000000000000001.
+				c.value = strconv.FormatFloat(roundTo(n*100, 10), 'f', -1, 64)
 			}
 		}
 		v, code, args := parseCell(r.input, c)

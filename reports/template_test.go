@@ -742,14 +742,14 @@ func TestReadTemplate_PercentTypedWithSign(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fl.f.SetCellValue(fl.sheet, ref, 0.925)
+	fl.f.SetCellValue(fl.sheet, ref, 0.07)
 	fl.f.SetCellStyle(fl.sheet, ref, ref, pct)
 	imp, err := readTemplate(t, fl.bytes(), in)
 	if err != nil || len(imp.Errors) > 0 {
 		t.Fatalf("import: %v %v", err, errTexts(imp.Errors))
 	}
-	if got := imp.Values[key("NT.2.02", "coverage")]; got != num(92.5) {
-		t.Errorf("coverage = %+v; want 92.5 (typed as 92,5%%)", got)
+	if got := imp.Values[key("NT.2.02", "coverage")]; got != num(7) {
+		t.Errorf("coverage = %+v; want 7 (typed as 7%%)", got)
 	}
 }
 
