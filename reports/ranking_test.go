@@ -313,3 +313,33 @@ func TestWriteRanking_NonFiniteNumbersLeftBlank(t *testing.T) {
 		}
 	}
 }
+
+// TestWriters_ResultsMissingParts checks that results lacking node,
+// pillar or adjustment entries (another index version, a partial
+// snapshot) leave cells blank instead of failing.
+func TestWriters_ResultsMissingParts(t *testing.T) {
+	in := testRankingInput(LangVI)
+	for i := range in.Results.Units {
+		u := &in.Results.Units[i]
+		switch i % 3 {
+		case 0:
+			u.Nodes, u.Pillars, u.Adjustments = nil, nil, nil
+		case 1:
+			u.Nodes = u.Nodes[:2]
+		case 2:
+			// Out of order: found by code.
+			u.Nodes[0], u.Nodes[1] = u.Nodes[1], u.Nodes[0]
+		}
+	}
+	f := openXLSX(t, writeRanking(t, in))
+	rows, _ := f.GetRows(f.GetSheetList()[4])
+	if len(rows) != matrixFirstRow-1+len(testUnits) {
+		t.Errorf("matrix has %d rows; want every unit", len(rows))
+	}
+	var buf bytes.Buffer
+	sc := testScorecardInput(LangVI)
+	sc.Final = in.Results
+	if err := WriteScorecard(&buf, sc); err != nil {
+		t.Fatalf("scorecard of partial results: %v", err)
+	}
+}
