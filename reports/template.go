@@ -58,7 +58,7 @@ var (
 	lblColName      = msg{"Chỉ tiêu", "Indicator"}
 	lblColInput     = msg{"Trường dữ liệu", "Input"}
 	lblColGuidance  = msg{"Hướng dẫn", "Guidance"}
-	lblColUnit      = msg{"Đơn vị tính", "Unit"}
+	lblColUnit      = msg{"Đơn vị tính", "Unit of measure"}
 	lblColValue     = msg{"Giá trị", "Value"}
 	lblColAllowed   = msg{"Giá trị hợp lệ", "Allowed values"}
 	lblColSource    = msg{"Nguồn dữ liệu", "Source"}

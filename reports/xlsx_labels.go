@@ -137,7 +137,7 @@ var evidenceKindLabels = map[string]msg{
 
 // sourceLabels name the data sources.
 var sourceLabels = map[scoring.Source]msg{
-	scoring.SourceSelf:        {"Đơn vị tự nhập", "Unit"},
+	scoring.SourceSelf:        {"Đơn vị tự nhập", "Entered by the unit"},
 	scoring.SourceSystem:      {"Hệ thống (chỉ đọc)", "Central system (read-only)"},
 	scoring.SourceSurvey:      {"Khảo sát", "Survey"},
 	scoring.SourceSecretariat: {"Cơ quan thường trực (chỉ đọc)", "Secretariat (read-only)"},
