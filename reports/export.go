@@ -192,7 +192,7 @@ func WriteRawData(w io.Writer, in RawDataInput) error {
 	if err := sw.Flush(); err != nil {
 		return err
 	}
-	if _, err := f.WriteTo(w); err != nil {
+	if err := writeWorkbook(f, w); err != nil {
 		return fmt.Errorf("reports: raw data: %w", err)
 	}
 	return nil
@@ -323,7 +323,7 @@ func WriteAudit(w io.Writer, in AuditInput) error {
 	if err := sw.Flush(); err != nil {
 		return err
 	}
-	if _, err := f.WriteTo(w); err != nil {
+	if err := writeWorkbook(f, w); err != nil {
 		return fmt.Errorf("reports: audit: %w", err)
 	}
 	return nil

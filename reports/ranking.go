@@ -105,7 +105,7 @@ func WriteRanking(w io.Writer, in RankingInput) error {
 	if err := r.writeMatrix(f, matrix); err != nil {
 		return fmt.Errorf("reports: ranking: matrix: %w", err)
 	}
-	if _, err := f.WriteTo(w); err != nil {
+	if err := writeWorkbook(f, w); err != nil {
 		return fmt.Errorf("reports: ranking: %w", err)
 	}
 	return nil

@@ -71,7 +71,7 @@ func WriteScorecard(w io.Writer, in ScorecardInput) error {
 	if err := sc.write(); err != nil {
 		return fmt.Errorf("reports: scorecard: %w", err)
 	}
-	if _, err := f.WriteTo(w); err != nil {
+	if err := writeWorkbook(f, w); err != nil {
 		return fmt.Errorf("reports: scorecard: %w", err)
 	}
 	return nil

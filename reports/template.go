@@ -216,7 +216,7 @@ func WriteTemplate(w io.Writer, in TemplateInput) error {
 	if err := f.ProtectWorkbook(&excelize.WorkbookProtectionOptions{LockStructure: true}); err != nil {
 		return err
 	}
-	if _, err := f.WriteTo(w); err != nil {
+	if err := writeWorkbook(f, w); err != nil {
 		return fmt.Errorf("reports: template: %w", err)
 	}
 	return nil
