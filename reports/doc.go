@@ -8,8 +8,8 @@
 // Inputs are plain values (see model.go) and outputs go to an io.Writer, so
 // a web handler streams a download and a test writes to a buffer. The
 // package imports scoring (types and index walking) and nothing else of this
-// module: no SQL, no HTTP, no clock. The same inputs give the same workbook
-// content (sheets, cells, styles, validations, charts).
+// module: no SQL, no HTTP, no clock. The same inputs give byte-identical
+// files (the zip entries of a workbook are written in a fixed order).
 //
 // # Workbooks
 //
