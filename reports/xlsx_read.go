@@ -82,19 +82,23 @@ func openXLSXPackage(data []byte, maxTotal, maxPart int64) (*xlsxPackage, error)
 	if err != nil {
 		return nil, err
 	}
-	var doc struct {
-		Sheets []struct {
-			Name string `xml:"name,attr"`
-			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
-		} `xml:"sheets>sheet"`
-	}
-	if err := xml.Unmarshal(wb, &doc); err != nil {
-		return nil, fmt.Errorf("workbook part: %w", err)
-	}
-	for _, s := range doc.Sheets {
-		if target, ok := rels[s.ID]; ok {
-			p.sheets[s.Name] = target.path
-			p.sheetOrder = append(p.sheetOrder, s.Name)
+	// The relationship id attribute is matched by its local name: strict
+	// OOXML files use another namespace for it than transitional ones.
+	d := xml.NewDecoder(bytes.NewReader(wb))
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("workbook part: %w", err)
+		}
+		if t, ok := tok.(xml.StartElement); ok && t.Name.Local == "sheet" {
+			name := attr(t, "name")
+			if target, ok := rels[attr(t, "id")]; ok && name != "" {
+				p.sheets[name] = target.path
+				p.sheetOrder = append(p.sheetOrder, name)
+			}
 		}
 	}
 	for _, r := range rels {

@@ -193,3 +193,31 @@ func FuzzReadSheetCells(f *testing.F) {
 		}
 	})
 }
+
+// TestOpenXLSXPackage_StrictAndPrefixed reads a strict-OOXML workbook whose
+// elements carry a namespace prefix, as some producers write them.
+func TestOpenXLSXPackage_StrictAndPrefixed(t *testing.T) {
+	data := testPackage(t, map[string]string{
+		"xl/workbook.xml": `<x:workbook xmlns:x="http://purl.oclc.org/ooxml/spreadsheetml/main" xmlns:r="http://purl.oclc.org/ooxml/officeDocument/relationships">
+<x:sheets><x:sheet name="Dữ liệu" sheetId="1" r:id="rId1"/></x:sheets></x:workbook>`,
+		"xl/_rels/workbook.xml.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://purl.oclc.org/ooxml/officeDocument/relationships/worksheet" Target="worksheets/sheet1.xml"/>
+<Relationship Id="rId2" Type="http://purl.oclc.org/ooxml/officeDocument/relationships/sharedStrings" Target="sharedStrings.xml"/>
+</Relationships>`,
+		"xl/sharedStrings.xml": `<x:sst xmlns:x="http://purl.oclc.org/ooxml/spreadsheetml/main"><x:si><x:t>Có</x:t></x:si></x:sst>`,
+		"xl/worksheets/sheet1.xml": `<x:worksheet xmlns:x="http://purl.oclc.org/ooxml/spreadsheetml/main"><x:sheetData>
+<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="B1"><x:v>2.5</x:v></x:c></x:row></x:sheetData></x:worksheet>`,
+	})
+	p, err := openXLSXPackage(data, 1<<20, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := p.readSheetCells("Dữ liệu", 10, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]sheetCell{{{typ: "s", value: "Có"}, {value: "2.5"}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("cells = %+v; want %+v", got, want)
+	}
+}
