@@ -84,7 +84,7 @@ func openXLSXPackage(data []byte, maxTotal, maxPart int64) (*xlsxPackage, error)
 	}
 	// The relationship id attribute is matched by its local name: strict
 	// OOXML files use another namespace for it than transitional ones.
-	d := xml.NewDecoder(bytes.NewReader(wb))
+	d := newXMLReader(wb)
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
@@ -192,7 +192,7 @@ func (p *xlsxPackage) sharedStrings() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := xml.NewDecoder(bytes.NewReader(data))
+	d := newXMLReader(data)
 	var (
 		cur  strings.Builder
 		inSI bool
@@ -250,7 +250,7 @@ func (p *xlsxPackage) readSheetCells(sheet string, maxRows, maxCols int) ([][]sh
 		return nil, err
 	}
 	var shared []string
-	d := xml.NewDecoder(bytes.NewReader(data))
+	d := newXMLReader(data)
 	var (
 		out      [][]sheetCell
 		row      int // current row number
@@ -437,6 +437,38 @@ func percentFormat(code string) bool {
 		}
 	}
 	return false
+}
+
+// maxXMLDepth bounds element nesting: a worksheet nests about seven deep,
+// while a small hostile part of a few million nested elements would make
+// the decoder keep millions of open elements.
+const maxXMLDepth = 64
+
+// xmlReader is an XML token reader that refuses nesting past maxXMLDepth.
+type xmlReader struct {
+	d     *xml.Decoder
+	depth int
+}
+
+func newXMLReader(data []byte) *xmlReader {
+	return &xmlReader{d: xml.NewDecoder(bytes.NewReader(data))}
+}
+
+// Token returns the next token, or an error past maxXMLDepth.
+func (r *xmlReader) Token() (xml.Token, error) {
+	tok, err := r.d.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch tok.(type) {
+	case xml.StartElement:
+		if r.depth++; r.depth > maxXMLDepth {
+			return nil, fmt.Errorf("elements nested deeper than %d", maxXMLDepth)
+		}
+	case xml.EndElement:
+		r.depth--
+	}
+	return tok, nil
 }
 
 // attr returns the value of a start element's attribute (any namespace).

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -219,5 +220,31 @@ func TestOpenXLSXPackage_StrictAndPrefixed(t *testing.T) {
 	want := [][]sheetCell{{{typ: "s", value: "Có"}, {value: "2.5"}}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("cells = %+v; want %+v", got, want)
+	}
+}
+
+// TestReadSheetCells_DeepNesting refuses a part of deeply nested elements
+// early, without the decoder holding millions of open elements.
+func TestReadSheetCells_DeepNesting(t *testing.T) {
+	data := testPackage(t, map[string]string{
+		"xl/workbook.xml":            testWorkbookXML,
+		"xl/_rels/workbook.xml.rels": testRelsXML,
+		"xl/worksheets/sheet1.xml":   sheetXML(`<row r="1">` + strings.Repeat("<a>", 1<<20) + `</row>`),
+		"xl/worksheets/other.xml":    sheetXML(""),
+	})
+	p, err := openXLSXPackage(data, 16<<20, 16<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err = p.readSheetCells("Dữ liệu", 10, 4)
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "nested deeper") {
+		t.Errorf("error = %v; want the nesting refused", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 16<<20 {
+		t.Errorf("reading allocated %d MB; want under 16 MB", alloc>>20)
 	}
 }
