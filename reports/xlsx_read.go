@@ -125,6 +125,9 @@ func (p *xlsxPackage) relationships(name, dir string) (map[string]rel, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkXMLDepth(data); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	var doc struct {
 		Rels []struct {
 			ID     string `xml:"Id,attr"`
@@ -395,7 +398,7 @@ func (p *xlsxPackage) loadPercentStyles() []bool {
 		return nil
 	}
 	data, err := p.readPart(p.stylesPart)
-	if err != nil {
+	if err != nil || checkXMLDepth(data) != nil {
 		return nil
 	}
 	var doc struct {
@@ -469,6 +472,19 @@ func (r *xmlReader) Token() (xml.Token, error) {
 		r.depth--
 	}
 	return tok, nil
+}
+
+// checkXMLDepth scans data and refuses nesting past maxXMLDepth before it
+// is given to xml.Unmarshal.
+func checkXMLDepth(data []byte) error {
+	r := newXMLReader(data)
+	for {
+		if _, err := r.Token(); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+	}
 }
 
 // attr returns the value of a start element's attribute (any namespace).

@@ -248,3 +248,13 @@ func TestReadSheetCells_DeepNesting(t *testing.T) {
 		t.Errorf("reading allocated %d MB; want under 16 MB", alloc>>20)
 	}
 }
+
+func TestOpenXLSXPackage_DeepRelationships(t *testing.T) {
+	data := testPackage(t, map[string]string{
+		"xl/workbook.xml":            testWorkbookXML,
+		"xl/_rels/workbook.xml.rels": `<Relationships>` + strings.Repeat("<x>", 1<<20) + `</Relationships>`,
+	})
+	if _, err := openXLSXPackage(data, 16<<20, 16<<20); err == nil || !strings.Contains(err.Error(), "nested deeper") {
+		t.Errorf("error = %v; want the nesting refused", err)
+	}
+}
