@@ -109,10 +109,10 @@ func TestCatalogs_KeysUsed(t *testing.T) {
 
 func TestFormatNumber(t *testing.T) {
 	tests := []struct {
-		v    float64
-		dec  int
-		vi   string
-		en   string
+		v   float64
+		dec int
+		vi  string
+		en  string
 	}{
 		{731.61, 2, "731,61", "731.61"},
 		{1234.5, 1, "1.234,5", "1,234.5"},
