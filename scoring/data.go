@@ -49,6 +49,10 @@ type Options struct {
 	// time and memory, so bulk runs (ranking a period) leave it off and the
 	// form asks for one unit's explanations.
 	Explain bool
+	// Stages fills Results.Stages with every indicator's value at each
+	// step of the composite pipeline (raw, denominated, imputed, treated,
+	// normalised), for audits and for checking against other tools.
+	Stages bool
 }
 
 // Dataset is every unit's data for one period.
@@ -65,6 +69,9 @@ type Results struct {
 	IndexHash string
 	// Units are in the order of Dataset.Units.
 	Units []UnitResult
+	// Stages holds, with Options.Stages, one entry per indicator of the
+	// tree (pre-order) with its values at each pipeline step.
+	Stages []IndicatorStages `json:",omitempty"`
 }
 
 // UnitResult is one unit's scores.
@@ -98,6 +105,13 @@ type UnitResult struct {
 // adjustment) for one unit.
 type NodeResult struct {
 	Code string
+	// Value is the fraction of the max in 0..1 (composite: the normalised
+	// value in 0..1), unrounded.
+	Value float64
+	// Points and MaxPoints are the achieved and applicable max points
+	// (points style; composite style: Value × Index.Scale and the scale).
+	// Points are unrounded; a penalty adjustment's points are negative.
+	Points, MaxPoints float64
 	// Applicable is false when the node does not apply to the unit's type,
 	// the indicator was declared not applicable, or its data make it not
 	// applicable (a zero denominator with on_zero_denominator: na).
@@ -105,17 +119,11 @@ type NodeResult struct {
 	// Missing is true when the node had no value and the missing-data policy
 	// left it missing.
 	Missing bool
-	// Value is the fraction of the max in 0..1 (composite: the normalised
-	// value in 0..1), unrounded.
-	Value float64
-	// Points and MaxPoints are the achieved and applicable max points
-	// (points style).
-	Points, MaxPoints float64
 	// Overridden is true when the appraisal's points replaced the computed.
 	Overridden bool
 	// Explanation says, for indicators, how the points were reached; set
 	// only when Options.Explain is true.
-	Explanation *Explanation
+	Explanation *Explanation `json:",omitempty"`
 }
 
 // Explanation tells a user how an indicator was scored: inputs → method →

@@ -186,6 +186,9 @@ type Node struct {
 	Parent *Node
 	Depth  int // 0 for top-level nodes
 	Pos    Pos
+
+	applies []string           // resolved unit types the node applies to
+	maxBy   map[string]float64 // resolved max points per applicable unit type
 }
 
 // IsIndicator reports whether n is an indicator (a leaf with a method).
@@ -258,28 +261,33 @@ type Method struct {
 	// sum_of_parts.
 	Value *ValueSpec
 
-	Input string // boolean, choice, survey_scale, deadline: the input key
+	// Input is the input key of boolean, choice, survey_scale and deadline;
+	// for a value method whose value is one input it repeats Value.Input.
+	Input string
 
 	// ratio
 	Numerator, Denominator string
 	// Target is the value that earns full points (ratio: a share, e.g. 1 or
 	// 0.8; percent: a percent, e.g. 80).
-	Target     float64
-	OnZeroDiv  ZeroDivision
-	Fractions  map[string]float64 // choice: option -> fraction
-	Tiers      []Tier             // tiers
-	PerItem    float64            // count_capped: fraction of the max per item
-	Cap        float64            // count_capped: max fraction (default 1)
-	ScaleMin   float64            // survey_scale
-	ScaleMax   float64            // survey_scale
-	MinCount   float64            // survey_scale: fewer responses -> missing
-	CountInput string             // survey_scale: input holding the response count
-	Due        string             // deadline: "MM-DD" of the assessed year
-	LateTiers  []LateTier         // deadline
-	Parts      []Part             // sum_of_parts
-	Formula    *Formula           // formula
-	Goalposts  *Goalposts         // minmax with fixed goalposts
-	Peers      PeerScope          // peer-relative methods: over the block or all units
+	Target    float64
+	OnZeroDiv ZeroDivision
+	Fractions map[string]float64 // choice: option -> fraction
+	Tiers     []Tier             // tiers
+	PerItem   float64            // count_capped: fraction of the max per item
+	// PointsPerItem is count_capped's alternative to PerItem: points per
+	// item, capped at Cap × the max points of the unit's type.
+	PointsPerItem float64
+	Cap           float64    // count_capped: max fraction (default 1)
+	ScaleMin      float64    // survey_scale
+	ScaleMax      float64    // survey_scale
+	MinCount      float64    // survey_scale: fewer responses -> missing
+	CountInput    string     // survey_scale: input holding the response count
+	Due           string     // deadline: "MM-DD" of the assessed year
+	LateTiers     []LateTier // deadline
+	Parts         []Part     // sum_of_parts
+	Formula       *Formula   // formula
+	Goalposts     *Goalposts // minmax with fixed goalposts
+	Peers         PeerScope  // peer-relative methods: over the block or all units
 
 	LowerIsBetter bool
 
@@ -356,8 +364,11 @@ type Part struct {
 // time; its result is the fraction of the max points (clamped to 0..1) or,
 // when used as a ValueSpec, the value.
 type Formula struct {
-	Text    string
-	Pos     Pos
+	Text string
+	Pos  Pos
+	// Inputs are the input keys the formula references, sorted. When one
+	// of them is missing the indicator is missing (no Eval).
+	Inputs  []string
 	program any // compiled program, set by the parser
 }
 

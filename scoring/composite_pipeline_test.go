@@ -1,0 +1,156 @@
+package scoring
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+const compositeYAML = `schema_version: 1
+index: {code: C, version: "1", name: {vi: Thử tổng hợp, en: Composite test}, style: composite, scale: 100}
+unit_types:
+  - {code: c, name: {vi: Nước, en: Country}}
+blocks:
+  - {code: ALL, name: {vi: Tất cả, en: All}, unit_types: [c], ranked: true}
+defaults:
+  missing: {policy: group_mean, group_by: region}
+  peers: all
+tree:
+  - code: R
+    name: {vi: Chỉ số, en: Index}
+    aggregation: geometric
+    children:
+      - code: G1
+        name: {vi: Nhóm 1, en: Group 1}
+        weight: 2
+        aggregation: mean
+        children:
+          - code: A
+            name: {vi: A, en: A}
+            inputs: [{key: x, label: {vi: x, en: x}, type: number}]
+            scoring: {method: minmax, input: x, denominator: pop}
+          - code: B
+            name: {vi: B, en: B}
+            weight: 3
+            inputs: [{key: x, label: {vi: x, en: x}, type: number}]
+            scoring: {method: minmax, input: x, lower_is_better: true}
+      - code: G2
+        name: {vi: Nhóm 2, en: Group 2}
+        aggregation: mean
+        missing_children: MISSING_RULE
+        children:
+          - code: C
+            name: {vi: C, en: C}
+            inputs: [{key: x, label: {vi: x, en: x}, type: number}]
+            scoring: {method: minmax, input: x, missing: {policy: none}}
+`
+
+func compositeDataset(t *testing.T, ix *Index) *Dataset {
+	attrs := []map[string]string{
+		{"region": "N", "pop": "1"}, {"region": "N", "pop": "2"},
+		{"region": "S", "pop": "4"}, {"region": "S", "pop": "2"},
+	}
+	vals := []scIn{
+		{"A/x": 10.0, "B/x": 1.0, "C/x": 5.0},
+		{"B/x": 2.0, "C/x": 10.0},
+		{"A/x": 40.0},
+		{"A/x": 8.0, "B/x": 3.0, "C/x": 0.0},
+	}
+	ds := &Dataset{}
+	for i := range vals {
+		u := scUnit(t, ix, string(rune('1'+i)), "c", "ALL", vals[i])
+		u.Code = "U" + u.Code
+		u.Attrs = attrs[i]
+		ds.Units = append(ds.Units, u)
+	}
+	return ds
+}
+
+// The composite pipeline on a hand-checked example: denominators,
+// group-mean imputation, direction, minmax, weighted arithmetic and
+// geometric means, and a group's missing_children rule.
+func TestScore_CompositePipeline(t *testing.T) {
+	g1 := []float64{1, 0.625, 0.25, 0} // (1·A + 3·B) ÷ 4
+	cases := []struct {
+		rule   string
+		g2     []float64 // NaN: missing
+		r      []float64
+		ranks  []int
+		values []float64
+	}{
+		{"zero", []float64{0.5, 1, 0, 0},
+			[]float64{math.Cbrt(0.5), math.Cbrt(0.625 * 0.625), 0, 0}, []int{1, 2, 3, 3}, nil},
+		{"skip", []float64{0.5, 1, math.NaN(), 0},
+			[]float64{math.Cbrt(0.5), math.Cbrt(0.625 * 0.625), 0.25, 0}, []int{1, 2, 3, 4}, nil},
+		{"na", []float64{0.5, 1, math.NaN(), 0},
+			[]float64{math.Cbrt(0.5), math.Cbrt(0.625 * 0.625), 0.25, 0}, []int{1, 2, 3, 4}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.rule, func(t *testing.T) {
+			ix := scParse(t, strings.Replace(compositeYAML, "MISSING_RULE", c.rule, 1))
+			res, err := Score(ix, compositeDataset(t, ix), Options{Stages: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for u, ur := range res.Units {
+				r, g1r, g2r := scNode(t, &ur, "R"), scNode(t, &ur, "G1"), scNode(t, &ur, "G2")
+				if !scNear(g1r.Value, g1[u], 1e-12) {
+					t.Errorf("%s G1 = %v; want %v", ur.Code, g1r.Value, g1[u])
+				}
+				if math.IsNaN(c.g2[u]) != g2r.Missing || (!g2r.Missing && !scNear(g2r.Value, c.g2[u], 1e-12)) {
+					t.Errorf("%s G2 = %+v; want %v", ur.Code, g2r, c.g2[u])
+				}
+				if !scNear(r.Value, c.r[u], 1e-12) || !scNear(r.Points, c.r[u]*100, 1e-9) {
+					t.Errorf("%s R = %v (%v points); want %v", ur.Code, r.Value, r.Points, c.r[u])
+				}
+				if want := roundTo(c.r[u], 4); ur.Value != want || ur.Points != roundTo(c.r[u]*100, 2) {
+					t.Errorf("%s value %v points %v; want %v", ur.Code, ur.Value, ur.Points, want)
+				}
+				if ur.Rank != c.ranks[u] {
+					t.Errorf("%s rank %d; want %d", ur.Code, ur.Rank, c.ranks[u])
+				}
+			}
+			// Stages of A: U2 has no raw value, is imputed from U1 (same
+			// region), U4 is 8 ÷ 2.
+			a := res.Stages[0]
+			if a.Code != "A" || !math.IsNaN(a.Raw[1]) || !math.IsNaN(a.Denominated[1]) || a.Imputed[1] != 10 || a.Denominated[3] != 4 {
+				t.Errorf("stages of A = %+v", a)
+			}
+			// B: U3 imputed with the S mean (3), then reversed minmax.
+			b := res.Stages[1]
+			if b.Imputed[2] != 3 || b.Normalised[0] != 1 || b.Normalised[1] != 0.5 || b.Normalised[2] != 0 {
+				t.Errorf("stages of B = %+v", b)
+			}
+			// C keeps its missing value (policy none) and it is no peer.
+			cs := res.Stages[2]
+			if !math.IsNaN(cs.Normalised[2]) || cs.Normalised[0] != 0.5 {
+				t.Errorf("stages of C = %+v", cs)
+			}
+		})
+	}
+}
+
+// A unit without the denominator attribute has no denominated value; a
+// unit whose group has no value at all stays missing.
+func TestScore_DenominatorAndEmptyGroup(t *testing.T) {
+	ix := scParse(t, strings.Replace(compositeYAML, "MISSING_RULE", "skip", 1))
+	ds := compositeDataset(t, ix)
+	delete(ds.Units[0].Attrs, "pop")        // U1: A has no denominator
+	ds.Units[3].Values = ds.Units[2].Values // U4 like U3: S has no B value
+	ds.Units[3].Attrs["region"] = "S"       // (unchanged, for clarity)
+	res, err := Score(ix, ds, Options{Stages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := res.Stages[0]
+	if !math.IsNaN(a.Denominated[0]) || !math.IsNaN(a.Imputed[0]) || !math.IsNaN(a.Imputed[1]) {
+		t.Errorf("A: denominated %v imputed %v; want U1 and U2 without a value (no N value left)", a.Denominated, a.Imputed)
+	}
+	b := res.Stages[1]
+	if !math.IsNaN(b.Imputed[2]) || !math.IsNaN(b.Imputed[3]) {
+		t.Errorf("B imputed %v; want S units missing", b.Imputed)
+	}
+	if n := scNode(t, &res.Units[2], "B"); !n.Missing {
+		t.Errorf("U3 B = %+v; want missing", n)
+	}
+}

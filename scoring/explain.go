@@ -1,0 +1,266 @@
+package scoring
+
+// This file builds the per-indicator explanations (inputs → method →
+// fraction → points) that the form and the reports show, in Vietnamese and
+// English. Vietnamese writes decimals with a comma and groups thousands
+// with a dot (1.234,5); English the other way round (1,234.5).
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// FormatNumber formats x for people in lang ("vi" or "en"): at most 4
+// decimals, trailing zeros dropped, thousands grouped.
+func FormatNumber(x float64, lang string) string { return fmtLocal(x, lang) }
+
+func fmtLocal(x float64, lang string) string {
+	if math.IsNaN(x) {
+		return "—"
+	}
+	if math.IsInf(x, 0) {
+		if x > 0 {
+			return "∞"
+		}
+		return "−∞"
+	}
+	s := strconv.FormatFloat(x, 'f', 4, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if s == "-0" {
+		s = "0"
+	}
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, _ := strings.Cut(s, ".")
+	dec, group := ".", ","
+	if lang != "en" {
+		dec, group = ",", "."
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteString(group)
+		}
+		b.WriteRune(c)
+	}
+	if frac != "" {
+		b.WriteString(dec)
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
+// bi builds a Text from a function of the language.
+func bi(f func(lang string) string) Text { return Text{VI: f("vi"), EN: f("en")} }
+
+// tr picks the Vietnamese or English wording.
+func tr(lang, vi, en string) string {
+	if lang == "en" {
+		return en
+	}
+	return vi
+}
+
+// explain builds the explanation of indicator ip for unit u, whose result
+// nr is final. It runs inside column while the scratch stages hold ip.
+func (s *scorer) explain(ip *indPlan, u int, nr *NodeResult) *Explanation {
+	ud := &s.ds.Units[u]
+	mp := ip.mp
+	e := &Explanation{Method: mp.kind, Fraction: nr.Value, Points: nr.Points}
+	for _, in := range ip.node.Inputs {
+		slot, ok := s.p.ix.Slot(ip.node.Code, in.Key)
+		if !ok {
+			continue
+		}
+		v := slotValue(ud.Values, slot)
+		ei := ExplainedInput{Key: in.Key, Missing: !v.Set}
+		if v.Set {
+			switch in.Type {
+			case InputChoice, InputMultiChoice, InputDate, InputText, InputURL:
+				ei.Value = v.Text
+			case InputBoolean:
+				ei.Value = "0"
+				if v.Num != 0 {
+					ei.Value = "1"
+				}
+			default:
+				ei.Value = strconv.FormatFloat(v.Num, 'f', -1, 64)
+			}
+		}
+		e.Inputs = append(e.Inputs, ei)
+	}
+	note := s.notes[u]
+	composite := s.p.style == StyleComposite
+	e.Steps = bi(func(l string) string {
+		var parts []string
+		add := func(str string) { parts = append(parts, str) }
+		switch {
+		case !nr.Applicable:
+			switch note {
+			case "zero-na":
+				add(tr(l, "Mẫu số bằng 0: chỉ tiêu không áp dụng, loại khỏi điểm tối đa",
+					"Zero denominator: not applicable, removed from the max"))
+			case "missing-na":
+				add(tr(l, "Thiếu dữ liệu: không áp dụng, loại khỏi điểm tối đa",
+					"Missing data: not applicable, removed from the max"))
+			default:
+				add(tr(l, "Không áp dụng cho đơn vị: loại khỏi điểm tối đa",
+					"Does not apply to the unit: removed from the max"))
+			}
+			return strings.Join(parts, "; ")
+		}
+		if mp.usesValue && s.raw != nil && !math.IsNaN(s.raw[u]) {
+			add(tr(l, "giá trị ", "value ") + fmtLocal(s.raw[u], l))
+			if ip.attr != "" && !math.IsNaN(s.den[u]) {
+				add("÷ " + ip.attr + " = " + fmtLocal(s.den[u], l))
+			}
+		}
+		switch note {
+		case "imputed":
+			what := tr(l, "trung bình của các đơn vị cùng nhóm", "the mean of the peers")
+			if ip.missing.Policy == MissingGroupMean {
+				what = tr(l, "trung bình nhóm ", "the mean of group ") + ip.missing.GroupBy + " " + ud.Attrs[ip.missing.GroupBy]
+			}
+			add(tr(l, "thiếu dữ liệu, thay bằng ", "missing, replaced by ") + what + " = " + fmtLocal(s.imp[u], l))
+		case "missing-zero":
+			add(tr(l, "thiếu dữ liệu: tính 0", "missing data: counted as 0"))
+		case "no-denominator":
+			add(tr(l, "thiếu mẫu số ", "no denominator ") + ip.attr)
+		case "few-responses":
+			add(tr(l, "không đủ số phiếu khảo sát", "too few survey responses"))
+		case "zero-zero":
+			add(tr(l, "mẫu số bằng 0: tính 0", "zero denominator: scores 0"))
+		case "zero-full":
+			add(tr(l, "mẫu số bằng 0: đạt tối đa", "zero denominator: full points"))
+		}
+		if nr.Missing {
+			add(tr(l, "thiếu dữ liệu", "missing data"))
+			return strings.Join(parts, "; ")
+		}
+		if mp.usesValue && note != "zero-zero" && note != "zero-full" && note != "missing-zero" {
+			g := s.groups(ip.peers).of[u]
+			if int(g) < len(s.groupTreat) {
+				switch s.groupTreat[g] {
+				case TreatWinsorised:
+					add(tr(l, "xử lý ngoại lai (winsor): ", "outliers winsorised: ") + fmtLocal(s.trt[u], l))
+				case TreatLog:
+					add(tr(l, "xử lý ngoại lai (log): ", "outliers log-transformed: ") + fmtLocal(s.trt[u], l))
+				}
+			}
+			add(s.methodStep(ip, u, g, l))
+		} else if !mp.usesValue && note == "" {
+			add(directStep(mp, ud, l))
+		}
+		f := fmtLocal(nr.Value, l)
+		if nr.Overridden {
+			add(tr(l, "hội đồng thẩm định điều chỉnh", "adjusted by the appraisal council"))
+		}
+		if composite {
+			add("→ " + tr(l, "giá trị chuẩn hoá ", "normalised value ") + f)
+		} else {
+			add("→ " + f + " × " + fmtLocal(nr.MaxPoints, l) + " = " + fmtLocal(math.Abs(nr.Points), l) + tr(l, " điểm", " points"))
+		}
+		return strings.Join(parts, "; ")
+	})
+	return e
+}
+
+// methodStep describes a value-based method's step for unit u in group g.
+func (s *scorer) methodStep(ip *indPlan, u int, g int32, l string) string {
+	mp := ip.mp
+	v := s.trt[u]
+	var ps *peerStats
+	if int(g) < len(s.groupStats) {
+		ps = &s.groupStats[g]
+	}
+	lower := mp.m.LowerIsBetter
+	switch mp.kind {
+	case MethodPercent:
+		t := mp.target
+		if t <= 0 {
+			t = 100
+		}
+		if lower {
+			return tr(l, "thấp hơn là tốt hơn: 1 − ", "lower is better: 1 − ") + fmtLocal(v, l) + "% ÷ " + fmtLocal(t, l) + "%"
+		}
+		return fmtLocal(v, l) + "% ÷ " + tr(l, "chỉ tiêu ", "target ") + fmtLocal(t, l) + "%"
+	case MethodTiers:
+		return tr(l, "theo mức (ngưỡng)", "by tiers")
+	case MethodCountCapped:
+		return tr(l, "tính theo số lượng, có mức trần", "counted per item, capped")
+	case MethodBestInBlock:
+		if ps == nil {
+			break
+		}
+		if lower {
+			return tr(l, "tốt nhất (thấp nhất) trong nhóm ", "best (lowest) among peers ") + fmtLocal(ps.min, l) + " ÷ " + fmtLocal(v, l)
+		}
+		return fmtLocal(v, l) + " ÷ " + tr(l, "cao nhất trong nhóm ", "best among peers ") + fmtLocal(ps.max, l)
+	case MethodMinMax:
+		lo, hi := 0.0, 0.0
+		if gp := mp.m.Goalposts; gp != nil {
+			lo, hi = gp.Low, gp.High
+		} else if ps != nil {
+			lo, hi = ps.min, ps.max
+		}
+		if lower {
+			return "(max − v) ÷ (max − min) = (" + fmtLocal(hi, l) + " − " + fmtLocal(v, l) + ") ÷ (" + fmtLocal(hi, l) + " − " + fmtLocal(lo, l) + ")"
+		}
+		return "(v − min) ÷ (max − min) = (" + fmtLocal(v, l) + " − " + fmtLocal(lo, l) + ") ÷ (" + fmtLocal(hi, l) + " − " + fmtLocal(lo, l) + ")"
+	case MethodZScore:
+		if ps == nil {
+			break
+		}
+		return "z = (v − " + tr(l, "trung bình", "mean") + " " + fmtLocal(ps.mean, l) + ") ÷ " + tr(l, "độ lệch chuẩn", "sd") + " " + fmtLocal(ps.sd, l) + tr(l, ", theo phân phối chuẩn", ", through the normal CDF")
+	case MethodRank:
+		if ps == nil {
+			break
+		}
+		n := float64(ps.n)
+		r := n - s.x[u]*(n-1)
+		return tr(l, "hạng ", "rank ") + fmtLocal(math.Round(r), l) + "/" + fmtLocal(n, l)
+	case MethodPercentile:
+		return tr(l, "thứ hạng phần trăm trong nhóm", "percentile among peers")
+	}
+	return string(mp.kind)
+}
+
+// directStep describes a method that scores the unit's inputs alone.
+func directStep(mp *methodPlan, ud *UnitData, l string) string {
+	m := mp.m
+	switch mp.kind {
+	case MethodBoolean:
+		v := slotValue(ud.Values, mp.slot)
+		if v.Num != 0 {
+			return tr(l, "Có", "Yes")
+		}
+		return tr(l, "Không", "No")
+	case MethodChoice:
+		return tr(l, "lựa chọn ", "choice ") + strconv.Quote(slotValue(ud.Values, mp.slot).Text)
+	case MethodRatio:
+		a, b := slotValue(ud.Values, mp.numSlot).Num, slotValue(ud.Values, mp.denSlot).Num
+		str := mp.numKey + "/" + mp.denKey + " = " + fmtLocal(a, l) + "/" + fmtLocal(b, l) + " = " + fmtLocal(a/b, l)
+		if mp.target != 1 || m.LowerIsBetter {
+			str += "; " + tr(l, "chỉ tiêu ", "target ") + fmtLocal(mp.target, l)
+		}
+		return str
+	case MethodSurvey:
+		return tr(l, "điểm khảo sát ", "survey score ") + fmtLocal(slotValue(ud.Values, mp.slot).Num, l) +
+			tr(l, " trên thang ", " on the scale ") + fmtLocal(m.ScaleMin, l) + "–" + fmtLocal(m.ScaleMax, l)
+	case MethodDeadline:
+		date := slotValue(ud.Values, mp.slot).Text
+		str := tr(l, "ngày ", "date ") + date + tr(l, ", hạn ", ", due ") + m.Due
+		return str
+	case MethodSumOfParts:
+		return tr(l, "tổng các phần", "sum of the parts")
+	case MethodFormula:
+		return tr(l, "công thức ", "formula ") + m.Formula.Text
+	}
+	return string(mp.kind)
+}

@@ -1,0 +1,159 @@
+package scoring
+
+// This file holds ranking inside blocks, classification bands and the
+// year-over-year comparison of two results.
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// rank sets UnitResult.Rank inside every ranked block. Units are ranked on
+// their total (value plus adjustments ÷ scale) rounded to the index's value
+// decimals, as published tables are: equal rounded totals share a rank
+// (standard competition ranking, 1, 2, 2, 4).
+func (s *scorer) rank() {
+	p := s.p
+	byBlock := make([][]int, len(p.ix.Blocks))
+	for u := range s.res.Units {
+		b := s.uBlock[u]
+		if p.ix.Blocks[b].Ranked {
+			byBlock[b] = append(byBlock[b], u)
+		}
+	}
+	for _, members := range byBlock {
+		keys := make([]float64, len(members))
+		codes := make([]string, len(members))
+		for i, u := range members {
+			keys[i] = s.keys[u]
+			codes[i] = s.res.Units[u].Code
+		}
+		for i, r := range CompetitionRanks(keys, codes) {
+			s.res.Units[members[i]].Rank = r
+		}
+	}
+}
+
+// CompetitionRanks ranks values from highest to lowest with standard
+// competition ranking: equal values share the best rank and the next rank
+// skips (1, 2, 2, 4). Values should already be rounded as published. NaN
+// values rank last, sharing a rank. codes, when given, only decide the
+// order in which ties are visited, so the result is independent of the
+// input order. The result is in the order of values.
+func CompetitionRanks(values []float64, codes []string) []int {
+	order := make([]int, len(values))
+	for i := range order {
+		order[i] = i
+	}
+	key := func(i int) float64 {
+		if math.IsNaN(values[i]) {
+			return math.Inf(-1)
+		}
+		return values[i]
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c := cmp.Compare(key(b), key(a)); c != 0 {
+			return c
+		}
+		if codes != nil {
+			return cmp.Compare(codes[a], codes[b])
+		}
+		return 0
+	})
+	ranks := make([]int, len(values))
+	for pos, i := range order {
+		if pos > 0 && key(order[pos-1]) == key(i) {
+			ranks[i] = ranks[order[pos-1]]
+		} else {
+			ranks[i] = pos + 1
+		}
+	}
+	return ranks
+}
+
+// bandCode returns the first band, in the declared order (highest first),
+// whose lower bound percent reaches, "" when none does.
+func bandCode(bands []Band, percent float64) string {
+	// Percent comes from a rounded value × 100; remove the binary noise of
+	// that product (0.29 × 100 = 28.999999999999996) before comparing.
+	percent = math.Round(percent*1e9) / 1e9
+	for _, b := range bands {
+		if b.Exclusive {
+			if percent > b.MinPercent {
+				return b.Code
+			}
+		} else if percent >= b.MinPercent {
+			return b.Code
+		}
+	}
+	return ""
+}
+
+// Change is one unit's change between two scoring runs (usually the same
+// index over two years).
+type Change struct {
+	Code, Name, Block string
+	// New is true when the unit has no result in the earlier run; the
+	// Prev fields and the changes are then zero.
+	New bool
+	// Gone is true when the unit has a result in the earlier run only;
+	// the current fields are then zero.
+	Gone bool
+
+	PrevRank, Rank int
+	// RankChange is PrevRank − Rank: positive when the unit moved up. It
+	// is 0 when either run left the unit unranked.
+	RankChange int
+
+	PrevValue, Value float64
+	ValueChange      float64 // Value − PrevValue
+
+	PrevPoints, Points float64
+	PointsChange       float64 // Points − PrevPoints
+}
+
+// Compare lists, for every unit of cur (in its order), the change of rank,
+// value and points since prev, then the units of prev that cur no longer
+// has (in prev's order). Units are matched by code.
+func Compare(prev, cur *Results) []Change {
+	before := map[string]*UnitResult{}
+	if prev != nil {
+		for i := range prev.Units {
+			before[prev.Units[i].Code] = &prev.Units[i]
+		}
+	}
+	var out []Change
+	seen := map[string]bool{}
+	if cur != nil {
+		for i := range cur.Units {
+			u := &cur.Units[i]
+			seen[u.Code] = true
+			c := Change{Code: u.Code, Name: u.Name, Block: u.Block, Rank: u.Rank, Value: u.Value, Points: u.Points}
+			p, ok := before[u.Code]
+			if !ok {
+				c.New = true
+				out = append(out, c)
+				continue
+			}
+			c.PrevRank, c.PrevValue, c.PrevPoints = p.Rank, p.Value, p.Points
+			if p.Rank > 0 && u.Rank > 0 {
+				c.RankChange = p.Rank - u.Rank
+			}
+			c.ValueChange = u.Value - p.Value
+			c.PointsChange = u.Points - p.Points
+			out = append(out, c)
+		}
+	}
+	if prev != nil {
+		for i := range prev.Units {
+			p := &prev.Units[i]
+			if seen[p.Code] {
+				continue
+			}
+			out = append(out, Change{Code: p.Code, Name: p.Name, Block: p.Block, Gone: true,
+				PrevRank: p.Rank, PrevValue: p.Value, PrevPoints: p.Points})
+		}
+	}
+	return out
+}
