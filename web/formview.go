@@ -1,7 +1,6 @@
 package web
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
@@ -31,6 +30,17 @@ type FormOptions struct {
 	PointsDecimals int
 	// Num formats numbers for reading in the page's language.
 	Num func(v float64, decimals int) string
+	// Evidence lists the evidence given, by indicator code.
+	Evidence map[string][]FormEvidence
+}
+
+// FormEvidence is one evidence item shown under its indicator.
+type FormEvidence struct {
+	// Kind is file, link or explanation.
+	Kind string
+	Name string
+	URL  string
+	Text string
 }
 
 // FormView is a unit's whole form.
@@ -79,6 +89,7 @@ type FormIndicator struct {
 	Inputs   []*FormInput
 	Filled   int
 	Required int
+	Evidence []FormEvidence
 }
 
 // FormInput is one control.
@@ -145,7 +156,7 @@ func BuildForm(ix *scoring.Index, opt FormOptions) *FormView {
 	if opt.Num == nil {
 		opt.Num = func(v float64, d int) string { return strconv.FormatFloat(v, 'f', d, 64) }
 	}
-	b := formBuilder{opt: opt}
+	b := formBuilder{ix: ix, opt: opt}
 	fv := &FormView{ReadOnly: opt.ReadOnly}
 	for _, n := range ix.Nodes {
 		if s := b.section(n, 0); s != nil {
@@ -156,7 +167,7 @@ func BuildForm(ix *scoring.Index, opt FormOptions) *FormView {
 	}
 	var adj []*FormIndicator
 	for _, n := range ix.Adjustments {
-		if !applies(n, opt.UnitType) {
+		if !ix.Applies(n, opt.UnitType) {
 			continue
 		}
 		adj = append(adj, b.indicator(n, 3))
@@ -176,6 +187,7 @@ func BuildForm(ix *scoring.Index, opt FormOptions) *FormView {
 }
 
 type formBuilder struct {
+	ix     *scoring.Index
 	opt    FormOptions
 	errors int
 }
@@ -183,10 +195,7 @@ type formBuilder struct {
 func (b *formBuilder) text(t scoring.Text) string { return t.In(b.opt.Lang) }
 
 func (b *formBuilder) maxPoints(n *scoring.Node) string {
-	mp := n.MaxPoints
-	if v, ok := n.MaxPointsBy[b.opt.UnitType]; ok {
-		mp = v
-	}
+	mp := b.ix.MaxPointsFor(n, b.opt.UnitType)
 	if mp == 0 {
 		return ""
 	}
@@ -195,7 +204,7 @@ func (b *formBuilder) maxPoints(n *scoring.Node) string {
 
 // section builds a group's section, nil when nothing of it applies.
 func (b *formBuilder) section(n *scoring.Node, depth int) *FormSection {
-	if !applies(n, b.opt.UnitType) {
+	if !b.ix.Applies(n, b.opt.UnitType) {
 		return nil
 	}
 	if n.IsIndicator() {
@@ -215,7 +224,7 @@ func (b *formBuilder) section(n *scoring.Node, depth int) *FormSection {
 		MaxPoints:   b.maxPoints(n),
 	}
 	for _, c := range n.Children {
-		if !applies(c, b.opt.UnitType) {
+		if !b.ix.Applies(c, b.opt.UnitType) {
 			continue
 		}
 		if c.IsIndicator() {
@@ -256,6 +265,7 @@ func (b *formBuilder) indicator(n *scoring.Node, level int) *FormIndicator {
 		Source:           string(src),
 		Optional:         n.Optional,
 		ReadOnly:         true,
+		Evidence:         b.opt.Evidence[n.Code],
 	}
 	for _, in := range n.Inputs {
 		fin := b.input(n, in, src)
@@ -403,18 +413,6 @@ func (b *formBuilder) input(n *scoring.Node, in scoring.Input, indSrc scoring.So
 // attrNumber writes a number for an HTML attribute or a number input:
 // always with a dot, no grouping, no needless zeros.
 func attrNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-
-// applies reports whether node n applies to units of type unitType: every
-// ancestor-or-self that lists unit types must list it; a node listing none
-// takes its parent's.
-func applies(n *scoring.Node, unitType string) bool {
-	for m := n; m != nil; m = m.Parent {
-		if len(m.AppliesTo) > 0 && !slices.Contains(m.AppliesTo, unitType) {
-			return false
-		}
-	}
-	return true
-}
 
 // htmlID makes s safe inside an HTML id: letters, digits, '-' and '_'
 // stay, anything else becomes '_'.

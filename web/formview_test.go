@@ -110,7 +110,7 @@ func TestFormPreview_Controls(t *testing.T) {
 	}
 	// Evidence rule, max points, guidance.
 	ind1 := byID("ind-NT_01")
-	if !strings.Contains(text(ind1), "Cần minh chứng") || !strings.Contains(text(ind1), "Quyết định thành lập") || !strings.Contains(text(ind1), "Tối đa 10,00 điểm") {
+	if !strings.Contains(text(ind1), "Cần minh chứng") || !strings.Contains(text(ind1), "Quyết định thành lập") || !strings.Contains(text(ind1), "Tối đa 20,00 điểm") {
 		t.Errorf("NT.01 lacks evidence or points: %q", text(ind1))
 	}
 	// The district-only indicator is not on a department's form.

@@ -89,11 +89,13 @@ func BuildRanking(ix *scoring.Index, res *scoring.Results, opt RankingOptions) *
 			Min:   opt.Num(b.MinPercent, 0),
 		})
 	}
-	prev := map[string]*scoring.UnitResult{}
+	// The engine computes the changes; the view only shows them.
+	changes := map[string]scoring.Change{}
 	if opt.Previous != nil {
-		for i := range opt.Previous.Units {
-			u := &opt.Previous.Units[i]
-			prev[u.Code] = u
+		for _, ch := range scoring.Compare(opt.Previous, res) {
+			if !ch.New && !ch.Gone {
+				changes[ch.Code] = ch
+			}
 		}
 	}
 
@@ -152,11 +154,11 @@ func BuildRanking(ix *scoring.Index, res *scoring.Results, opt RankingOptions) *
 			}
 			row.Pillars = append(row.Pillars, cell)
 		}
-		if p := prev[u.Code]; p != nil {
-			row.PointsChange, row.ChangeClass = signed(opt.Num, u.Points-p.Points, pd)
-			if u.Rank > 0 && p.Rank > 0 {
-				// A smaller rank is better: moving from 5 to 3 is +2.
-				row.RankChange, row.RankClass = signed(opt.Num, float64(p.Rank-u.Rank), 0)
+		if ch, ok := changes[u.Code]; ok {
+			row.PointsChange, row.ChangeClass = signed(opt.Num, ch.PointsChange, pd)
+			if ch.Rank > 0 && ch.PrevRank > 0 {
+				// RankChange is positive when the unit moved up.
+				row.RankChange, row.RankClass = signed(opt.Num, float64(ch.RankChange), 0)
 			}
 		}
 		rb.Rows = append(rb.Rows, row)
