@@ -68,8 +68,9 @@ const chartMaxIDLen = 64
 // by the name in lower case, Vietnamese letters without their marks (đ →
 // d), and every other run of characters replaced by one "-", cut to 64
 // characters. The same name always gives the same id, so a page may link to
-// a chart. It fails when nothing of name is left: no letter a-z (after
-// removing Vietnamese marks) and no digit.
+// a chart. Names that differ only in marks or punctuation give the same id,
+// so give each chart of a page its own name. It fails when nothing of name
+// is left: no letter a-z (after removing Vietnamese marks) and no digit.
 func ChartID(name string) (string, error) {
 	var b strings.Builder
 	b.WriteString("chart-")

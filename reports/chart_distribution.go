@@ -145,7 +145,7 @@ func histogramChart(id, lang string, metric ChartMetric, words chartWords, in Ch
 	bar.SetGlobalOptions(chartCommon(id, in.Title, in.Subtitle)...)
 	bar.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Bottom: "0"}),
 		charts.WithGridOpts(opts.Grid{Left: "10", Right: "20", Top: "70", Bottom: "50", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: metric.word(words), NameLocation: "middle", NameGap: 30,
 			AxisLabel: &opts.AxisLabel{Interval: "0", HideOverlap: opts.Bool(true)}}),

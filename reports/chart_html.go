@@ -2,9 +2,12 @@ package reports
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
+	"strings"
 	"sync"
 )
 
@@ -16,6 +19,7 @@ var chartPageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{{.CSP}}">
 <meta name="generator" content="dti (Apache ECharts {{.EChartsVersion}})">
 <title>{{.Title}}</title>
 <style>
@@ -53,18 +57,32 @@ func chartInlineScript(name string, b []byte) (template.JS, error) {
 	return template.JS(b), nil
 }
 
+// chartInline are the embedded scripts ready for a standalone file, and
+// the file's Content-Security-Policy: only these three scripts may run
+// (by hash), and nothing may be fetched, so even a name that slipped past
+// the escaping could neither run nor call out.
+type chartInline struct {
+	scripts []template.JS
+	csp     string
+}
+
 // chartInlineScripts checks the embedded scripts once and keeps them as
 // template.JS, so a download does not scan and copy a megabyte each time.
-var chartInlineScripts = sync.OnceValues(func() ([]template.JS, error) {
+var chartInlineScripts = sync.OnceValues(func() (chartInline, error) {
 	assets := ChartAssets()
-	scripts := make([]template.JS, len(assets))
+	in := chartInline{scripts: make([]template.JS, len(assets))}
+	var hashes []string
 	for i, a := range assets {
 		var err error
-		if scripts[i], err = chartInlineScript(a.Name, a.Body); err != nil {
-			return nil, err
+		if in.scripts[i], err = chartInlineScript(a.Name, a.Body); err != nil {
+			return chartInline{}, err
 		}
+		sum := sha256.Sum256(a.Body)
+		hashes = append(hashes, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'")
 	}
-	return scripts, nil
+	in.csp = "default-src 'none'; script-src " + strings.Join(hashes, " ") +
+		"; style-src 'unsafe-inline'; img-src data: blob:; base-uri 'none'; form-action 'none'"
+	return in, nil
 })
 
 // WriteChartHTML writes c as a complete HTML file that works opened from
@@ -87,7 +105,7 @@ func WriteChartHTML(w io.Writer, c *Chart, title string) error {
 	if title == "" {
 		title = c.Title
 	}
-	scripts, err := chartInlineScripts()
+	inline, err := chartInlineScripts()
 	if err != nil {
 		return err
 	}
@@ -96,11 +114,11 @@ func WriteChartHTML(w io.Writer, c *Chart, title string) error {
 		lang = ChartLangVI
 	}
 	return chartPageTmpl.Execute(w, struct {
-		Lang, Title, EChartsVersion string
-		Heading                     bool
-		Font                        template.CSS
-		Embed, Table                template.HTML
-		ECharts, LangVI, Init       template.JS
-	}{lang, title, EChartsVersion(), title != c.Title, template.CSS(ChartFontFamily),
-		embed, table, scripts[0], scripts[1], scripts[2]})
+		Lang, Title, EChartsVersion, CSP string
+		Heading                          bool
+		Font                             template.CSS
+		Embed, Table                     template.HTML
+		ECharts, LangVI, Init            template.JS
+	}{lang, title, EChartsVersion(), inline.csp, title != c.Title, template.CSS(ChartFontFamily),
+		embed, table, inline.scripts[0], inline.scripts[1], inline.scripts[2]})
 }

@@ -76,7 +76,7 @@ func RadarChart(in ChartRadarInput) (*Chart, error) {
 	radar.SetGlobalOptions(chartCommon(id, in.Title, in.Subtitle)...)
 	radar.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Bottom: "0"}),
 		charts.WithRadarComponentOpts(opts.RadarComponent{
 			Indicator: indicators,
 			Shape:     "polygon",

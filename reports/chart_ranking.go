@@ -223,7 +223,7 @@ func RankingChart(in ChartRankingInput) (*Chart, error) {
 	// stack draws a single bar per unit while the legend lists the bands.
 	type series struct {
 		name, color string
-		data        []opts.BarData
+		data        []any
 		used        bool
 	}
 	all := make([]series, len(in.Bands)+1)
@@ -232,9 +232,11 @@ func RankingChart(in ChartRankingInput) (*Chart, error) {
 	}
 	all[len(in.Bands)] = series{name: words.NoBand, color: chartNoBandColor}
 	for i := range all {
-		all[i].data = make([]opts.BarData, len(units))
+		// Plain values, not {"value": v} objects: a block of thousands of
+		// units has a bar slot in every band series.
+		all[i].data = make([]any, len(units))
 		for j := range units {
-			all[i].data[j] = opts.BarData{Value: "-"}
+			all[i].data[j] = "-"
 		}
 	}
 	for j, u := range units {
@@ -242,7 +244,7 @@ func RankingChart(in ChartRankingInput) (*Chart, error) {
 		if u.Band != "" {
 			s = bandIndex[u.Band]
 		}
-		all[s].data[j] = opts.BarData{Value: chartRound(metricOf(u))}
+		all[s].data[j] = chartRound(metricOf(u))
 		all[s].used = true
 	}
 
@@ -250,7 +252,7 @@ func RankingChart(in ChartRankingInput) (*Chart, error) {
 	bar.SetGlobalOptions(chartCommon(id, in.Title, in.Subtitle)...)
 	bar.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(in.Bands) > 0), Bottom: "0"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(in.Bands) > 0), Type: "scroll", Bottom: "0"}),
 		charts.WithGridOpts(opts.Grid{Left: "24", Right: "60", Top: "60", Bottom: "40", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: metric.word(words), Min: 0, Max: chartRound(axisMax)}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true),
@@ -263,9 +265,13 @@ func RankingChart(in ChartRankingInput) (*Chart, error) {
 		if i == len(in.Bands) && !s.used {
 			continue
 		}
+		data := s.data
 		options := []charts.SeriesOpts{
 			charts.WithBarChartOpts(opts.BarChart{Stack: "rank"}),
-			charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.BarMaxWidth = "28" }),
+			charts.WithSeriesOpts(func(s *charts.SingleSeries) {
+				s.BarMaxWidth = "28"
+				s.Data = data
+			}),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: s.color}),
 			charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right"}),
 		}
@@ -282,12 +288,12 @@ func RankingChart(in ChartRankingInput) (*Chart, error) {
 					LineStyle: &opts.LineStyle{Color: "#455a64", Type: "dashed", Width: 1.5},
 					// The label is our words and a number, never user
 					// text, so it may be a (canvas) formatter string.
-					Label: &opts.Label{Show: opts.Bool(true), Position: "end",
+					Label: &opts.Label{Show: opts.Bool(true), Position: "start",
 						Formatter: words.BlockAverage + ": " + ChartFormatNumber(avg, metric.decimals(), lang)},
 				}))
 		}
 		firstSeries = false
-		bar.AddSeries(s.name, s.data, options...)
+		bar.AddSeries(s.name, nil, options...)
 	}
 	bars := len(units)
 	if len(units) > chartRankingPage {

@@ -122,7 +122,7 @@ func TrendChart(in ChartTrendInput) (*Chart, error) {
 	line.SetGlobalOptions(chartCommon(id, in.Title, in.Subtitle)...)
 	line.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Bottom: "0"}),
 		charts.WithGridOpts(opts.Grid{Left: "10", Right: "20", Top: "70", Bottom: "40", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: words.Period, NameLocation: "middle", NameGap: 28}),
 		charts.WithYAxisOpts(valueAxis),
@@ -150,7 +150,9 @@ func TrendChart(in ChartTrendInput) (*Chart, error) {
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: chartSeriesColors[1]}),
 			charts.WithLineChartOpts(opts.LineChart{YAxisIndex: 1, Symbol: "diamond", SymbolSize: 9}),
 			charts.WithLineStyleOpts(opts.LineStyle{Color: chartSeriesColors[1], Type: "dotted"}),
-			charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "bottom"}),
+			// Right of the point, so it does not sit on the value's label
+			// when the two lines cross.
+			charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right"}),
 		)
 	}
 	table := ChartTable{Header: []string{words.Period, metric.word(words)}}

@@ -47,7 +47,7 @@
   // localise installs the number formatter where the option shows numbers
   // and has no formatter of its own: value axes, series labels, tooltips
   // and the visual map.
-  function localise(option, lang) {
+  function localise(option, lang, width) {
     var fmt = numberFormatter(lang);
     ['xAxis', 'yAxis'].forEach(function (key) {
       asList(option[key]).forEach(function (axis) {
@@ -57,7 +57,21 @@
             axis.axisLabel.formatter = fmt;
           }
         }
+        // On a phone, unit names beside the bars take at most a third of
+        // the width; the tooltip shows them whole.
+        if (axis && axis.axisLabel && axis.axisLabel.width > 0 && width > 0) {
+          axis.axisLabel.width = Math.min(axis.axisLabel.width, Math.max(80, Math.round(width / 3)));
+        }
       });
+    });
+    // A long title ends with "…" rather than run off a narrow screen; the
+    // page heading and the data table carry it whole.
+    asList(option.title).forEach(function (t) {
+      if (t && width > 0) {
+        t.textStyle = t.textStyle || {};
+        t.textStyle.width = Math.max(120, width - 60);
+        t.textStyle.overflow = 'truncate';
+      }
     });
     asList(option.series).forEach(function (s) {
       var ml = s && s.markLine;
@@ -136,7 +150,7 @@
       if (window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches) {
         option.animation = false;
       }
-      chart.setOption(localise(option, lang));
+      chart.setOption(localise(option, lang, el.clientWidth));
       charts.push(chart);
       el.setAttribute('data-chart-ready', '1');
     } catch (err) {
