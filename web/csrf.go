@@ -22,11 +22,12 @@ const (
 	csrfHeader = "X-CSRF-Token"
 )
 
-// csrf gives every request a token tied to its session (the signed-in
-// session, or for visitors an anonymous cookie) and refuses every request
-// that is not GET, HEAD or OPTIONS unless it presents that token. The
-// token is an HMAC of the session's secret cookie value under the server
-// key, so it is checked without being stored and differs per session.
+// csrf gives every request a token tied to its session and refuses every
+// request that is not GET, HEAD or OPTIONS unless it presents that token.
+// A signed-in session has a random token stored with it (the synchronizer
+// pattern); a visitor (the sign-in form) gets an HMAC of an anonymous
+// cookie under the server key, which needs no storage and differs per
+// browser. The comparison takes constant time.
 func (s *Server) csrf(c *fiber.Ctx) error {
 	token := s.csrfToken(c)
 	c.Locals(localCSRF, token)
@@ -47,8 +48,9 @@ func (s *Server) csrf(c *fiber.Ctx) error {
 // csrfToken computes the request's token, creating the anonymous cookie a
 // first-time visitor lacks.
 func (s *Server) csrfToken(c *fiber.Ctx) string {
-	if raw := sessionToken(c); raw != "" {
-		return s.mac("csrf-session", raw)
+	if si := sessionOf(c); si != nil {
+		// Signed in: the random token stored with the session.
+		return si.session.CSRFToken
 	}
 	anon := c.Cookies(cookieAnon)
 	if !validRandomToken(anon) {

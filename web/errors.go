@@ -35,9 +35,16 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 
 	l := s.localizer(c)
+	msg := l.T(key + ".message")
+	if status < 500 {
+		// Domain refusals explain themselves ("the period closed on ...").
+		if m := domainMessage(err, l.Lang); m != "" {
+			msg = m
+		}
+	}
 	if wantsJSON(c) {
 		return c.Status(status).JSON(fiber.Map{
-			"error":      l.T(key + ".message"),
+			"error":      msg,
 			"status":     status,
 			"request_id": requestID(c),
 		})
@@ -45,7 +52,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	p := s.newPage(c, key+".title", "", errorView{
 		Status:  status,
 		Heading: l.T(key + ".title"),
-		Message: l.T(key + ".message"),
+		Message: msg,
 	})
 	return s.render(c, status, "error", p)
 }
@@ -63,6 +70,8 @@ func classify(err error) (status int, key string) {
 		return fiber.StatusForbidden, "error.403"
 	case isConflict(err):
 		return fiber.StatusConflict, "error.409"
+	case isInvalid(err):
+		return fiber.StatusUnprocessableEntity, "error.422"
 	case errors.As(err, &fe):
 		switch fe.Code {
 		case fiber.StatusNotFound:

@@ -32,10 +32,15 @@ type FormOptions struct {
 	Num func(v float64, decimals int) string
 	// Evidence lists the evidence given, by indicator code.
 	Evidence map[string][]FormEvidence
+	// EvidenceURL is where new evidence is posted; "" shows no controls.
+	EvidenceURL string
+	// EvidenceErrors are refusals of evidence, by indicator code.
+	EvidenceErrors map[string]string
 }
 
 // FormEvidence is one evidence item shown under its indicator.
 type FormEvidence struct {
+	ID int64
 	// Kind is file, link or explanation.
 	Kind string
 	Name string
@@ -54,6 +59,10 @@ type FormView struct {
 	ReadOnly    bool
 	// Errors counts the inputs with an error message.
 	Errors int
+	// EvidenceForms are the indicators that take new evidence; each gets
+	// a form of its own outside the values form (forms cannot nest).
+	EvidenceForms []*FormIndicator
+	EvidenceURL   string
 }
 
 // FormSection is a group of the tree (a pillar, a group...).
@@ -90,6 +99,9 @@ type FormIndicator struct {
 	Filled   int
 	Required int
 	Evidence []FormEvidence
+	// CanAddEvidence shows the controls to attach evidence.
+	CanAddEvidence bool
+	EvidenceError  string
 }
 
 // FormInput is one control.
@@ -183,13 +195,16 @@ func BuildForm(ix *scoring.Index, opt FormOptions) *FormView {
 		fv.Required += s.Required
 	}
 	fv.Errors = b.errors
+	fv.EvidenceForms = b.evidenceForms
+	fv.EvidenceURL = opt.EvidenceURL
 	return fv
 }
 
 type formBuilder struct {
-	ix     *scoring.Index
-	opt    FormOptions
-	errors int
+	ix            *scoring.Index
+	opt           FormOptions
+	errors        int
+	evidenceForms []*FormIndicator
 }
 
 func (b *formBuilder) text(t scoring.Text) string { return t.In(b.opt.Lang) }
@@ -266,6 +281,11 @@ func (b *formBuilder) indicator(n *scoring.Node, level int) *FormIndicator {
 		Optional:         n.Optional,
 		ReadOnly:         true,
 		Evidence:         b.opt.Evidence[n.Code],
+		EvidenceError:    b.opt.EvidenceErrors[n.Code],
+	}
+	if b.opt.EvidenceURL != "" && !b.opt.ReadOnly && (n.Evidence.Required || n.Evidence.Hint.VI != "") {
+		fi.CanAddEvidence = true
+		b.evidenceForms = append(b.evidenceForms, fi)
 	}
 	for _, in := range n.Inputs {
 		fin := b.input(n, in, src)

@@ -38,12 +38,22 @@ func testIndex() *scoring.Index {
 	return ix
 }
 
-// newTestServer builds a server over the test index with a fixed clock.
-func newTestServer(t *testing.T, mod ...func(*Config)) *Server {
+// newTestServer builds a server over the test index and a fresh store
+// (see newFixture) with a fixed clock.
+func newTestServer(t testing.TB, mod ...func(*Config)) *Server {
 	t.Helper()
+	s, _ := newFixtureServer(t, mod...)
+	return s
+}
+
+// newFixtureServer is newTestServer that also returns the fixture.
+func newFixtureServer(t testing.TB, mod ...func(*Config)) (*Server, *fixture) {
+	t.Helper()
+	fx := newFixture(t)
 	cfg := Config{
-		Index:  testIndex(),
-		Now:    func() time.Time { return fixedNow },
+		Store:  fx.store,
+		Index:  fx.ix,
+		Now:    fx.clock,
 		Secret: bytes.Repeat([]byte("k"), 32),
 	}
 	for _, m := range mod {
@@ -53,7 +63,7 @@ func newTestServer(t *testing.T, mod ...func(*Config)) *Server {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	return s
+	return s, fx
 }
 
 // do sends req through the app and returns the response and its body.

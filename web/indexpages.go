@@ -132,16 +132,6 @@ func (s *Server) formPreview(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "form_preview", p)
 }
 
-func unitTypeLinks(ix *scoring.Index, lang string) []unitTypeLink {
-	var out []unitTypeLink
-	for _, ut := range ix.UnitTypes {
-		if ut.Enabled {
-			out = append(out, unitTypeLink{Code: ut.Code, Name: ut.Name.In(lang), URL: "/index/form/" + ut.Code})
-		}
-	}
-	return out
-}
-
 func countIndicators(n *scoring.Node) int {
 	if n.IsIndicator() {
 		return 1

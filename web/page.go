@@ -29,6 +29,10 @@ type Page struct {
 // newPage starts the Page of a request; titleKey is a message key.
 func (s *Server) newPage(c *fiber.Ctx, titleKey, nav string, data any) *Page {
 	l := s.localizer(c)
+	var flash string
+	if c.Method() == fiber.MethodGet {
+		flash = s.takeFlash(c, l)
+	}
 	return &Page{
 		Lang:      l.Lang,
 		L:         l,
@@ -38,6 +42,7 @@ func (s *Server) newPage(c *fiber.Ctx, titleKey, nav string, data any) *Page {
 		Path:      c.Path(),
 		RequestID: requestID(c),
 		User:      currentUser(c),
+		Flash:     flash,
 		Data:      data,
 	}
 }

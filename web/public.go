@@ -14,31 +14,6 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})
 }
 
-// homeView is the data of the home page.
-type homeView struct {
-	IndexName        string
-	IndexDescription string
-	IndexVersion     string
-	UnitTypes        []unitTypeLink
-}
-
-type unitTypeLink struct {
-	Code, Name, URL string
-}
-
-// home is the landing page.
-func (s *Server) home(c *fiber.Ctx) error {
-	l := s.localizer(c)
-	v := homeView{}
-	if ix := s.cfg.Index; ix != nil {
-		v.IndexName = ix.Name.In(l.Lang)
-		v.IndexDescription = ix.Description.In(l.Lang)
-		v.IndexVersion = ix.Version
-		v.UnitTypes = unitTypeLinks(ix, l.Lang)
-	}
-	return s.render(c, fiber.StatusOK, "home", s.newPage(c, "home.title", "home", v))
-}
-
 // switchLang remembers the visitor's language and goes back to the page
 // they came from (only a path of this site, never another host).
 func (s *Server) switchLang(c *fiber.Ctx) error {

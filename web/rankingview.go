@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"html/template"
 	"slices"
 	"strconv"
 
@@ -29,6 +30,9 @@ type RankingBand struct {
 
 // RankingBlock is one block's table.
 type RankingBlock struct {
+	// Chart is the block's ranking bar chart (reports.ChartEmbed), empty
+	// for none.
+	Chart  template.HTML
 	Code   string
 	Name   string
 	Anchor string
@@ -194,5 +198,10 @@ func signed(num func(float64, int) string, d float64, decimals int) (string, str
 type rankingPageView struct {
 	Heading    string
 	Subheading string
-	Ranking    *RankingView
+	// Tables is the rendered "ranking" partial of a RankingView.
+	Tables template.HTML
+	// ExcelURL downloads the ranking workbook, "" for none.
+	ExcelURL string
+	// ChartScripts are the chart scripts to load, when there are charts.
+	ChartScripts []string
 }

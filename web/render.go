@@ -234,6 +234,21 @@ func (v *views) page(lang, name string) (*template.Template, error) {
 	return t, nil
 }
 
+// partial executes the named template of a page's set (a partial) with
+// data, in lang, and returns the HTML.
+func (v *views) partial(lang, page, name string, data any) (template.HTML, error) {
+	t, err := v.page(lang, page)
+	if err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", fmt.Errorf("render %s: %w", name, err)
+	}
+	// The output of html/template is safe HTML by construction.
+	return template.HTML(buf.String()), nil
+}
+
 // bufPool recycles render buffers.
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 

@@ -6,6 +6,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"github.com/dti-platform/dti/assessment"
 )
 
 // routes registers every route of the application. Fiber runs middleware
@@ -25,19 +27,55 @@ func (s *Server) routes() {
 		},
 	}))
 
-	// Static files and the health check: no session, no CSRF, no language.
+	// Static files and the health check: no session, no CSRF.
+	app.Get("/static/charts/:name", s.charts.serve)
 	app.Get("/static/:hash/*", s.assets.serve)
 	app.Get("/healthz", s.healthz)
 
-	// Everything else: the language, the session and the CSRF check
-	// (every method but GET/HEAD/OPTIONS must carry the token).
-	app.Use(s.language, s.csrf)
+	// Everything else: the language, the session, the CSRF check (every
+	// method but GET/HEAD/OPTIONS must carry the token), and the forced
+	// password change after an admin reset.
+	app.Use(s.language, s.loadSession, s.csrf, s.forcePasswordChange)
 
-	// Public pages.
+	// Public: visitors see published public results; the rest signs in.
 	app.Get("/", s.home)
 	app.Get("/lang/:code", s.switchLang)
-
-	// The default index: its structure and the form each unit type fills.
+	app.Get("/login", s.loginPage)
+	app.Post("/login", s.login)
+	app.Get("/results", s.resultsList)
+	app.Get("/results/:period", s.rankingPage)
+	app.Get("/results/:period/ranking.xlsx", s.rankingWorkbook)
 	app.Get("/index", s.indexOverview)
 	app.Get("/index/form/:type", s.formPreview)
+
+	// Signed-in users.
+	app.Post("/logout", s.requireUser, s.logout)
+	app.Get("/account/password", s.requireUser, s.passwordPage)
+	app.Post("/account/password", s.requireUser, s.changePassword)
+
+	// The appraisal council's queue (reviewers and admins).
+	app.Get("/reviews", s.requireUser, s.reviewQueue)
+
+	// A unit's form: loadForm checks the user's roles over the unit
+	// (editors and approvers fill it, admins read it, reviewers read it
+	// once submitted) and the workflow decides what they may do now.
+	form := app.Group("/periods/:period/units/:unit/form", s.requireUser)
+	form.Get("", s.formPage)
+	form.Post("", s.saveValuesForm)
+	form.Post("/values", s.saveValuesJSON)
+	form.Get("/score", s.scoreJSON)
+	form.Post("/submit", s.submitForm)
+	form.Post("/approve", s.reviewDecision(assessment.ActApprove))
+	form.Post("/return", s.reviewDecision(assessment.ActReturn))
+	form.Post("/evidence", s.addEvidence)
+	form.Post("/evidence/delete", s.deleteEvidence)
+	form.Get("/evidence/:id", s.evidenceFile)
+
+	// Administration: province-wide admins.
+	admin := app.Group("/admin", s.requireAdmin)
+	admin.Get("/periods", s.adminPeriods)
+	admin.Get("/periods/new", s.newPeriodPage)
+	admin.Post("/periods", s.createPeriod)
+	admin.Get("/periods/:period/preview", s.periodPreview)
+	admin.Post("/periods/:period/:action", s.periodAction)
 }

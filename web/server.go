@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -13,12 +14,15 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/dti-platform/dti/assessment"
 	"github.com/dti-platform/dti/scoring"
 )
 
 // Config holds every dependency and setting of the web application. The
 // zero value of each optional field has a sensible default (see New).
 type Config struct {
+	// Store keeps the domain: users and sessions, units, periods, forms.
+	Store assessment.Store
 	// Index is the parsed default index (indicators.yaml): shown on the
 	// index pages and pinned to new periods.
 	Index *scoring.Index
@@ -65,6 +69,18 @@ type Server struct {
 	views  *views
 	assets *assets
 	cats   map[string]catalog
+
+	loginUser *limiter // sign-in attempts per username
+	loginIP   *limiter // sign-in attempts per client address
+	indexes   indexCache
+	snapshots snapshotCache
+	// rankingTables caches the rendered tables of published rankings.
+	rankingTables renderCache[template.HTML]
+	// workbooks caches the Excel files of published rankings.
+	workbooks renderCache[[]byte]
+	// charts are the chart scripts; chartScripts their URLs in load order.
+	charts       chartAssets
+	chartScripts []string
 }
 
 // Defaults of Config.
@@ -125,7 +141,13 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 
+	if cfg.Store == nil {
+		return nil, errors.New("web: a store is required")
+	}
 	s := &Server{cfg: cfg, log: cfg.Logger}
+	s.loginUser = newLimiter(loginBurstPerUser, loginEveryPerUser, cfg.Now)
+	s.loginIP = newLimiter(loginBurstPerIP, loginEveryPerIP, cfg.Now)
+	s.charts, s.chartScripts = newChartAssets()
 	templatesFS, staticFiles := embeddedFS()
 	if cfg.Dev {
 		// Edit-and-reload: read from the source tree when run from the

@@ -22,6 +22,7 @@ func TestSecurityHeaders_EveryResponse(t *testing.T) {
 	}
 	reqs := []*http.Request{
 		httptest.NewRequest(http.MethodGet, "/", nil),
+		httptest.NewRequest(http.MethodGet, "/login", nil),
 		httptest.NewRequest(http.MethodGet, "/index", nil),
 		httptest.NewRequest(http.MethodGet, "/no/such/page", nil),
 		httptest.NewRequest(http.MethodGet, css, nil),
@@ -152,7 +153,7 @@ func TestCSRF(t *testing.T) {
 	s.App().Post("/echo", func(c *fiber.Ctx) error { return c.SendString("done") })
 
 	// A visitor gets an anonymous cookie and a token in the page.
-	resp, body := get(t, s, "/")
+	resp, body := get(t, s, "/login")
 	var anon *http.Cookie
 	for _, c := range resp.Cookies() {
 		if c.Name == cookieAnon {
@@ -237,7 +238,7 @@ func TestStaticAssets(t *testing.T) {
 		t.Errorf("Content-Type = %q; want text/css", got)
 	}
 	// The page links the versioned URL.
-	_, page := get(t, s, "/")
+	_, page := get(t, s, "/login")
 	if !strings.Contains(page, `href="`+u+`"`) {
 		t.Errorf("home page does not link %s", u)
 	}

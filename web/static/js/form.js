@@ -22,6 +22,7 @@
     var conflictEl = form.querySelector("[data-conflict]");
     var storageKey = "dti-form:" + location.pathname;
     var pending = {};   // field name -> value not yet confirmed by the server
+    var saved = {};     // field name -> value the server has, as last known
     var timer = null;
     var inFlight = false;
     var stopped = false;
@@ -65,6 +66,11 @@
       });
     }
 
+    function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+
+    // known returns the value the server has for a field, as last known.
+    function known(name) { return Object.prototype.hasOwnProperty.call(saved, name) ? saved[name] : ""; }
+
     function filled(v) { return Array.isArray(v) ? v.length > 0 : String(v).trim() !== ""; }
 
     // Progress: required fields the unit may edit, per section and overall.
@@ -105,12 +111,13 @@
     }
 
     function restore() {
-      var saved;
-      try { saved = JSON.parse(localStorage.getItem(storageKey) || "null"); } catch (e) { saved = null; }
-      if (!saved || !saved.values) { return; }
-      Object.keys(saved.values).forEach(function (name) {
-        setFieldValue(name, saved.values[name]);
-        pending[name] = saved.values[name];
+      var kept;
+      try { kept = JSON.parse(localStorage.getItem(storageKey) || "null"); } catch (e) { kept = null; }
+      if (!kept || !kept.values) { return; }
+      Object.keys(kept.values).forEach(function (name) {
+        if (same(kept.values[name], known(name))) { return; }
+        setFieldValue(name, kept.values[name]);
+        pending[name] = kept.values[name];
       });
       if (Object.keys(pending).length) {
         setStatus(msg("restored"), "");
@@ -178,9 +185,12 @@
         form.setAttribute("data-version", String(version));
         var v = form.querySelector('input[name="version"]');
         if (v) { v.value = String(version); }
+        // The submit form posts the version too.
+        Array.prototype.forEach.call(document.querySelectorAll("[data-version-field]"), function (f) { f.value = String(version); });
         // Keep what changed again while the save was on its way.
         names.forEach(function (n) {
-          if (JSON.stringify(pending[n]) === JSON.stringify(sent[n])) { delete pending[n]; }
+          saved[n] = sent[n];
+          if (same(pending[n], sent[n])) { delete pending[n]; }
         });
         store();
         showErrors({});
@@ -211,7 +221,12 @@
       var t = e.target;
       if (!t.name || t.name.indexOf("v|") !== 0 || t.disabled) { return; }
       if (saveURL) {
-        pending[t.name] = fieldValue(t.name);
+        var v = fieldValue(t.name);
+        if (same(v, known(t.name))) {
+          delete pending[t.name];
+        } else {
+          pending[t.name] = v;
+        }
         store();
       }
       updateProgress();
@@ -226,10 +241,20 @@
         if (e.submitter && e.submitter.value === "save") { e.preventDefault(); save(); }
       });
     }
+    var leaving = false;
     var reload = form.querySelector("[data-reload]");
-    if (reload) { reload.addEventListener("click", function () { location.reload(); }); }
+    if (reload) {
+      // The unsaved values are in localStorage and come back after the
+      // reload: no need to warn about leaving.
+      reload.addEventListener("click", function () { leaving = true; location.reload(); });
+    }
     window.addEventListener("beforeunload", function (e) {
-      if (saveURL && Object.keys(pending).length) { e.preventDefault(); e.returnValue = ""; }
+      if (saveURL && !leaving && Object.keys(pending).length) { e.preventDefault(); e.returnValue = ""; }
+    });
+    // What the page was built with is what the server has.
+    Array.prototype.forEach.call(form.querySelectorAll(".field[data-field]"), function (f) {
+      var name = f.getAttribute("data-field");
+      saved[name] = fieldValue(name);
     });
     if (saveURL) { restore(); }
     updateProgress();
