@@ -15,6 +15,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dti-platform/dti/assessment"
+	"github.com/dti-platform/dti/assessment/demo"
+	"github.com/dti-platform/dti/assessment/sqlite"
 	"github.com/dti-platform/dti/scoring"
 	"github.com/dti-platform/dti/web"
 )
@@ -213,8 +216,26 @@ func runServe(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	store, err := sqlite.Open(cfg.DB, sqlite.WithMaxEvidenceSize(int64(cfg.UploadLimitMB)<<20))
+	if err != nil {
+		return fmt.Errorf("--db (DTI_DB): %w", err)
+	}
+	defer store.Close()
+	if cfg.Demo {
+		res, err := demo.Build(ctx, store, demo.Options{Index: src, Now: time.Now()})
+		switch {
+		case errors.Is(err, assessment.ErrConflict):
+			logger.Info("demo: the database already holds data; it is left as it is")
+		case err != nil:
+			return fmt.Errorf("--demo (DTI_DEMO): %w", err)
+		default:
+			logger.Info("demo: built", "units", res.Units, "published", res.PastPeriod, "open", res.CurrentPeriod)
+			demo.PrintAccounts(env.stdout, res.Accounts)
+		}
+	}
 
 	srv, err := web.New(web.Config{
+		Store:           store,
 		Index:           ix,
 		Logger:          logger,
 		Dev:             cfg.Dev,
@@ -236,6 +257,7 @@ func runServe(ctx context.Context, env *cmdEnv, args []string) error {
 
 	done := make(chan error, 1)
 	go func() { done <- srv.Listener(ln) }()
+	go sweepSessions(ctx, store, logger)
 	select {
 	case err := <-done:
 		return err
@@ -274,4 +296,25 @@ func loadSecret(cfg serveConfig) ([]byte, error) {
 		return nil, fmt.Errorf("secret file: %w", err)
 	}
 	return b, nil
+}
+
+// sweepSessions deletes expired sessions every hour until ctx ends. Expired
+// sessions are already refused; this only keeps the table small.
+func sweepSessions(ctx context.Context, store interface {
+	DeleteExpiredSessions(context.Context) (int, error)
+}, logger *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := store.DeleteExpiredSessions(ctx); err != nil {
+				logger.Error("delete expired sessions", "err", err)
+			} else if n > 0 {
+				logger.Info("deleted expired sessions", "count", n)
+			}
+		}
+	}
 }

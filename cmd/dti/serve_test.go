@@ -157,3 +157,47 @@ func TestServe_BadIndexNamesTheFile(t *testing.T) {
 		t.Errorf("serve with a bad index: %v; want an error naming %s", err, bad)
 	}
 }
+
+func TestServe_Demo(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs, out syncBuffer
+	env := &cmdEnv{stdout: &out, stderr: &logs, getenv: envOf(map[string]string{
+		"DTI_DB":    filepath.Join(dir, "dti.db"),
+		"DTI_INDEX": filepath.Join("..", "..", "scoring", "testdata", "small.yaml"),
+		"DTI_ADDR":  "127.0.0.1:0",
+	})}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, env, []string{"serve", "--demo"}) }()
+	urlRE := regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+)`)
+	var base string
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline) && base == ""; time.Sleep(50 * time.Millisecond) {
+		if m := urlRE.FindStringSubmatch(logs.String()); m != nil {
+			base = m[1]
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve --demo ended early: %v\n%s", err, logs.String())
+		default:
+		}
+	}
+	if base == "" {
+		t.Fatalf("no address:\n%s", logs.String())
+	}
+	if !strings.Contains(out.String(), "ChuyenDoiSo@2026") {
+		t.Errorf("the demo accounts are not printed:\n%s", out.String())
+	}
+	resp, err := http.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("GET /login: %d", resp.StatusCode)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+}
