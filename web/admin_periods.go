@@ -66,7 +66,7 @@ func (s *Server) adminPeriods(c *fiber.Ctx) error {
 		}
 		ap.Version = p.Version
 		ap.Republish = len(snaps) > 0
-		ap.Actions = allowedActions(currentUser(c).Actor, p, len(snaps))
+		ap.Actions = allowedActions(currentUser(c).Actor, p)
 		if p.Status == assessment.PeriodOpen || p.Status == assessment.PeriodClosed {
 			ap.PreviewURL = "/admin/periods/" + p.Code + "/preview"
 		}
@@ -89,13 +89,12 @@ func (s *Server) adminPeriods(c *fiber.Ctx) error {
 // periodActions are the buttons of a period row, in display order.
 var periodActions = []assessment.Action{assessment.ActOpen, assessment.ActClose, assessment.ActPublish, assessment.ActReopen}
 
-// allowedActions returns the period actions the workflow allows the actor
-// now (a reason is not needed to know whether the button applies).
-func allowedActions(a assessment.Actor, p *assessment.Period, snapshots int) []string {
+// allowedActions returns the lifecycle actions the workflow offers the
+// actor on p now, in display order.
+func allowedActions(a assessment.Actor, p *assessment.Period) []string {
 	var out []string
-	for _, act := range periodActions {
-		ch := assessment.PeriodChange{Action: act, Reason: "x", Snapshots: snapshots}
-		if _, err := assessment.CheckPeriod(a, p, ch); err == nil {
+	for _, act := range assessment.AvailablePeriodActions(a, p) {
+		if slices.Contains(periodActions, act) {
 			out = append(out, string(act))
 		}
 	}

@@ -44,10 +44,11 @@ func formBase(periodCode, unitCode string) string {
 	return "/periods/" + periodCode + "/units/" + unitCode + "/form"
 }
 
-// loadForm loads the form of the request's period and unit and checks
-// that the user may read it: the unit's editors and approvers, admins over
-// the unit, and reviewers over the unit once the form was submitted. Every
-// other user gets ErrForbidden, so no unit reads another unit's draft.
+// loadForm loads the form of the request's period and unit and checks,
+// with the workflow's view rule, that the user may read it: the unit's
+// editors and approvers, admins over the unit, and reviewers over the unit
+// once the form was submitted. Every other user gets ErrForbidden, so no
+// unit reads another unit's draft.
 func (s *Server) loadForm(c *fiber.Ctx, create bool) (*formCtx, error) {
 	ctx := c.UserContext()
 	st := s.cfg.Store
@@ -68,11 +69,23 @@ func (s *Server) loadForm(c *fiber.Ctx, create bool) (*formCtx, error) {
 	member := a.HasRoleFor(assessment.RoleEditor, unit.ID, anc) || a.HasRoleFor(assessment.RoleApprover, unit.ID, anc)
 	admin := a.HasRoleFor(assessment.RoleAdmin, unit.ID, anc)
 	reviewer := a.HasRoleFor(assessment.RoleReviewer, unit.ID, anc)
-	if !member && !admin && !reviewer {
-		return nil, assessment.ErrForbidden
+	sub, err := st.FindSubmission(ctx, p.ID, unit.ID)
+	switch {
+	case isNotFound(err):
+		sub = nil
+	case err != nil:
+		return nil, err
 	}
-	if p.Status == assessment.PeriodDraft && !admin {
-		return nil, assessment.ErrNotFound
+	// A unit without a submission is judged as a fresh draft.
+	view := sub
+	if view == nil {
+		view = &assessment.Submission{PeriodID: p.ID, UnitID: unit.ID, Status: assessment.SubmissionDraft}
+	}
+	now := s.cfg.Now()
+	if _, err := assessment.CheckSubmissionAction(a, p, view, assessment.SubmissionChange{
+		Action: assessment.ActView, At: now, Ancestors: anc,
+	}); err != nil {
+		return nil, err
 	}
 	ix, err := s.periodIndex(ctx, p)
 	if err != nil {
@@ -84,22 +97,11 @@ func (s *Server) loadForm(c *fiber.Ctx, create bool) (*formCtx, error) {
 	fc := &formCtx{period: p, ix: ix, unit: unit, ancestors: anc, actor: a,
 		values: map[scoring.InputKey]scoring.Value{}, evidence: map[string][]*assessment.Evidence{}}
 
-	sub, err := st.FindSubmission(ctx, p.ID, unit.ID)
-	switch {
-	case isNotFound(err) && member && create && p.Status == assessment.PeriodOpen:
+	if sub == nil && member && create && p.Status == assessment.PeriodOpen {
 		// The unit's first visit starts its draft.
-		sub, err = st.EnsureSubmission(ctx, a, p.ID, unit.ID)
-		if err != nil {
+		if sub, err = st.EnsureSubmission(ctx, a, p.ID, unit.ID); err != nil {
 			return nil, err
 		}
-	case isNotFound(err):
-		sub = nil
-	case err != nil:
-		return nil, err
-	}
-	if !member && !admin && (sub == nil || sub.Status == assessment.SubmissionDraft) {
-		// Reviewers see forms once submitted.
-		return nil, assessment.ErrForbidden
 	}
 	fc.sub = sub
 	if sub != nil {
@@ -118,7 +120,7 @@ func (s *Server) loadForm(c *fiber.Ctx, create bool) (*formCtx, error) {
 			fc.evidence[e.Indicator] = append(fc.evidence[e.Indicator], e)
 		}
 		_, fc.editErr = assessment.CheckSubmissionAction(a, p, sub, assessment.SubmissionChange{
-			Action: assessment.ActEdit, At: s.cfg.Now(), Ancestors: anc,
+			Action: assessment.ActEdit, At: now, Ancestors: anc,
 		})
 		fc.canEdit = fc.editErr == nil
 	}
