@@ -67,6 +67,31 @@ func BenchmarkRankingPage(b *testing.B) {
 	}
 }
 
+// BenchmarkRankingPage_Parallel is the same page requested by many
+// clients at once (GOMAXPROCS × -cpu goroutines), as a public results page
+// is read on publication day.
+func BenchmarkRankingPage_Parallel(b *testing.B) {
+	s, fx := newFixtureServer(b)
+	res := benchResults(150)
+	fx.publish(b, "B-2024", 2024, true, res)
+	fx.publish(b, "B-2025", 2025, true, res)
+	h := s.App().Handler()
+	if st, body := serveFast(h, "GET", "/results/B-2025", nil, nil); st != http.StatusOK {
+		b.Fatalf("status %d: %.200s", st, body)
+	}
+	b.SetParallelism(32) // 64 clients on 2 cores
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if st, _ := serveFast(h, "GET", "/results/B-2025", nil, nil); st != http.StatusOK {
+				b.Errorf("status %d", st)
+				return
+			}
+		}
+	})
+}
+
 // BenchmarkAutosave saves one changed value of a unit's form, as form.js
 // does after each edit: session, access check, parse, store transaction,
 // provisional score.

@@ -112,7 +112,6 @@ func (v *views) funcs(l *Localizer) template.FuncMap {
 		"tx":       func(t scoring.Text) string { return t.In(l.Lang) },
 		"asset":    v.assets.URL,
 		"dict":     dict,
-		"pct":      func(a, b int) int { return percentOf(a, b) },
 	}
 }
 
@@ -131,15 +130,6 @@ func dict(kv ...any) (map[string]any, error) {
 		m[k] = kv[i+1]
 	}
 	return m, nil
-}
-
-// percentOf returns a as a whole percent of b (0 when b is 0), for
-// progress bars.
-func percentOf(a, b int) int {
-	if b <= 0 {
-		return 0
-	}
-	return a * 100 / b
 }
 
 // checkLiterals walks every template of t and checks the constant

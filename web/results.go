@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -118,9 +119,53 @@ type published struct {
 	key string
 }
 
+// publishedTTL is how long a published ranking's look-up (period,
+// snapshots, previous period: five queries) is reused. A publication or a
+// change of visibility shows within this time.
+const publishedTTL = 2 * time.Second
+
+// publishedCache keeps recent look-ups of published rankings, by period
+// code and by whether the request is signed in (which decides visibility).
+type publishedCache struct {
+	mu sync.Mutex
+	m  map[string]publishedEntry
+}
+
+type publishedEntry struct {
+	pb *published
+	at time.Time
+}
+
 // loadPublished loads the published ranking of the request's period, if
-// the request may see it.
+// the request may see it, reusing a look-up younger than publishedTTL.
 func (s *Server) loadPublished(c *fiber.Ctx) (*published, error) {
+	key := c.Params("period") + "|" + strconv.FormatBool(currentUser(c) != nil)
+	now := s.cfg.Now()
+	pc := &s.publishedRankings
+	if !s.cfg.Dev {
+		pc.mu.Lock()
+		e, ok := pc.m[key]
+		pc.mu.Unlock()
+		if ok && now.Sub(e.at) < publishedTTL && now.Sub(e.at) >= 0 {
+			return e.pb, nil
+		}
+	}
+	pb, err := s.lookupPublished(c)
+	if err != nil {
+		return nil, err
+	}
+	pc.mu.Lock()
+	if pc.m == nil {
+		pc.m = make(map[string]publishedEntry)
+	}
+	pc.m[key] = publishedEntry{pb: pb, at: now}
+	pc.mu.Unlock()
+	return pb, nil
+}
+
+// lookupPublished reads the published ranking of the request's period
+// from the store.
+func (s *Server) lookupPublished(c *fiber.Ctx) (*published, error) {
 	ctx := c.UserContext()
 	p, err := s.cfg.Store.FindPeriodByCode(ctx, c.Params("period"))
 	if err != nil {

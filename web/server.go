@@ -76,6 +76,8 @@ type Server struct {
 	snapshots snapshotCache
 	// rankingTables caches the rendered tables of published rankings.
 	rankingTables renderCache[template.HTML]
+	// publishedRankings caches the look-up of published rankings briefly.
+	publishedRankings publishedCache
 	// workbooks caches the Excel files of published rankings.
 	workbooks renderCache[[]byte]
 	// charts are the chart scripts; chartScripts their URLs in load order.
