@@ -27,7 +27,8 @@ type formCtx struct {
 	// start one (a reader).
 	sub    *assessment.Submission
 	values map[scoring.InputKey]scoring.Value
-	// evidence lists the submission's evidence items by indicator.
+	// evidence lists the submission's evidence items by indicator, once
+	// loadEvidence ran (saves do without).
 	evidence map[string][]*assessment.Evidence
 	// canEdit: the workflow lets the user change values now; editErr says
 	// why not.
@@ -95,7 +96,7 @@ func (s *Server) loadForm(c *fiber.Ctx, create bool) (*formCtx, error) {
 		return nil, assessment.ErrNotFound
 	}
 	fc := &formCtx{period: p, ix: ix, unit: unit, ancestors: anc, actor: a,
-		values: map[scoring.InputKey]scoring.Value{}, evidence: map[string][]*assessment.Evidence{}}
+		values: map[scoring.InputKey]scoring.Value{}}
 
 	if sub == nil && member && create && p.Status == assessment.PeriodOpen {
 		// The unit's first visit starts its draft.
@@ -112,13 +113,6 @@ func (s *Server) loadForm(c *fiber.Ctx, create bool) (*formCtx, error) {
 		for _, v := range vals {
 			fc.values[scoring.InputKey{Indicator: v.Indicator, Input: v.Input}] = v.Scoring()
 		}
-		ev, err := st.FindEvidence(ctx, sub.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range ev {
-			fc.evidence[e.Indicator] = append(fc.evidence[e.Indicator], e)
-		}
 		_, fc.editErr = assessment.CheckSubmissionAction(a, p, sub, assessment.SubmissionChange{
 			Action: assessment.ActEdit, At: now, Ancestors: anc,
 		})
@@ -127,6 +121,25 @@ func (s *Server) loadForm(c *fiber.Ctx, create bool) (*formCtx, error) {
 	fc.canSubmit = a.HasRoleFor(assessment.RoleApprover, unit.ID, anc) || admin
 	fc.canReview = reviewer || admin
 	return fc, nil
+}
+
+// loadEvidence fills fc.evidence, once.
+func (s *Server) loadEvidence(ctx context.Context, fc *formCtx) error {
+	if fc.evidence != nil {
+		return nil
+	}
+	fc.evidence = map[string][]*assessment.Evidence{}
+	if fc.sub == nil {
+		return nil
+	}
+	ev, err := s.cfg.Store.FindEvidence(ctx, fc.sub.ID)
+	if err != nil {
+		return err
+	}
+	for _, e := range ev {
+		fc.evidence[e.Indicator] = append(fc.evidence[e.Indicator], e)
+	}
+	return nil
 }
 
 // ancestors returns the unit's ancestors, nearest first, when a grant of
@@ -206,6 +219,9 @@ type formExtras struct {
 // renderFormWith renders the form page.
 func (s *Server) renderFormWith(c *fiber.Ctx, fc *formCtx, status int, x formExtras) error {
 	raw, errs, missing := x.raw, x.errs, x.missing
+	if err := s.loadEvidence(c.UserContext(), fc); err != nil {
+		return err
+	}
 	l := s.localizer(c)
 	base := formBase(fc.period.Code, fc.unit.Code)
 	evidenceURL := ""
@@ -524,6 +540,9 @@ func (s *Server) submitForm(c *fiber.Ctx) error {
 	version, ok := parseVersion(c.FormValue("version"))
 	if !ok {
 		return fiber.ErrBadRequest
+	}
+	if err := s.loadEvidence(c.UserContext(), fc); err != nil {
+		return err
 	}
 	has := make(map[string]bool, len(fc.evidence))
 	for code := range fc.evidence {
