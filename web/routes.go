@@ -45,6 +45,15 @@ func (s *Server) routes() {
 	app.Get("/results", s.resultsList)
 	app.Get("/results/:period", s.rankingPage)
 	app.Get("/results/:period/ranking.xlsx", s.rankingWorkbook)
+	// Charts, unit profiles and their downloads: the ranking's visibility;
+	// a profile of a private period also needs a right over results, and
+	// the scorecard a role over the unit (see accessUnit).
+	app.Get("/results/:period/charts/:kind", s.chartPage)
+	app.Get("/results/:period/charts/:kind/download", s.chartDownload)
+	app.Get("/results/:period/units/:unit", s.profilePage)
+	app.Get("/results/:period/units/:unit/radar.html", s.unitChartDownload("radar"))
+	app.Get("/results/:period/units/:unit/trend.html", s.unitChartDownload("trend"))
+	app.Get("/results/:period/units/:unit/scorecard.xlsx", s.scorecardDownload)
 	app.Get("/index", s.indexOverview)
 	app.Get("/index/form/:type", s.formPreview)
 
@@ -70,6 +79,13 @@ func (s *Server) routes() {
 	form.Post("/evidence", s.addEvidence)
 	form.Post("/evidence/delete", s.deleteEvidence)
 	form.Get("/evidence/:id", s.evidenceFile)
+	form.Get("/template.xlsx", s.templateDownload)
+	form.Get("/import", s.importPage)
+	form.Post("/import", s.importPreview)
+	form.Post("/import/apply", s.importApply)
+
+	// A unit's results across the published periods.
+	app.Get("/units/:unit/history", s.requireUser, s.historyPage)
 
 	// Administration: province-wide admins.
 	admin := app.Group("/admin", s.requireAdmin)
@@ -77,5 +93,7 @@ func (s *Server) routes() {
 	admin.Get("/periods/new", s.newPeriodPage)
 	admin.Post("/periods", s.createPeriod)
 	admin.Get("/periods/:period/preview", s.periodPreview)
+	admin.Get("/periods/:period/rawdata.xlsx", s.rawDataDownload("xlsx"))
+	admin.Get("/periods/:period/rawdata.csv", s.rawDataDownload("csv"))
 	admin.Post("/periods/:period/:action", s.periodAction)
 }

@@ -83,6 +83,8 @@ type Server struct {
 	// charts are the chart scripts; chartScripts their URLs in load order.
 	charts       chartAssets
 	chartScripts []string
+	// imports keeps uploaded import files between preview and apply.
+	imports importStash
 }
 
 // Defaults of Config.
@@ -206,7 +208,11 @@ func (s *Server) Listener(ln net.Listener) error { return s.app.Listener(ln) }
 // Shutdown stops accepting connections and waits for open requests to end,
 // at most until ctx is done.
 func (s *Server) Shutdown(ctx context.Context) error {
-	return s.app.ShutdownWithContext(ctx)
+	err := s.app.ShutdownWithContext(ctx)
+	if cerr := s.imports.close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // embeddedFS returns the embedded templates and static files rooted at
