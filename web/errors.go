@@ -19,6 +19,9 @@ type errorView struct {
 // (or JSON for API and fetch calls); anything else is logged with the
 // request id and answered with a generic 500 that reveals nothing.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	// Fiber calls this directly for requests it refuses before routing
+	// (a body over the limit): those need the headers too.
+	setSecurityHeaders(c)
 	status, key := classify(err)
 	if status >= 500 {
 		s.log.Error("request failed",

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,16 +23,24 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 // fixedNow is the clock of every test server.
 var fixedNow = time.Date(2025, 12, 31, 3, 42, 0, 0, time.UTC) // 10:42 in Vietnam
 
+// indexSrc is testdata/index.yaml, read once (a test may change directory).
+var (
+	indexSrcOnce sync.Once
+	indexSrc     []byte
+)
+
 // testIndex parses testdata/index.yaml: every input type, a
 // secretariat-sourced indicator, a district-only indicator with a per-type
 // max, and a bonus item. Each call returns a fresh index that a test may
 // change.
 func testIndex() *scoring.Index {
-	src, err := os.ReadFile(filepath.Join("testdata", "index.yaml"))
-	if err != nil {
-		panic(err)
-	}
-	ix, err := scoring.ParseIndex(src)
+	indexSrcOnce.Do(func() {
+		var err error
+		if indexSrc, err = os.ReadFile(filepath.Join("testdata", "index.yaml")); err != nil {
+			panic(err)
+		}
+	})
+	ix, err := scoring.ParseIndex(indexSrc)
 	if err != nil {
 		panic(err)
 	}
