@@ -87,12 +87,36 @@ func (s *Server) routes() {
 	// A unit's results across the published periods.
 	app.Get("/units/:unit/history", s.requireUser, s.historyPage)
 
+	// Administration of units and users: admins of any scope. A district
+	// admin manages only its subtree (the handlers narrow through
+	// adminScopeOf). Registered before the province-wide group below so
+	// that its check does not run first.
+	app.Get("/admin/units", s.requireAnyAdmin, s.adminUnits)
+	app.Get("/admin/units/new", s.requireAnyAdmin, s.newUnitPage)
+	app.Post("/admin/units", s.requireAnyAdmin, s.createUnit)
+	app.Get("/admin/units/:unit", s.requireAnyAdmin, s.editUnitPage)
+	app.Post("/admin/units/:unit", s.requireAnyAdmin, s.updateUnit)
+	app.Get("/admin/users", s.requireAnyAdmin, s.adminUsers)
+	app.Get("/admin/users/new", s.requireAnyAdmin, s.newUserPage)
+	app.Post("/admin/users", s.requireAnyAdmin, s.createUser)
+	app.Get("/admin/users/:id", s.requireAnyAdmin, s.editUserPage)
+	app.Post("/admin/users/:id", s.requireAnyAdmin, s.updateUser)
+	app.Post("/admin/users/:id/disable", s.requireAnyAdmin, s.setUserDisabled(true))
+	app.Post("/admin/users/:id/enable", s.requireAnyAdmin, s.setUserDisabled(false))
+	app.Post("/admin/users/:id/reset-password", s.requireAnyAdmin, s.resetUserPassword)
+
 	// Administration: province-wide admins.
 	admin := app.Group("/admin", s.requireAdmin)
 	admin.Get("/periods", s.adminPeriods)
 	admin.Get("/periods/new", s.newPeriodPage)
 	admin.Post("/periods", s.createPeriod)
 	admin.Get("/periods/:period/preview", s.periodPreview)
+	admin.Get("/audit", s.adminAudit)
+	admin.Get("/audit/export.:format", s.auditExport)
+	admin.Get("/imports/:kind", s.adminImportPage)
+	admin.Post("/imports/:kind", s.uploadImport)
+	admin.Get("/imports/:kind/:id", s.previewImport)
+	admin.Post("/imports/:kind/:id", s.applyImport)
 	admin.Get("/periods/:period/rawdata.xlsx", s.rawDataDownload("xlsx"))
 	admin.Get("/periods/:period/rawdata.csv", s.rawDataDownload("csv"))
 	admin.Post("/periods/:period/:action", s.periodAction)
