@@ -26,10 +26,10 @@ type Profile struct {
 	// children) that applies to the unit, in tree order; Depth says how
 	// deep it sits.
 	Groups []ProfileNode
-	// Strengths are the applicable indicators with the highest share of
-	// their max (best first); Weaknesses those with the lowest (worst
-	// first). The two lists never share an indicator, a strength has a
-	// share above 0 and a weakness a share below 1.
+	// Strengths are the applicable indicators whose share of their max is
+	// above the unit's value (or full), best first; Weaknesses those below
+	// it (or zero), worst first. An indicator at exactly the unit's value
+	// is neither.
 	Strengths, Weaknesses []ProfileNode
 }
 
@@ -125,7 +125,7 @@ func UnitProfile(ix *scoring.Index, res *scoring.Results, unit string, highlight
 		}
 		p.Groups = append(p.Groups, pn)
 	}
-	p.Strengths, p.Weaknesses = profileHighlights(indicators, highlights)
+	p.Strengths, p.Weaknesses = profileHighlights(indicators, u.Value, highlights)
 	return p, nil
 }
 
@@ -135,48 +135,40 @@ func profileFill(pn *ProfileNode, nr scoring.NodeResult) {
 	pn.Value, pn.Points, pn.MaxPoints = nr.Value, nr.Points, nr.MaxPoints
 }
 
-// profileHighlights picks up to n strengths (highest share first; among
-// equal shares the indicator worth more points first, then by code) and
-// up to n weaknesses (lowest share first; among equal shares the one that
-// loses more points first, then by code) from indicators.
-func profileHighlights(indicators []ProfileNode, n int) (strong, weak []ProfileNode) {
-	if n <= 0 || len(indicators) == 0 {
+// profileHighlights picks up to n strengths and n weaknesses from
+// indicators, measured against the unit's own value (its overall share of
+// the max): a strength scores a higher share than that or full marks, a
+// weakness a lower share or nothing. Strengths come highest share first,
+// weaknesses lowest first; among equal shares the indicator worth more
+// points comes first, then by code.
+func profileHighlights(indicators []ProfileNode, value float64, n int) (strong, weak []ProfileNode) {
+	if n <= 0 {
 		return nil, nil
 	}
-	byShare := slices.Clone(indicators)
-	slices.SortStableFunc(byShare, func(a, b ProfileNode) int {
-		if c := cmp.Compare(b.Value, a.Value); c != 0 {
-			return c
+	order := func(desc bool) func(a, b ProfileNode) int {
+		return func(a, b ProfileNode) int {
+			c := cmp.Compare(a.Value, b.Value)
+			if desc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+			if c := cmp.Compare(b.MaxPoints, a.MaxPoints); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.Code, b.Code)
 		}
-		if c := cmp.Compare(b.MaxPoints, a.MaxPoints); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Code, b.Code)
-	})
-	// Both lists take half of the indicators at most, so they never meet.
-	half := (len(byShare) + 1) / 2
-	for _, pn := range byShare[:half] {
-		if len(strong) == n || pn.Value <= 0 {
-			break
-		}
-		strong = append(strong, pn)
 	}
-	rest := byShare[len(strong):]
-	weakest := slices.Clone(rest)
-	slices.SortStableFunc(weakest, func(a, b ProfileNode) int {
-		if c := cmp.Compare(a.Value, b.Value); c != 0 {
-			return c
+	for _, pn := range indicators {
+		switch {
+		case pn.Value > value || pn.Value >= 1:
+			strong = append(strong, pn)
+		case pn.Value < value || pn.Value <= 0:
+			weak = append(weak, pn)
 		}
-		if c := cmp.Compare(b.MaxPoints, a.MaxPoints); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Code, b.Code)
-	})
-	for _, pn := range weakest {
-		if len(weak) == n || len(weak) >= len(indicators)-half || pn.Value >= 1 {
-			break
-		}
-		weak = append(weak, pn)
 	}
-	return strong, weak
+	slices.SortStableFunc(strong, order(true))
+	slices.SortStableFunc(weak, order(false))
+	return strong[:min(n, len(strong))], weak[:min(n, len(weak))]
 }

@@ -70,28 +70,31 @@ func TestUnitProfile(t *testing.T) {
 	if got := strings.Join(groups, " "); got != "NT NTS TCS HD CQ" {
 		t.Errorf("groups = %s; want NT NTS TCS HD CQ", got)
 	}
-	// S1's indicators: NTS.01 0.5 (10), TCS.01 0.7 (20), CQ.01 0.8 (30),
-	// HD.01 0.8 (40). Equal shares: the one worth more first.
+	// S1's value is 0.7; its indicators: NTS.01 0.5 (10), TCS.01 0.7 (20),
+	// CQ.01 0.8 (30), HD.01 0.8 (40). Equal shares: the one worth more
+	// first.
 	if got := codes(p.Strengths); got != "HD.01 CQ.01" {
 		t.Errorf("strengths = %s; want HD.01 CQ.01", got)
 	}
-	if got := codes(p.Weaknesses); got != "NTS.01 TCS.01" {
-		t.Errorf("weaknesses = %s; want NTS.01 TCS.01", got)
+	// TCS.01 scores the unit's own value 0.7: neither.
+	if got := codes(p.Weaknesses); got != "NTS.01" {
+		t.Errorf("weaknesses = %s; want NTS.01", got)
 	}
 }
 
 func TestUnitProfile_Highlights(t *testing.T) {
 	tests := []struct {
 		name         string
-		values       []float64 // NTS.01 TCS.01 CQ.01 HD.01
+		values       []float64 // NTS.01 TCS.01 CQ.01 HD.01; the unit's value is 0.7
 		n            int
 		strong, weak string
 	}{
 		{"one each", []float64{0.5, 0.7, 0.8, 0.8}, 1, "HD.01", "NTS.01"},
-		{"more asked than there are", []float64{0.5, 0.7, 0.8, 0.9}, 10, "HD.01 CQ.01", "NTS.01 TCS.01"},
+		{"more asked than there are", []float64{0.5, 0.6, 0.8, 0.9}, 10, "HD.01 CQ.01", "NTS.01 TCS.01"},
+		{"at the unit's value: neither", []float64{0.7, 0.7, 0.7, 0.7}, 3, "", ""},
 		{"all full: no weakness", []float64{1, 1, 1, 1}, 2, "HD.01 CQ.01", ""},
 		{"all zero: no strength", []float64{0, 0, 0, 0}, 2, "", "HD.01 CQ.01"},
-		{"not applicable left out", []float64{math.NaN(), 0.2, 0.4, 0.6}, 3, "HD.01 CQ.01", "TCS.01"},
+		{"not applicable left out", []float64{math.NaN(), 0.2, 0.4, 0.9}, 3, "HD.01", "TCS.01 CQ.01"},
 		{"none asked", []float64{0.5, 0.7, 0.8, 0.8}, 0, "", ""},
 	}
 	codesAt := map[string]int{"NTS.01": 2, "TCS.01": 4, "CQ.01": 7, "HD.01": 8}

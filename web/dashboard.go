@@ -10,6 +10,8 @@ import (
 type dashboardView struct {
 	Forms   []dashboardForm
 	Results []periodLink
+	// Units link the user's units to their results across periods.
+	Units   []periodLink
 	IsAdmin bool
 }
 
@@ -55,6 +57,7 @@ func (s *Server) home(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
+		v.Units = append(v.Units, periodLink{Name: l.T("dashboard.unit_results", unit.Name(l.Lang)), URL: "/units/" + unit.Code + "/history"})
 		for _, p := range periods {
 			if p.Status == assessment.PeriodDraft {
 				continue

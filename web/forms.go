@@ -189,6 +189,9 @@ type unitFormView struct {
 	// CanApprove and CanReturn offer the appraisal decisions.
 	CanApprove bool
 	CanReturn  bool
+	// ResultsURL is the unit's profile once the period is published, ""
+	// before.
+	ResultsURL string
 }
 
 type missingView struct {
@@ -252,6 +255,9 @@ func (s *Server) renderFormWith(c *fiber.Ctx, fc *formCtx, status int, x formExt
 	}
 	if ut, ok := fc.ix.UnitType(fc.unit.Type); ok {
 		v.UnitType = ut.Name.In(l.Lang)
+	}
+	if fc.period.Status == assessment.PeriodPublished {
+		v.ResultsURL = profileBase(fc.period.Code, fc.unit.Code)
 	}
 	if fc.sub != nil {
 		v.Version = fc.sub.Version

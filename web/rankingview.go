@@ -21,6 +21,9 @@ type RankingView struct {
 	HasPrevious bool
 	// Bands explains the band badges.
 	Bands []RankingBand
+	// ProfileURL, when set, links each unit to its profile at
+	// ProfileURL + unit code.
+	ProfileURL string
 }
 
 // RankingBand is one classification band in the legend.
@@ -202,6 +205,8 @@ type rankingPageView struct {
 	Tables template.HTML
 	// ExcelURL downloads the ranking workbook, "" for none.
 	ExcelURL string
+	// ChartsURL shows the period's charts, "" for none.
+	ChartsURL string
 	// ChartScripts are the chart scripts to load, when there are charts.
 	ChartScripts []string
 }

@@ -215,6 +215,7 @@ func (s *Server) rankingPage(c *fiber.Ctx) error {
 	// who asks: render them once.
 	tables, err := s.rankingTables.get(pb.key+"/"+l.Lang, s.cfg.Dev, func() (template.HTML, error) {
 		rv := BuildRanking(pb.ix, pb.res, opt)
+		rv.ProfileURL = "/results/" + pb.period.Code + "/units/"
 		if err := addRankingCharts(rv, pb.ix, pb.res, l.Lang); err != nil {
 			return "", err
 		}
@@ -228,6 +229,7 @@ func (s *Server) rankingPage(c *fiber.Ctx) error {
 		Subheading: l.T("results.published_on", l.Date(pb.snap.PublishedAt), pb.snap.Number),
 		Tables:     tables,
 		ExcelURL:   "/results/" + pb.period.Code + "/ranking.xlsx",
+		ChartsURL:  "/results/" + pb.period.Code + "/charts/ranking",
 
 		ChartScripts: s.chartScripts,
 	}

@@ -85,6 +85,9 @@ type Server struct {
 	chartScripts []string
 	// imports keeps uploaded import files between preview and apply.
 	imports importStash
+	// results caches what the profile and chart pages derive from
+	// published snapshots.
+	results resultCaches
 }
 
 // Defaults of Config.
