@@ -213,30 +213,37 @@ func (rd *templateReader) readValues() (*TemplateImport, error) {
 			cellErr(code, args...)
 			continue
 		}
+		// Three values meet: the one written to the template (base), the
+		// one in the file and the current one. Only a file value that
+		// differs from the base is the unit's change; a value changed on
+		// the platform since the download is kept, not overwritten.
 		cur := rd.in.Current[r.key]
-		oldText, newText := CanonicalText(r.input, cur), CanonicalText(r.input, v)
+		curText, newText := templateEcho(r.input, cur, rd.lang), CanonicalText(r.input, v)
+		base, hasBase := rd.written[valueMetaKey(r.key)]
+		if !hasBase {
+			base = curText
+		}
+		if newText == base || newText == curText {
+			continue
+		}
 		if r.readOnly {
-			// A value updated centrally since the template was written is
-			// not the unit's change: only a value differing from both the
-			// current and the written one is.
-			written, ok := rd.written[readOnlyMetaKey(r.key)]
-			if newText != oldText && !(ok && newText == written) {
-				cellErr(TemplateErrReadOnly, displayValue(r.input, v, uiLang))
-			}
+			cellErr(TemplateErrReadOnly, displayValue(r.input, v, uiLang))
+			continue
+		}
+		if curText != base {
+			cellErr(TemplateErrConflict, displayValue(r.input, cur, uiLang), displayValue(r.input, v, uiLang))
 			continue
 		}
 		out.Values[r.key] = v
 		out.Texts[r.key] = newText
-		if newText != oldText {
-			out.Changes = append(out.Changes, TemplateChange{
-				Key:       r.key,
-				Cell:      rd.sheet + "!" + ref,
-				Indicator: r.node.Name.In(uiLang),
-				Input:     r.input.Label.In(uiLang),
-				Old:       displayValue(r.input, cur, uiLang),
-				New:       displayValue(r.input, v, uiLang),
-			})
-		}
+		out.Changes = append(out.Changes, TemplateChange{
+			Key:       r.key,
+			Cell:      rd.sheet + "!" + ref,
+			Indicator: r.node.Name.In(uiLang),
+			Input:     r.input.Label.In(uiLang),
+			Old:       displayValue(r.input, cur, uiLang),
+			New:       displayValue(r.input, v, uiLang),
+		})
 	}
 	return out, nil
 }
