@@ -16,8 +16,11 @@ import (
 
 // ReadTemplate reads a filled template (an untrusted upload of size bytes)
 // made by WriteTemplate for the same unit, period and index as in, and
-// returns the preview of the import: every changed value against
-// in.Current, every valid value, and every problem with its sheet and cell.
+// returns the preview of the import: the values the unit changed in the
+// file (what to apply) and every problem with its sheet and cell. A value
+// left as written is no change, even when in.Current has moved on since
+// the download; a value changed in the file and on the platform both is a
+// conflict (TemplateErrConflict).
 //
 // The read is bounded: the file size, its unzipped size and the rows read
 // are capped (in.Limits, defaulting to DefaultTemplateLimits). A file that
