@@ -467,7 +467,8 @@ func (r *ranking) writeBlock(f *excelize.File, b *rankBlock) error {
 		row[changeCol-1] = cell(st.signedInt, nil)
 		row[changeCol] = cell(st.signedValue, nil)
 		if p := r.prev[u.Code]; p != nil {
-			if b.ranked && u.Rank > 0 && p.Rank > 0 {
+			// A rank in another block is not comparable.
+			if b.ranked && u.Rank > 0 && p.Rank > 0 && p.Block == u.Block {
 				row[changeCol-1] = cell(st.signedInt, p.Rank-u.Rank)
 			}
 			row[changeCol] = cell(st.signedValue, roundTo(roundTo(u.Value, vd)-roundTo(p.Value, vd), vd))

@@ -369,3 +369,26 @@ func TestWriters_ResultsMissingParts(t *testing.T) {
 		t.Fatalf("scorecard of partial results: %v", err)
 	}
 }
+
+func TestWriteRanking_RankChangeOnlyWithinTheSameBlock(t *testing.T) {
+	in := testRankingInput(LangVI)
+	for i := range in.Previous.Units {
+		if in.Previous.Units[i].Code == "SO-TC" {
+			in.Previous.Units[i].Block = "SO_KHAC"
+		}
+	}
+	f := openXLSX(t, writeRanking(t, in))
+	sheet := f.GetSheetList()[1]
+	_, _, _, changeCol := (&ranking{ix: in.Index, groups: make([]*scoring.Node, 4)}).blockColumns()
+	rows, _ := f.GetRows(sheet)
+	for _, r := range rows[rankFirstRow-1:] {
+		if r[1] != "SO-TC" {
+			continue
+		}
+		if r[changeCol-1] != "" || r[changeCol] == "" {
+			t.Errorf("SO-TC change = %q, %q; want no rank change (other block) but a value change", r[changeCol-1], r[changeCol])
+		}
+		return
+	}
+	t.Fatal("SO-TC not found")
+}
