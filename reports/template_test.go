@@ -880,3 +880,13 @@ func TestTemplateEcho(t *testing.T) {
 		t.Errorf("echo of a multiple choice = %q; want option order", got)
 	}
 }
+
+func TestTemplate_UnitTypeWithoutInputs(t *testing.T) {
+	in := testTemplateInput(LangVI)
+	in.UnitType = "commune" // no indicator applies; only the bonus item
+	in.Index.Adjustments[0].AppliesTo = []string{"department"}
+	imp, err := readTemplate(t, writeTemplate(t, in), in)
+	if err != nil || len(imp.Errors) > 0 || len(imp.Values) > 0 {
+		t.Fatalf("empty template: %v %v", err, imp)
+	}
+}
