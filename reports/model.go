@@ -63,6 +63,10 @@ type RankingInput struct {
 	// the block sheets: 0 shows the top-level groups only, 1 adds their
 	// sub-groups (the DTI's "main indexes"), and so on.
 	GroupDepth int
+	// Blocks, when not empty, limits the workbook to these block codes
+	// (cover counts, block sheets and matrix rows), e.g. for a viewer
+	// scoped to one block.
+	Blocks []string
 }
 
 // Review is the appraisal council's decision on one indicator, as the

@@ -131,8 +131,22 @@ func (r *ranking) prepare() {
 			r.prev[u.Code] = u
 		}
 	}
+	wanted := func(code string) bool {
+		if len(r.in.Blocks) == 0 {
+			return true
+		}
+		for _, c := range r.in.Blocks {
+			if c == code {
+				return true
+			}
+		}
+		return false
+	}
 	byCode := map[string]*rankBlock{}
 	for _, b := range r.ix.Blocks {
+		if !wanted(b.Code) {
+			continue
+		}
 		rb := &rankBlock{code: b.Code, name: b.Name.In(r.lang), ranked: b.Ranked}
 		if rb.name == "" {
 			rb.name = b.Code
@@ -143,6 +157,9 @@ func (r *ranking) prepare() {
 	var other *rankBlock
 	for i := range r.in.Results.Units {
 		u := &r.in.Results.Units[i]
+		if !wanted(u.Block) {
+			continue
+		}
 		rb := byCode[u.Block]
 		if rb == nil {
 			// A unit whose block the index does not know is still shown,

@@ -392,3 +392,21 @@ func TestWriteRanking_RankChangeOnlyWithinTheSameBlock(t *testing.T) {
 	}
 	t.Fatal("SO-TC not found")
 }
+
+func TestWriteRanking_SelectedBlocks(t *testing.T) {
+	in := testRankingInput(LangVI)
+	in.Blocks = []string{"HUYEN"}
+	f := openXLSX(t, writeRanking(t, in))
+	if got := f.GetSheetList(); strings.Join(got, "|") != "Tổng quan|Khối UBND các huyện- thị xã-thà|Ma trận điểm" {
+		t.Fatalf("sheets = %q", got)
+	}
+	rows, _ := f.GetRows("Ma trận điểm")
+	for _, r := range rows[matrixFirstRow-1:] {
+		if !strings.HasPrefix(r[0], "H-") {
+			t.Errorf("matrix lists %s, outside the selected block", r[0])
+		}
+	}
+	if n, _ := f.GetCellValue("Tổng quan", "B14"); n != "3" {
+		t.Errorf("cover total = %q; want the block's 3 units", n)
+	}
+}
