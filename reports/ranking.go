@@ -222,13 +222,18 @@ func (r *ranking) writeCover(f *excelize.File, sheet string) error {
 	if err := printSetup(f, sheet, 0, 0); err != nil {
 		return err
 	}
+	st, lang := r.st, r.lang
+	bands := r.ix.Bands
+	cols := 3 + len(bands) + 1
+	// Title, 7 facts, the band table's caption and header, a row per block
+	// and the total, with blank rows between.
+	if err := setDimension(f, sheet, cols, 13+len(r.blocks)); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
 	}
-	st, lang := r.st, r.lang
-	bands := r.ix.Bands
-	cols := 3 + len(bands) + 1
 	ws := newWidths(cols, 10, 60)
 	ws.set(1, 28)
 	ws.set(2, 24)
@@ -367,12 +372,15 @@ func (r *ranking) writeBlock(f *excelize.File, b *rankBlock) error {
 	if err := printSetup(f, b.sheet, rankHeaderRow1, rankHeaderRow2); err != nil {
 		return err
 	}
+	last, pillarCol, groupCol, changeCol := r.blockColumns()
+	if err := setDimension(f, b.sheet, last, rankFirstRow-1+len(b.units)); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(b.sheet)
 	if err != nil {
 		return err
 	}
 	st, lang := r.st, r.lang
-	last, pillarCol, groupCol, changeCol := r.blockColumns()
 
 	ws := newWidths(last, 10, 50)
 	ws.set(1, 7)
@@ -582,14 +590,21 @@ func (r *ranking) writeMatrix(f *excelize.File, sheet string) error {
 	if err := printSetup(f, sheet, matrixHeaderRow1, matrixHeaderRow2); err != nil {
 		return err
 	}
+	inds := treeIndicators(r.ix)
+	adjs := r.ix.Adjustments
+	last := matrixFixedCols + len(inds) + len(adjs)
+	units := 0
+	for _, b := range r.blocks {
+		units += len(b.units)
+	}
+	if err := setDimension(f, sheet, last, matrixFirstRow-1+units); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
 	}
 	st, lang := r.st, r.lang
-	inds := treeIndicators(r.ix)
-	adjs := r.ix.Adjustments
-	last := matrixFixedCols + len(inds) + len(adjs)
 
 	ws := newWidths(last, 9, 40)
 	ws.set(1, 12)

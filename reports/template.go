@@ -233,6 +233,9 @@ func WriteTemplate(w io.Writer, in TemplateInput) error {
 	if err := t.writeMeta(templateMeta(&in, rows, lang, dataSheet)); err != nil {
 		return fmt.Errorf("reports: template: %w", err)
 	}
+	if err := fixDimensions(f); err != nil {
+		return fmt.Errorf("reports: template: %w", err)
+	}
 	// Locking the structure keeps the hidden sheets hidden and stops
 	// sheets from being added, removed or renamed.
 	if err := f.ProtectWorkbook(&excelize.WorkbookProtectionOptions{LockStructure: true}); err != nil {
