@@ -71,7 +71,7 @@ func WriteScorecard(w io.Writer, in ScorecardInput) error {
 	if err := sc.write(); err != nil {
 		return fmt.Errorf("reports: scorecard: %w", err)
 	}
-	if err := fixDimensions(f); err != nil {
+	if err := setDimension(f, sheet, scLast, sc.row-1); err != nil {
 		return fmt.Errorf("reports: scorecard: %w", err)
 	}
 	if err := writeWorkbook(f, w); err != nil {

@@ -230,11 +230,21 @@ func WriteTemplate(w io.Writer, in TemplateInput) error {
 	if err := t.writeInputs(rows); err != nil {
 		return fmt.Errorf("reports: template: %w", err)
 	}
-	if err := t.writeMeta(templateMeta(&in, rows, lang, dataSheet)); err != nil {
+	meta := templateMeta(&in, rows, lang, dataSheet)
+	if err := t.writeMeta(meta); err != nil {
 		return fmt.Errorf("reports: template: %w", err)
 	}
-	if err := fixDimensions(f); err != nil {
-		return fmt.Errorf("reports: template: %w", err)
+	for _, d := range []struct {
+		sheet      string
+		cols, rows int
+	}{
+		{dataSheet, tcLast, templateFirstRow - 1 + len(rows)},
+		{templateListsSheet, t.listCols, t.listRows},
+		{templateMetaSheet, 2, len(meta)},
+	} {
+		if err := setDimension(f, d.sheet, d.cols, d.rows); err != nil {
+			return fmt.Errorf("reports: template: %w", err)
+		}
 	}
 	// Locking the structure keeps the hidden sheets hidden and stops
 	// sheets from being added, removed or renamed.
@@ -257,8 +267,10 @@ type templateWriter struct {
 		title, sub, header, text, wrap, locked, lockedNum, lockedDate int
 		value, valueNum, valueWhole, valueDate, valueText             int
 	}
-	// lists maps an input row to the absolute range of its drop-down list.
-	lists map[int]string
+	// lists maps an input row to the absolute range of its drop-down list;
+	// listCols and listRows are the extent of the lists sheet.
+	lists              map[int]string
+	listCols, listRows int
 }
 
 func (t *templateWriter) styles() error {
@@ -328,9 +340,11 @@ func (t *templateWriter) writeLists(rows []templateRow) error {
 				}
 			}
 			t.lists[r.row] = absRange(templateListsSheet, col, 1, col, len(r.input.Options))
+			t.listRows = max(t.listRows, len(r.input.Options))
 			col++
 		}
 	}
+	t.listCols, t.listRows = col-1, max(t.listRows, len(yesNo))
 	if err := f.ProtectSheet(templateListsSheet, &excelize.SheetProtectionOptions{SelectLockedCells: true, SelectUnlockedCells: true}); err != nil {
 		return err
 	}

@@ -460,10 +460,10 @@ func roundTo(v float64, d int) float64 {
 	return math.Round(v*p) / p
 }
 
-// setDimension records the used range of a streamed sheet before its
-// stream writer starts: the stream writer emits the dimension first and
-// would leave "A1", which readers that trust it (openpyxl in read-only
-// mode, hence pandas) take for a one-cell sheet.
+// setDimension records the used range of a sheet. excelize leaves "A1" in
+// normal mode, and a stream writer emits the dimension when it starts (so
+// call it before NewStreamWriter); readers that trust it (openpyxl in
+// read-only mode, hence pandas) would take "A1" for a one-cell sheet.
 func setDimension(f *excelize.File, sheet string, lastCol, lastRow int) error {
 	if lastCol < 1 {
 		lastCol = 1
@@ -472,26 +472,6 @@ func setDimension(f *excelize.File, sheet string, lastCol, lastRow int) error {
 		lastRow = 1
 	}
 	return f.SetSheetDimension(sheet, "A1:"+cellRef(lastCol, lastRow))
-}
-
-// fixDimensions sets the used range of every sheet of a workbook written
-// in normal mode, which excelize leaves at "A1". Not for streamed sheets:
-// reading them back would parse them again.
-func fixDimensions(f *excelize.File) error {
-	for _, sheet := range f.GetSheetList() {
-		rows, err := f.GetRows(sheet)
-		if err != nil {
-			return err
-		}
-		cols := 0
-		for _, r := range rows {
-			cols = max(cols, len(r))
-		}
-		if err := setDimension(f, sheet, cols, len(rows)); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // printSetup prepares a sheet for printing: A4 landscape, one page wide,
