@@ -711,6 +711,14 @@ func (s *scorer) rawPass() {
 						continue
 					}
 				}
+			} else if mp.kind == MethodRatio && s.mNote == nil && s.declNA == nil && ip.applyBy[t] && !mp.m.LowerIsBetter {
+				// A ratio of two present inputs with a non-zero denominator.
+				if a, b := mp.numSlot, mp.denSlot; a < len(vals) && b < len(vals) && vals[a].Set && vals[b].Set && vals[b].Num != 0 {
+					if f := vals[a].Num / (vals[b].Num * mp.target); !math.IsNaN(f) && !math.IsInf(f, 0) {
+						s.mSt[base+i], s.mX[base+i] = cellFrac, clamp01(f)
+						continue
+					}
+				}
 			}
 			r := s.evalCell(ip, u, s.colOf[i] < 0)
 			s.mSt[base+i], s.mX[base+i] = r.state, r.x
