@@ -244,6 +244,8 @@ func TestScore_PeerScope(t *testing.T) {
 		{"", []float64{0.5, 1, 1}},
 		{", peers: block", []float64{0.5, 1, 1}},
 		{", peers: all", []float64{0.25, 0.5, 1}},
+		// Every unit has type u: the same as all.
+		{", peers: type", []float64{0.25, 0.5, 1}},
 	} {
 		ix := oneIndicatorIndex(t, numIn, "{method: best_in_block, input: v"+c.peers+"}")
 		ds := &Dataset{Units: []UnitData{

@@ -232,3 +232,32 @@ func TestReadDataCSV_OverridesAndNotApplicable(t *testing.T) {
 		t.Errorf("A = %+v; want 7.5 of 50 points", a)
 	}
 }
+
+// A leading "# year:" comment gives the year; the argument overrides it.
+func TestReadDataCSV_Year(t *testing.T) {
+	ix := scParseFile(t, "small.yaml")
+	for _, c := range []struct {
+		src  string
+		arg  int
+		want int
+		err  string
+	}{
+		{"# year: 2024\ncode,name,type,block\n", 0, 2024, ""},
+		{"# year: 2024\ncode,name,type,block\n", 2025, 2025, ""},
+		{"# sample data\n#year:2023\ncode,name,type,block\n", 0, 2023, ""},
+		{"code,name,type,block\n", 0, 0, ""},
+		{"# year: next\ncode,name,type,block\n", 0, 0, `f.csv:1: comment "year: next": the year must be a number like 2025`},
+	} {
+		ds, err := ReadDataCSV(ix, "f.csv", strings.NewReader(c.src), c.arg)
+		switch {
+		case c.err != "":
+			if err == nil || err.Error() != c.err {
+				t.Errorf("ReadDataCSV(%q) = %v; want %q", c.src, err, c.err)
+			}
+		case err != nil:
+			t.Errorf("ReadDataCSV(%q): %v", c.src, err)
+		case ds.Year != c.want:
+			t.Errorf("ReadDataCSV(%q, %d).Year = %d; want %d", c.src, c.arg, ds.Year, c.want)
+		}
+	}
+}
