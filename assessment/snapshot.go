@@ -1,0 +1,35 @@
+package assessment
+
+import (
+	"time"
+
+	"github.com/dti-platform/dti/scoring"
+)
+
+// Snapshot is a frozen set of published results of a period. Publishing
+// again (after a re-open) adds a snapshot with the next Number and keeps
+// the old ones, so a published ranking never changes silently.
+type Snapshot struct {
+	ID       int64
+	PeriodID int64
+	// Number is 1 for the first publication, 2 for the next...
+	Number      int
+	PublishedAt time.Time
+	PublishedBy int64
+	// Reason is required when republishing.
+	Reason string
+	// IndexHash is the hash of the pinned index the results were computed
+	// with.
+	IndexHash string
+	// Results holds the scores; Store.FindSnapshots leaves it empty and
+	// Store.FindSnapshot fills it.
+	Results SnapshotResults
+}
+
+// SnapshotResults are the self, appraised and final scores of every unit,
+// kept side by side.
+type SnapshotResults struct {
+	Self      scoring.Results `json:"self"`
+	Appraised scoring.Results `json:"appraised"`
+	Final     scoring.Results `json:"final"`
+}

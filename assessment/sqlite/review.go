@@ -1,0 +1,136 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/dti-platform/dti/assessment"
+)
+
+// reviewText renders a decision for the audit log.
+func reviewText(r *assessment.Review) string {
+	var b strings.Builder
+	b.WriteString(string(r.Decision))
+	for _, a := range r.AdjustedValues {
+		fmt.Fprintf(&b, " %s=%s", a.Input, a.Text)
+	}
+	if r.AdjustedPoints != nil {
+		b.WriteString(" points=" + strconv.FormatFloat(*r.AdjustedPoints, 'f', -1, 64))
+	}
+	return b.String()
+}
+
+// SaveReview records a decision in the submission's current round.
+func (db *DB) SaveReview(ctx context.Context, actor assessment.Actor, r *assessment.Review,
+	check func(*assessment.Period, *assessment.Unit, *assessment.Submission) error) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	return db.update(ctx, actor, func(x *tx) error {
+		p, u, s, err := loadForChange(ctx, x, r.SubmissionID, -1)
+		if err != nil {
+			return err
+		}
+		if check != nil {
+			if err := check(p, u, s); err != nil {
+				return err
+			}
+		}
+		var before *assessment.Review
+		if olds, err := queryReviews(ctx, x, "r.submission_id = ? AND r.indicator = ? AND r.round = ?", s.ID, r.Indicator, s.Round); err != nil {
+			return translate(err, "save review")
+		} else if len(olds) > 0 {
+			before = olds[0]
+		}
+		r.Round, r.ReviewerID, r.CreatedAt = s.Round, actor.ID, x.now
+		err = x.QueryRowContext(ctx, `INSERT INTO reviews (submission_id, indicator, round, decision, adjusted_points, reason, comment, reviewer_id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (submission_id, indicator, round) DO UPDATE SET decision = excluded.decision,
+				adjusted_points = excluded.adjusted_points, reason = excluded.reason, comment = excluded.comment,
+				reviewer_id = excluded.reviewer_id, created_at = excluded.created_at
+			RETURNING id`,
+			s.ID, r.Indicator, r.Round, string(r.Decision), nullFloat(r.AdjustedPoints), r.Reason, r.Comment, nullID(actor.ID), x.now).Scan(&r.ID)
+		if err != nil {
+			return translate(err, "save review")
+		}
+		if _, err := x.ExecContext(ctx, "DELETE FROM review_values WHERE review_id = ?", r.ID); err != nil {
+			return translate(err, "save review")
+		}
+		for _, a := range r.AdjustedValues {
+			if _, err := x.ExecContext(ctx, "INSERT INTO review_values (review_id, input, text, num) VALUES (?, ?, ?, ?)",
+				r.ID, a.Input, a.Text, nullFloat(a.Num)); err != nil {
+				return translate(err, "save review value "+a.Input)
+			}
+		}
+		e := assessment.AuditEntry{Action: assessment.ActionReviewDecided, Entity: "submission", EntityID: s.ID, UnitID: s.UnitID,
+			PeriodID: s.PeriodID, Field: r.Indicator, To: reviewText(r), Reason: strings.TrimSpace(r.Reason + " " + r.Comment)}
+		if before != nil {
+			e.From = reviewText(before)
+		}
+		return x.audit(ctx, e)
+	})
+}
+
+// queryReviews returns the matching reviews with their adjusted values,
+// by round then indicator.
+func queryReviews(ctx context.Context, q queryer, cond string, args ...any) ([]*assessment.Review, error) {
+	rows, err := q.QueryContext(ctx, `SELECT r.id, r.submission_id, r.indicator, r.round, r.decision, r.adjusted_points, r.reason,
+		r.comment, r.reviewer_id, r.created_at FROM reviews r WHERE `+cond+` ORDER BY r.round, r.indicator`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []*assessment.Review
+	byID := map[int64]*assessment.Review{}
+	for rows.Next() {
+		r := &assessment.Review{}
+		var decision string
+		if err := rows.Scan(&r.ID, &r.SubmissionID, &r.Indicator, &r.Round, &decision, floatDest{&r.AdjustedPoints}, &r.Reason,
+			&r.Comment, idDest{&r.ReviewerID}, timeDest{&r.CreatedAt}); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.Decision = assessment.Decision(decision)
+		out = append(out, r)
+		byID[r.ID] = r
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	ids := make([]any, len(out))
+	for i, r := range out {
+		ids[i] = r.ID
+	}
+	vrows, err := q.QueryContext(ctx, "SELECT review_id, input, text, num FROM review_values WHERE review_id IN "+inList(len(ids))+
+		" ORDER BY review_id, input", ids...)
+	if err != nil {
+		return nil, err
+	}
+	defer vrows.Close()
+	for vrows.Next() {
+		var id int64
+		var a assessment.AdjustedValue
+		if err := vrows.Scan(&id, &a.Input, &a.Text, floatDest{&a.Num}); err != nil {
+			return nil, err
+		}
+		byID[id].AdjustedValues = append(byID[id].AdjustedValues, a)
+	}
+	return out, vrows.Err()
+}
+
+// FindReviews returns every decision of the submission by round then
+// indicator.
+func (db *DB) FindReviews(ctx context.Context, submissionID int64) ([]*assessment.Review, error) {
+	var out []*assessment.Review
+	err := db.view(ctx, func(t *sql.Tx) (err error) {
+		out, err = queryReviews(ctx, t, "r.submission_id = ?", submissionID)
+		return err
+	})
+	return out, translate(err, "find reviews")
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dti-platform/dti/assessment"
+	"github.com/dti-platform/dti/assessment/sqlite"
+)
+
+// runDti runs dti in-process and returns stdout, stderr and the error.
+func runDti(args ...string) (string, string, error) {
+	var out, errOut bytes.Buffer
+	env := &cmdEnv{stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
+	err := run(context.Background(), env, args)
+	return out.String(), errOut.String(), err
+}
+
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestImportCommand(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "dti.db")
+	db, err := sqlite.Open(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("../../scoring/testdata/small.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pin, _, err := assessment.PinIndex(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	period := &assessment.Period{Code: "DTI-2025", Name: "DTI 2025", Year: 2025, Status: assessment.PeriodOpen,
+		IndexCode: pin.Code, IndexVersion: pin.Version, IndexHash: pin.Hash, IndexSource: pin.Source}
+	if err := db.CreatePeriod(context.Background(), assessment.SystemActor, period); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	indexPath := writeFile(t, dir, "index.yaml", string(src))
+
+	units := writeFile(t, dir, "units.csv", "code,name_vi,type,parent_code\nSO-TC,Sở Tài chính,department,\nH-CP,Huyện Cao Phong,district,\n")
+	badUnits := writeFile(t, dir, "bad.csv", "code,name_vi,type\nSO-TC,Sở Tài chính,ministry\n")
+	users := writeFile(t, dir, "users.csv", "username,full_name,role,unit_code\nnva.sotc,Nguyễn Văn An,unit_editor,SO-TC\n")
+	values := writeFile(t, dir, "values.csv", "unit_code,A.3/online,A.3/total\nSO-TC,120,150\n")
+
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		out, err []string // substrings
+	}{
+		{"no kind", []string{"import"}, 2, nil, []string{"units, users or values"}},
+		{"bad kind", []string{"import", "things", "--db", dbPath}, 2, nil, []string{`unknown kind "things"`}},
+		{"no file", []string{"import", "units", "--db", dbPath}, 2, nil, []string{"--file is required"}},
+		{"values need a period", []string{"import", "values", "--db", dbPath, "--file", values}, 2, nil, []string{"--period is required"}},
+		{"missing db", []string{"import", "units", "--db", filepath.Join(dir, "none.db"), "--file", units}, 1, nil, []string{"does not exist"}},
+		{"bad file", []string{"import", "units", "--db", dbPath, "--file", badUnits, "--index", indexPath, "--lang", "en"}, 1,
+			[]string{`ERROR: line 2, column type: unit type "ministry" is not in the index`}, []string{"1 problems; nothing written"}},
+		{"preview", []string{"import", "units", "--db", dbPath, "--file", units}, 0,
+			[]string{"Xem trước: 2 tạo mới, 0 cập nhật, 0 không đổi", "create    SO-TC", "--apply"}, nil},
+		{"apply", []string{"import", "units", "--db", dbPath, "--file", units, "--index", indexPath, "--apply"}, 0,
+			[]string{"Đã tạo 2, cập nhật 0, không đổi 0"}, nil},
+		{"again", []string{"import", "units", "--db", dbPath, "--file", units, "--apply", "--lang", "en"}, 0,
+			[]string{"Preview: 0 to create, 0 to update, 2 unchanged", "Created 0, updated 0, unchanged 2"}, nil},
+		{"users", []string{"import", "users", "--db", dbPath, "--file", users, "--apply"}, 0,
+			[]string{"Mật khẩu ban đầu", "nva.sotc"}, nil},
+		{"unknown period", []string{"import", "values", "--db", dbPath, "--file", values, "--period", "DTI-1990"}, 1, nil, []string{`no period "DTI-1990"`}},
+		{"values", []string{"import", "values", "--db", dbPath, "--file", values, "--period", "DTI-2025", "--source", "system", "--apply"}, 0,
+			[]string{`SO-TC A.3/online  value="120"`, "Đã ghi giá trị: 2"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, err := runDti(tt.args...)
+			if got := exitCode(err); got != tt.code {
+				t.Fatalf("exit %d (%v); want %d\nstdout:\n%s\nstderr:\n%s", got, err, tt.code, out, errOut)
+			}
+			for _, s := range tt.out {
+				if !strings.Contains(out, s) {
+					t.Errorf("stdout lacks %q:\n%s", s, out)
+				}
+			}
+			for _, s := range tt.err {
+				if !strings.Contains(errOut, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, errOut)
+				}
+			}
+		})
+	}
+
+	db, err = sqlite.Open(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	if _, n, _ := db.FindUnits(ctx, assessment.UnitFilter{}); n != 2 {
+		t.Errorf("units: %d; want 2", n)
+	}
+	u, err := db.FindUserByUsername(ctx, "nva.sotc")
+	if err != nil || !u.MustChangePassword {
+		t.Errorf("imported user %+v, %v", u, err)
+	}
+	so, _ := db.FindUnitByCode(ctx, "SO-TC")
+	s, err := db.FindSubmission(ctx, period.ID, so.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, _ := db.FindValues(ctx, s.ID)
+	if len(vals) != 2 || !vals[0].Locked || vals[0].Source != "system" {
+		t.Errorf("values %+v", vals)
+	}
+	entries, _, _ := db.FindAudit(ctx, assessment.AuditFilter{Action: "value."})
+	if len(entries) != 2 || !strings.Contains(entries[0].Reason, "system") {
+		t.Errorf("audit of imported values: %d entries; want 2 naming the source", len(entries))
+	}
+}
+
+func TestPrintable(t *testing.T) {
+	if got := printable("Sở \x1b[31mY tế\tA\n"); got != "Sở \uFFFD[31mY tế\uFFFDA\uFFFD" {
+		t.Errorf("printable = %q", got)
+	}
+}
