@@ -261,3 +261,27 @@ func TestReadDataCSV_Year(t *testing.T) {
 		}
 	}
 }
+
+// A file saved by Excel in a Vietnamese locale: ";" between cells and
+// decimal commas.
+func TestReadDataCSV_Semicolons(t *testing.T) {
+	ix := scParseFile(t, "small.yaml")
+	src := "# year: 2025\r\ncode;name;type;block;A.4/signed_pct;B.2/score;A.6/platforms\r\n" +
+		"S1;Sở Tư pháp, Tỉnh A;department;SO;87,5;4,25;3\r\n"
+	ds, err := ReadDataCSV(ix, "f.csv", strings.NewReader(src), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := ds.Units[0]
+	get := func(ind, key string) float64 {
+		s, _ := ix.Slot(ind, key)
+		return u.Values[s].Num
+	}
+	if u.Name != "Sở Tư pháp, Tỉnh A" || get("A.4", "signed_pct") != 87.5 || get("B.2", "score") != 4.25 || get("A.6", "platforms") != 3 || ds.Year != 2025 {
+		t.Errorf("unit = %+v, year %d", u, ds.Year)
+	}
+	_, err = ReadDataCSV(ix, "f.csv", strings.NewReader("code;name;type;block;A.6/platforms\nS1;A;department;SO;2,5\n"), 2025)
+	if err == nil || !strings.Contains(err.Error(), "f.csv:2:A.6/platforms: 2,5 is not a count") {
+		t.Errorf("a decimal count = %v", err)
+	}
+}
