@@ -126,13 +126,19 @@ func TestUncertainty_NoPerturbationIsNominal(t *testing.T) {
 			uncCheckNominal(t, fx.ix, fx.ds, res)
 		})
 	}
-	// Perturbing only the weights of a node without siblings (the
-	// composite root) changes nothing either: siblings are renormalised.
+	// Perturbing only the weights of a node without siblings (the root)
+	// changes nothing either: siblings are renormalised.
 	t.Run("root-level-only", func(t *testing.T) {
 		ix := scParse(t, strings.Replace(compositeYAML, "MISSING_RULE", "skip", 1))
 		ds := compositeDataset(t, ix)
 		res, err := Uncertainty(ix, ds, UncertaintyConfig{Draws: 50, Levels: []int{0}, WeightSpread: 0.9})
 		if err != nil {
+			t.Fatal(err)
+		}
+		uncCheckNominal(t, ix, ds, res)
+		ix = uncIndex(t, "points")
+		ds = uncDataset(t, ix)
+		if res, err = Uncertainty(ix, ds, UncertaintyConfig{Draws: 50, Levels: []int{0}, WeightSpread: 0.9}); err != nil {
 			t.Fatal(err)
 		}
 		uncCheckNominal(t, ix, ds, res)
@@ -293,6 +299,25 @@ func TestUncertainty_AggregationIsScore(t *testing.T) {
 	}
 	if !differ {
 		t.Error("mean and geometric rank every unit alike: the test proves nothing")
+	}
+}
+
+// In a points-style index the geometric draws weigh the children by
+// their max points, and a zero anywhere makes the total 0: F (zeros on Y
+// and Z) is 5th on the sum of points but ties with E (a zero on Y) for
+// 4th on the geometric mean.
+func TestUncertainty_PointsGeometric(t *testing.T) {
+	ix := uncIndex(t, "points")
+	ds := uncDataset(t, ix)
+	res, err := Uncertainty(ix, ds, UncertaintyConfig{Draws: 200, FixedWeights: true, Aggregation: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][2]int{"A": {1, 1}, "B": {2, 2}, "C": {2, 2}, "E": {4, 4}, "F": {4, 5}}
+	for _, u := range res.Units {
+		if w, ok := want[u.Code]; ok && (u.RankBest != w[0] || u.RankWorst != w[1]) {
+			t.Errorf("%s: ranks %d..%d; want %d..%d", u.Code, u.RankBest, u.RankWorst, w[0], w[1])
+		}
 	}
 }
 
