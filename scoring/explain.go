@@ -285,7 +285,19 @@ func directStep(mp *methodPlan, ud *UnitData, year int, maxPoints float64, l str
 		}
 		return tr(l, "Không", "No")
 	case MethodChoice:
-		return tr(l, "lựa chọn ", "choice ") + strconv.Quote(slotValue(ud.Values, mp.slot).Text)
+		// The options' labels in the language, with their fractions.
+		var picked []string
+		for _, c := range strings.Split(slotValue(ud.Values, mp.slot).Text, ",") {
+			if c = strings.TrimSpace(c); c == "" {
+				continue
+			}
+			label := c
+			if t, ok := mp.labels[c]; ok {
+				label = t.In(l)
+			}
+			picked = append(picked, "“"+label+"” ("+fmtLocal(mp.choices[c], l)+")")
+		}
+		return tr(l, "lựa chọn ", "choice ") + strings.Join(picked, " + ")
 	case MethodRatio:
 		a, b := slotValue(ud.Values, mp.numSlot).Num, slotValue(ud.Values, mp.denSlot).Num
 		str := mp.numKey + "/" + mp.denKey + " = " + fmtLocal(a, l) + "/" + fmtLocal(b, l) + " = " + fmtLocal(a/b, l)
