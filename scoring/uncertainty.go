@@ -443,6 +443,8 @@ func (a *uncAnalysis) scenario(ix *Index, missing MissingPolicy, norm MethodKind
 // uncWorker holds one goroutine's scratch and counts.
 type uncWorker struct {
 	a      *uncAnalysis
+	src    *rand.PCG // reseeded for every draw
+	rng    *rand.Rand
 	nodes  []NodeResult // one unit's tree
 	weight []float64    // node weights of the draw
 	maxW   []float64    // points style, geometric: children weighed by max points
@@ -461,7 +463,8 @@ type uncWorker struct {
 const uncUnitBits = 30
 
 func (a *uncAnalysis) newWorker() *uncWorker {
-	w := &uncWorker{a: a,
+	src := rand.NewPCG(0, 0)
+	w := &uncWorker{a: a, src: src, rng: rand.New(src),
 		nodes:  make([]NodeResult, a.nN),
 		weight: slices.Clone(a.p.weight),
 		maxW:   make([]float64, a.nN),
@@ -489,7 +492,8 @@ func splitMix64(x uint64) uint64 {
 // draw runs draw d: its choices, every unit's total, the ranks.
 func (w *uncWorker) draw(d int) {
 	a, p := w.a, w.a.p
-	r := rand.New(rand.NewPCG(a.cfg.Seed, splitMix64(uint64(d))))
+	w.src.Seed(a.cfg.Seed, splitMix64(uint64(d)))
+	r := w.rng
 
 	// The choices of the draw, always drawn in this order.
 	mi, ni := 0, 0
