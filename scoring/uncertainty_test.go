@@ -111,6 +111,17 @@ func TestUncertainty_NoPerturbationIsNominal(t *testing.T) {
 		t.Fatal(err)
 	}
 	fixtures = append(fixtures, fixture{"small", small, ds})
+	// Appraisal overrides and indicators declared not applicable.
+	appraised := &Dataset{Year: ds.Year, Units: slices.Clone(ds.Units)}
+	appraised.Units[1].Overrides = map[string]float64{"A.1": 0, "A.2": 0, "A.3": 0, "B.1": 9.5}
+	appraised.Units[2].NotApplicable = map[string]bool{"A.4": true}
+	appraised.Units[3].Overrides = map[string]float64{"A.3": 0}
+	before, _ := Score(small, ds, Options{})
+	after, err := Score(small, appraised, Options{})
+	if err != nil || before.Units[1].Rank == after.Units[1].Rank {
+		t.Fatalf("the appraisal does not move STP (err %v): the fixture proves nothing", err)
+	}
+	fixtures = append(fixtures, fixture{"small-appraised", small, appraised})
 	for _, rule := range []string{"skip", "zero", "na"} {
 		ix := scParse(t, strings.Replace(compositeYAML, "MISSING_RULE", rule, 1))
 		fixtures = append(fixtures, fixture{"composite-" + rule, ix, compositeDataset(t, ix)})
