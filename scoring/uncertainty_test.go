@@ -568,3 +568,48 @@ func uncBenchIndex(t testing.TB, edit string) *Index {
 	}
 	return scParse(t, src)
 }
+
+// Whatever is drawn, every unit's statistics are ordered and within its
+// block, and a block's mean shift is its units' mean.
+func TestUncertainty_Invariants(t *testing.T) {
+	ix := uncBenchIndex(t, "")
+	ds := benchDataset(ix, 200)
+	size := map[string]int{}
+	for _, u := range ds.Units {
+		size[u.Block]++
+	}
+	r := rand.New(rand.NewPCG(9, 9))
+	for trial := 0; trial < 6; trial++ {
+		cfg := UncertaintyConfig{Draws: 1 + r.IntN(60), Seed: r.Uint64(), WeightSpread: 0.05 + 0.9*r.Float64(), Aggregation: r.IntN(2) == 0}
+		if r.IntN(2) == 0 {
+			cfg.Levels = []int{r.IntN(3)}
+		}
+		if r.IntN(2) == 0 {
+			cfg.MissingPolicies = []MissingPolicy{MissingAsZero, MissingMean, MissingAsNA, MissingNone}[:1+r.IntN(4)]
+		}
+		if r.IntN(2) == 0 {
+			cfg.Normalisations = []MethodKind{MethodZScore, MethodRank, MethodBestInBlock}[:1+r.IntN(3)]
+		}
+		res, err := Uncertainty(ix, ds, cfg)
+		if err != nil {
+			t.Fatalf("%+v: %v", cfg, err)
+		}
+		shift := map[string]float64{}
+		for _, u := range res.Units {
+			n := size[u.Block]
+			if !(1 <= u.RankBest && u.RankBest <= u.RankLow && float64(u.RankLow) <= u.MedianRank &&
+				u.MedianRank <= float64(u.RankHigh) && u.RankHigh <= u.RankWorst && u.RankWorst <= n) {
+				t.Fatalf("%+v: %s: best %d, [%d, %d], median %v, worst %d in a block of %d", cfg, u.Code, u.RankBest, u.RankLow, u.RankHigh, u.MedianRank, u.RankWorst, n)
+			}
+			if far := max(u.Rank-u.RankBest, u.RankWorst-u.Rank); u.MeanShift < 0 || u.MeanShift > float64(far) {
+				t.Fatalf("%+v: %s: mean shift %v beyond the farthest rank (%d from %d)", cfg, u.Code, u.MeanShift, far, u.Rank)
+			}
+			shift[u.Block] += u.MeanShift / float64(n)
+		}
+		for _, b := range res.Blocks {
+			if b.Units != size[b.Code] || math.Abs(b.MeanShift-shift[b.Code]) > 1e-9 {
+				t.Fatalf("%+v: block %+v; want %d units, mean shift %v", cfg, b, size[b.Code], shift[b.Code])
+			}
+		}
+	}
+}
