@@ -385,7 +385,7 @@ func newUncAnalysis(ix *Index, ds *Dataset, cfg UncertaintyConfig, nominal *Resu
 	a.nNorm = len(norms)
 	for _, m := range missing {
 		for _, k := range norms {
-			sc, err := a.scenario(ix, m, k)
+			sc, err := a.scenario(ix, nominal, m, k)
 			if err != nil {
 				return nil, err
 			}
@@ -396,8 +396,17 @@ func newUncAnalysis(ix *Index, ds *Dataset, cfg UncertaintyConfig, nominal *Resu
 }
 
 // scenario scores every indicator with the missing-data policy and the
-// normalisation given ("": as the index declares).
-func (a *uncAnalysis) scenario(ix *Index, missing MissingPolicy, norm MethodKind) (uncScenario, error) {
+// normalisation given; with neither, it takes nominal's scores.
+func (a *uncAnalysis) scenario(ix *Index, nominal *Results, missing MissingPolicy, norm MethodKind) (uncScenario, error) {
+	if missing == "" && norm == "" {
+		return a.newScenario(func(u, i int) *NodeResult {
+			ur, ip := &nominal.Units[u], a.p.inds[i]
+			if ip.nodeIdx >= 0 {
+				return &ur.Nodes[ip.nodeIdx]
+			}
+			return &ur.Adjustments[ip.adjIdx]
+		}), nil
+	}
 	p, err := newScorePlan(ix)
 	if err != nil {
 		return uncScenario{}, err
@@ -415,13 +424,23 @@ func (a *uncAnalysis) scenario(ix *Index, missing MissingPolicy, norm MethodKind
 		return uncScenario{}, err
 	}
 	defer s.release()
-	nInd := len(p.inds)
-	sc := uncScenario{cells: make([]float64, a.nU*a.nT), adj: make([]float64, a.nU)}
 	var nr NodeResult
+	nInd := len(p.inds)
+	return a.newScenario(func(u, i int) *NodeResult {
+		k := u*nInd + i
+		s.fillCell(p.inds[i], u, s.mSt[k], s.mX[k], &nr)
+		return &nr
+	}), nil
+}
+
+// newScenario collects a scenario from a scoring run: result(u, i) is
+// unit u's result of indicator i (the tree's, then the adjustments).
+func (a *uncAnalysis) newScenario(result func(u, i int) *NodeResult) uncScenario {
+	sc := uncScenario{cells: make([]float64, a.nU*a.nT), adj: make([]float64, a.nU)}
+	nInd := len(a.p.inds)
 	for u := 0; u < a.nU; u++ {
-		for i, ip := range p.inds {
-			k := u*nInd + i
-			s.fillCell(ip, u, s.mSt[k], s.mX[k], &nr)
+		for i := 0; i < nInd; i++ {
+			nr := result(u, i)
 			if i >= a.nT {
 				// Summed in the order Score sums them.
 				sc.adj[u] += nr.Points
@@ -437,7 +456,7 @@ func (a *uncAnalysis) scenario(ix *Index, missing MissingPolicy, norm MethodKind
 			sc.cells[u*a.nT+i] = c
 		}
 	}
-	return sc, nil
+	return sc
 }
 
 // uncWorker holds one goroutine's scratch and counts.
