@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"encoding/json"
 	"math"
 	"strings"
 	"testing"
@@ -254,5 +255,15 @@ tree:
 	}
 	if u := res.Units[0]; u.Value != 0.7 || u.Points != 70 {
 		t.Errorf("value %v points %v; want (3 × 0.8 + 0.4) ÷ 4 = 0.7, 70 points", u.Value, u.Points)
+	}
+}
+
+func TestStageValues_MarshalJSON(t *testing.T) {
+	b, err := json.Marshal(StageValues{1.5, math.NaN(), 0, math.Inf(1), -2e-9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(b), "[1.5,null,0,null,-2e-09]"; got != want {
+		t.Errorf("MarshalJSON = %s; want %s", got, want)
 	}
 }

@@ -319,3 +319,35 @@ func TestScore_DataErrors(t *testing.T) {
 		t.Errorf("Score with a bad date = %v", err)
 	}
 }
+
+// Explanations say why an indicator scored nothing or left the max.
+func TestScore_ExplainFixedOutcomes(t *testing.T) {
+	for _, c := range []struct {
+		scoring string
+		data    map[string]any
+		vi, en  string
+	}{
+		{"{method: ratio, numerator: a, denominator: b, on_zero_denominator: na}", map[string]any{"a": 0, "b": 0},
+			"Mẫu số bằng 0: chỉ tiêu không áp dụng, loại khỏi điểm tối đa", "Zero denominator: not applicable, removed from the max"},
+		{"{method: ratio, numerator: a, denominator: b, on_zero_denominator: zero}", map[string]any{"a": 0, "b": 0},
+			"mẫu số bằng 0: tính 0; → 0 × 10 = 0 điểm", "zero denominator: scores 0; → 0 × 10 = 0 points"},
+		{"{method: ratio, numerator: a, denominator: b, missing: {policy: na}}", map[string]any{"a": 1},
+			"Thiếu dữ liệu: không áp dụng, loại khỏi điểm tối đa", "Missing data: not applicable, removed from the max"},
+		{"{method: ratio, numerator: a, denominator: b}", map[string]any{"b": 4},
+			"thiếu dữ liệu: tính 0; → 0 × 10 = 0 điểm", "missing data: counted as 0; → 0 × 10 = 0 points"},
+	} {
+		ix := oneIndicatorIndex(t, abIn, c.scoring)
+		vals := scIn{}
+		for k, v := range c.data {
+			vals["X/"+k] = v
+		}
+		res, err := Score(ix, &Dataset{Units: []UnitData{scUnit(t, ix, "U1", "u", "B", vals)}}, Options{Explain: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := res.Units[0].Nodes[0].Explanation
+		if e == nil || e.Steps.VI != c.vi || e.Steps.EN != c.en {
+			t.Errorf("%s with %v: explanation %+v; want %q / %q", c.scoring, c.data, e, c.vi, c.en)
+		}
+	}
+}
