@@ -1,0 +1,115 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestAuthorizationMatrix sends every route that acts on data as every
+// role, including the editor of another unit, and checks the status.
+// 303 for a visitor's page means "sign in first"; 422 on submit means the
+// role may submit but the empty form is incomplete.
+func TestAuthorizationMatrix(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	// The SO-TC draft exists (its editor opened it).
+	get(t, s, tcForm, fx.signIn(t, "editor.tc"))
+
+	roles := []string{"visitor", "admin", "reviewer", "viewer", "editor.tc", "approver.tc", "editor.yt", "approver.yt"}
+	type route struct {
+		method, path string
+		json         bool
+		body         func() string
+		want         map[string]int
+	}
+	saveBody := func() string {
+		b, _ := json.Marshal(map[string]any{"version": fx.submission(t, "SO-TC").Version, "values": map[string]any{"v|NT.02|meetings": "2"}})
+		return string(b)
+	}
+	submitBody := func() string {
+		return url.Values{"version": {jsonNum(fx.submission(t, "SO-TC").Version)}}.Encode()
+	}
+	all := func(v int, except map[string]int) map[string]int {
+		m := map[string]int{}
+		for _, r := range roles {
+			m[r] = v
+		}
+		for k, e := range except {
+			m[k] = e
+		}
+		return m
+	}
+	routes := []route{
+		{"GET", "/", false, nil, all(200, map[string]int{"visitor": 303})},
+		{"GET", "/results", false, nil, all(200, nil)},
+		{"GET", "/account/password", false, nil, all(200, map[string]int{"visitor": 303})},
+		{"GET", "/reviews", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200, "reviewer": 200})},
+		{"POST", tcForm + "/approve", false, submitBody, all(403, map[string]int{"visitor": 401})},
+		{"GET", "/admin/periods", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
+		{"GET", tcForm, false, nil, all(403, map[string]int{"visitor": 303, "admin": 200, "editor.tc": 200, "approver.tc": 200})},
+		{"GET", tcForm + "/score", true, nil, all(403, map[string]int{"visitor": 401, "admin": 200, "editor.tc": 200, "approver.tc": 200})},
+		{"POST", tcForm + "/values", true, saveBody, all(403, map[string]int{"visitor": 401, "editor.tc": 200, "approver.tc": 200})},
+		{"POST", tcForm + "/submit", false, submitBody, all(403, map[string]int{"visitor": 401, "admin": 422, "approver.tc": 422})},
+		{"GET", "/periods/DTI-2025/units/SO-YT/form", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200, "editor.yt": 200, "approver.yt": 200})},
+		{"GET", "/periods/NOPE/units/SO-TC/form", false, nil, all(404, map[string]int{"visitor": 303})},
+		{"GET", "/admin/periods/DTI-2025/preview", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
+		// A stale version: allowed roles get 409 and nothing changes.
+		{"POST", "/admin/periods/DTI-2025/close", false, func() string { return url.Values{"version": {"0"}}.Encode() },
+			all(403, map[string]int{"visitor": 401, "admin": 409})},
+	}
+	cookies := map[string]*http.Cookie{}
+	anon, anonToken := visitorToken(t, s)
+	for _, r := range roles {
+		if r == "visitor" {
+			cookies[r] = anon
+		} else {
+			cookies[r] = fx.signIn(t, r)
+		}
+	}
+	for _, rt := range routes {
+		for _, role := range roles {
+			t.Run(rt.method+" "+rt.path+" as "+role, func(t *testing.T) {
+				var body string
+				if rt.body != nil {
+					body = rt.body()
+				}
+				req := httptest.NewRequest(rt.method, rt.path, strings.NewReader(body))
+				if rt.json {
+					req.Header.Set("Accept", "application/json")
+					req.Header.Set("Content-Type", "application/json")
+				} else if rt.method == "POST" {
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				}
+				token := "csrf-" + role
+				if role == "visitor" {
+					token = anonToken
+				}
+				req.Header.Set(csrfHeader, token)
+				req.AddCookie(cookies[role])
+				resp, got := do(t, s, req)
+				if want := rt.want[role]; resp.StatusCode != want {
+					t.Errorf("%s %s as %s: %d; want %d\n%.300s", rt.method, rt.path, role, resp.StatusCode, want, got)
+				}
+			})
+		}
+	}
+	// No other unit's value was written by the refused saves.
+	if got := fx.values(t, "SO-TC")["NT.02/meetings"]; got != "2" {
+		t.Errorf("NT.02 = %q; want the unit's own save", got)
+	}
+}
+
+func TestReviewerReadsOnlySubmittedForms(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	rv := fx.signIn(t, "reviewer")
+	get(t, s, tcForm, fx.signIn(t, "editor.tc"))
+	if resp, _ := get(t, s, tcForm, rv); resp.StatusCode != 403 {
+		t.Errorf("reviewer on a draft: %d; want 403", resp.StatusCode)
+	}
+	if resp, _ := get(t, s, "/periods/DTI-2025/units/SO-YT/form", rv); resp.StatusCode != 403 {
+		t.Errorf("reviewer on a unit without a submission: %d; want 403", resp.StatusCode)
+	}
+}

@@ -1,0 +1,111 @@
+package web
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// errorView is the data of the error page.
+type errorView struct {
+	Status  int
+	Heading string
+	Message string
+}
+
+// handleError is the single place where an error returned by a handler
+// becomes a response: a known condition gets its status and a friendly page
+// (or JSON for API and fetch calls); anything else is logged with the
+// request id and answered with a generic 500 that reveals nothing.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	// Fiber calls this directly for requests it refuses before routing
+	// (a body over the limit): those need the headers too.
+	setSecurityHeaders(c)
+	status, key := classify(err)
+	if status >= 500 {
+		s.log.Error("request failed",
+			"request_id", requestID(c),
+			"method", c.Method(),
+			"path", c.Path(),
+			"err", err.Error(),
+		)
+	}
+	// A handler may have set headers for the answer it meant to give.
+	c.Response().Header.Del(fiber.HeaderCacheControl)
+	c.Response().Header.Del(fiber.HeaderContentDisposition)
+	c.Response().Header.Del(fiber.HeaderETag)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+
+	l := s.localizer(c)
+	msg := l.T(key + ".message")
+	if status < 500 {
+		// Domain refusals explain themselves ("the period closed on ...").
+		if m := domainMessage(err, l.Lang); m != "" {
+			msg = m
+		}
+	}
+	if wantsJSON(c) {
+		return c.Status(status).JSON(fiber.Map{
+			"error":      msg,
+			"status":     status,
+			"request_id": requestID(c),
+		})
+	}
+	p := s.newPage(c, key+".title", "", errorView{
+		Status:  status,
+		Heading: l.T(key + ".title"),
+		Message: msg,
+	})
+	return s.render(c, status, "error", p)
+}
+
+// classify maps an error to its status and the message key prefix of its
+// page.
+func classify(err error) (status int, key string) {
+	var fe *fiber.Error
+	switch {
+	case errors.Is(err, errCSRF):
+		return fiber.StatusForbidden, "error.csrf"
+	case isNotFound(err):
+		return fiber.StatusNotFound, "error.404"
+	case isForbidden(err):
+		return fiber.StatusForbidden, "error.403"
+	case isConflict(err):
+		return fiber.StatusConflict, "error.409"
+	case isInvalid(err):
+		return fiber.StatusUnprocessableEntity, "error.422"
+	case errors.As(err, &fe):
+		switch fe.Code {
+		case fiber.StatusNotFound:
+			return fe.Code, "error.404"
+		case fiber.StatusForbidden:
+			return fe.Code, "error.403"
+		case fiber.StatusUnauthorized:
+			return fe.Code, "error.401"
+		case fiber.StatusMethodNotAllowed:
+			return fe.Code, "error.405"
+		case fiber.StatusRequestEntityTooLarge:
+			return fe.Code, "error.413"
+		case fiber.StatusTooManyRequests:
+			return fe.Code, "error.429"
+		case fiber.StatusConflict:
+			return fe.Code, "error.409"
+		}
+		if fe.Code >= 400 && fe.Code < 500 {
+			return fe.Code, "error.400"
+		}
+		return fiber.StatusInternalServerError, "error.500"
+	}
+	return fiber.StatusInternalServerError, "error.500"
+}
+
+// wantsJSON reports whether the client expects a JSON answer: API routes
+// and fetch() calls from our scripts.
+func wantsJSON(c *fiber.Ctx) bool {
+	if strings.HasPrefix(c.Path(), "/api/") {
+		return true
+	}
+	accept := c.Get(fiber.HeaderAccept)
+	return strings.Contains(accept, fiber.MIMEApplicationJSON) && !strings.Contains(accept, "text/html")
+}
