@@ -35,7 +35,8 @@ const (
 	ActionUserLogin         = "user.login"
 	ActionUserLoginFailed   = "user.login_failed" // AddAudit
 	ActionUserLogout        = "user.logout"       // AddAudit
-	ActionExport            = "export"            // AddAudit: a report was downloaded
+	ActionSessionsRevoked   = "user.sessions_revoked"
+	ActionExport            = "export" // AddAudit: a report was downloaded
 	ActionPeriodCreated     = "period.created"
 	ActionPeriodUpdated     = "period.updated"
 	ActionPeriodStatus      = "period.status"

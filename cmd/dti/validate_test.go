@@ -14,8 +14,14 @@ import (
 // error.
 func runCmd(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
+	return runCmdEnv(t, nil, args...)
+}
+
+// runCmdEnv is runCmd with environment variables.
+func runCmdEnv(t *testing.T, vars map[string]string, args ...string) (string, string, error) {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
-	env := &cmdEnv{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+	env := &cmdEnv{stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return vars[k] }}
 	err := run(context.Background(), env, args)
 	return stdout.String(), stderr.String(), err
 }
