@@ -131,8 +131,22 @@ func (r *ranking) prepare() {
 			r.prev[u.Code] = u
 		}
 	}
+	wanted := func(code string) bool {
+		if len(r.in.Blocks) == 0 {
+			return true
+		}
+		for _, c := range r.in.Blocks {
+			if c == code {
+				return true
+			}
+		}
+		return false
+	}
 	byCode := map[string]*rankBlock{}
 	for _, b := range r.ix.Blocks {
+		if !wanted(b.Code) {
+			continue
+		}
 		rb := &rankBlock{code: b.Code, name: b.Name.In(r.lang), ranked: b.Ranked}
 		if rb.name == "" {
 			rb.name = b.Code
@@ -143,6 +157,9 @@ func (r *ranking) prepare() {
 	var other *rankBlock
 	for i := range r.in.Results.Units {
 		u := &r.in.Results.Units[i]
+		if !wanted(u.Block) {
+			continue
+		}
 		rb := byCode[u.Block]
 		if rb == nil {
 			// A unit whose block the index does not know is still shown,
@@ -467,7 +484,8 @@ func (r *ranking) writeBlock(f *excelize.File, b *rankBlock) error {
 		row[changeCol-1] = cell(st.signedInt, nil)
 		row[changeCol] = cell(st.signedValue, nil)
 		if p := r.prev[u.Code]; p != nil {
-			if b.ranked && u.Rank > 0 && p.Rank > 0 {
+			// A rank in another block is not comparable.
+			if b.ranked && u.Rank > 0 && p.Rank > 0 && p.Block == u.Block {
 				row[changeCol-1] = cell(st.signedInt, p.Rank-u.Rank)
 			}
 			row[changeCol] = cell(st.signedValue, roundTo(roundTo(u.Value, vd)-roundTo(p.Value, vd), vd))

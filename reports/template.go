@@ -150,18 +150,40 @@ func templateMeta(in *TemplateInput, rows []templateRow, lang, dataSheet string)
 		{"rows", strconv.Itoa(len(rows))},
 		{"layout", layoutDigest(rows)},
 	}
-	// The read-only values as written: the import tells a value the unit
-	// changed from one the secretariat or a central system updated since.
+	// The values as written: the import tells what the unit changed in the
+	// file from what changed on the platform since the download (a value
+	// saved in the web form, a central update).
 	for _, r := range rows {
-		if r.readOnly {
-			meta = append(meta, [2]string{readOnlyMetaKey(r.key), CanonicalText(r.input, in.Current[r.key])})
-		}
+		meta = append(meta, [2]string{valueMetaKey(r.key), templateEcho(r.input, in.Current[r.key], lang)})
 	}
 	return meta
 }
 
-// readOnlyMetaKey is the metadata key of a read-only input's written value.
-func readOnlyMetaKey(k scoring.InputKey) string { return "ro:" + k.Indicator + "/" + k.Input }
+// valueMetaKey is the metadata key of an input's written value.
+func valueMetaKey(k scoring.InputKey) string { return "v:" + k.Indicator + "/" + k.Input }
+
+// templateEcho returns the canonical text an untouched template gives back
+// for value v: the value as written to the cell, parsed again (free text
+// trimmed, multiple choices in option order).
+func templateEcho(in *scoring.Input, v scoring.Value, lang string) string {
+	if !v.Set {
+		return ""
+	}
+	var c sheetCell
+	switch in.Type {
+	case scoring.InputCount, scoring.InputNumber, scoring.InputPercent:
+		c = sheetCell{value: strconv.FormatFloat(v.Num, 'f', -1, 64)}
+	case scoring.InputDate:
+		c = sheetCell{typ: "s", value: v.Text}
+	default:
+		c = sheetCell{typ: "s", value: cellText(displayValue(in, v, lang))}
+	}
+	got, code, _ := parseCell(in, c)
+	if code != "" {
+		return CanonicalText(in, v)
+	}
+	return CanonicalText(in, got)
+}
 
 // indexID names an index version in messages.
 func indexID(code, version, hash string) string {
