@@ -198,7 +198,9 @@ func TestAdminUsers_editGrants(t *testing.T) {
 	if len(findAll(doc, byAttr("form", "action", "/admin/users/"+id("viewer")+"/reset-password"))) != 1 {
 		t.Errorf("no reset form")
 	}
-	if sel := findAll(doc, byAttr("select", "name", "grant_unit_1")); len(sel) != 1 || len(findAll(sel[0], func(n *htmlNode) bool { return n.Data == "option" && hasAttr(n, "selected") && attrOr(n, "value") == "H-A" })) != 1 {
+	if sel := findAll(doc, byAttr("select", "name", "grant_unit_1")); len(sel) != 1 || len(findAll(sel[0], func(n *htmlNode) bool {
+		return n.Data == "option" && hasAttr(n, "selected") && attrOr(n, "value") == "H-A"
+	})) != 1 {
 		t.Errorf("grant 1 does not show unit H-A selected")
 	}
 }
