@@ -35,11 +35,15 @@ type unitValues map[string]string
 
 // scoredPeriod creates a period pinned to fx.ix, stores every unit's
 // values, closes it and publishes the results the server computes.
-func (fx *fixture) scoredPeriod(t testing.TB, s *Server, code string, year int, public bool, values map[string]unitValues) *assessment.Period {
+// before, when given, runs on the open period with the units'
+// submissions before it is closed (to submit and review forms).
+func (fx *fixture) scoredPeriod(t testing.TB, s *Server, code string, year int, public bool, values map[string]unitValues,
+	before ...func(p *assessment.Period, subs map[string]*assessment.Submission)) *assessment.Period {
 	t.Helper()
 	ctx := context.Background()
 	sys := assessment.SystemActor
 	p := fx.addPeriod(t, code, year, assessment.PeriodOpen, public)
+	subs := map[string]*assessment.Submission{}
 	for unitCode, vals := range values {
 		unit := fx.units[unitCode]
 		sub, err := fx.store.EnsureSubmission(ctx, sys, p.ID, unit.ID)
@@ -59,9 +63,12 @@ func (fx *fixture) scoredPeriod(t testing.TB, s *Server, code string, year int, 
 			}
 			changes = append(changes, assessment.ChangeOf(scoring.InputKey{Indicator: ind, Input: in}, def, v))
 		}
-		if _, err := fx.store.SaveValues(ctx, sys, assessment.ValueSave{SubmissionID: sub.ID, Version: sub.Version, Changes: changes}); err != nil {
+		if subs[unitCode], err = fx.store.SaveValues(ctx, sys, assessment.ValueSave{SubmissionID: sub.ID, Version: sub.Version, Changes: changes}); err != nil {
 			t.Fatalf("SaveValues %s: %v", unitCode, err)
 		}
+	}
+	for _, b := range before {
+		b(p, subs)
 	}
 	p, err := fx.store.SetPeriodStatus(ctx, sys, p.ID, p.Version, assessment.PeriodClosed, "", nil)
 	if err != nil {
