@@ -24,7 +24,8 @@ type AuditEntry struct {
 	Reason string
 }
 
-// Audit actions written by the store.
+// Audit actions. The store writes most of them with its changes; the web
+// layer records the events marked "AddAudit" itself.
 const (
 	ActionUnitCreated       = "unit.created"
 	ActionUnitUpdated       = "unit.updated"
@@ -32,6 +33,10 @@ const (
 	ActionUserUpdated       = "user.updated"
 	ActionUserPassword      = "user.password_changed"
 	ActionUserLogin         = "user.login"
+	ActionUserLoginFailed   = "user.login_failed" // AddAudit
+	ActionUserLogout        = "user.logout"       // AddAudit
+	ActionSessionsRevoked   = "user.sessions_revoked"
+	ActionExport            = "export" // AddAudit: a report was downloaded
 	ActionPeriodCreated     = "period.created"
 	ActionPeriodUpdated     = "period.updated"
 	ActionPeriodStatus      = "period.status"
@@ -45,7 +50,6 @@ const (
 	ActionReviewDecided     = "review.decided"
 	ActionTokenCreated      = "token.created"
 	ActionTokenRevoked      = "token.revoked"
-	ActionSessionsRevoked   = "user.sessions_revoked"
 )
 
 // AuditFilter selects audit entries; zero fields do not filter. Results

@@ -25,7 +25,8 @@ const MaxTextLen = 5000
 //     single separator is a decimal mark ("1,234" is 1.234, as Vietnamese
 //     reads it); thousands groups by ".", "," or spaces must have three
 //     digits; percent inputs accept a trailing "%";
-//   - count: a whole number ≥ 0; percent: 0..100 unless the input's limits
+//   - count: a whole number ≥ 0 ("1.234" and "1,234" are thousands there);
+//     percent: 0..100 unless the input's limits
 //     say otherwise;
 //   - boolean: có/không, yes/no, true/false, 1/0, x (ticked), đạt/không đạt;
 //   - choice: an option's value or label (any case, accents optional);
@@ -61,6 +62,11 @@ func ParseValue(in *scoring.Input, raw string) (scoring.Value, error) {
 			num = strings.TrimSpace(strings.TrimSuffix(num, "%"))
 		}
 		f, ok := ParseNumber(num)
+		if ok && in.Type == scoring.InputCount && f != math.Trunc(f) && singleThousands(num) {
+			// "1.234" or "1,234" for a count can only mean one thousand two
+			// hundred and thirty-four.
+			f, ok = ParseNumber(strings.NewReplacer(".", "", ",", "").Replace(num))
+		}
 		if !ok {
 			return scoring.Value{}, valueErr(in, "value.number", labelOf(in), s)
 		}
@@ -118,14 +124,16 @@ func ParseValue(in *scoring.Input, raw string) (scoring.Value, error) {
 
 	case scoring.InputURL:
 		u, err := url.Parse(s)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(s) > 2000 ||
 			strings.ContainsAny(s, " \t\r\n") {
 			return scoring.Value{}, valueErr(in, "value.url", labelOf(in), s)
 		}
 		return scoring.Value{Set: true, Text: s}, nil
 
 	case scoring.InputText:
-		if n := utf8.RuneCountInString(s); n > MaxTextLen {
+		// The store keeps at most MaxTextValueLen bytes (Vietnamese takes
+		// two or three bytes a letter).
+		if n := utf8.RuneCountInString(s); n > MaxTextLen || len(s) > MaxTextValueLen {
 			return scoring.Value{}, valueErr(in, "value.text_long", labelOf(in), MaxTextLen)
 		}
 		for _, r := range s {
@@ -285,6 +293,15 @@ func ParseNumber(s string) (float64, bool) {
 		f = -f
 	}
 	return f, true
+}
+
+// singleThousands reports whether s is digits with one "." or "," followed
+// by exactly three digits ("1.234"), which a count reads as thousands.
+func singleThousands(s string) bool {
+	s = strings.TrimSpace(s)
+	i := strings.IndexAny(s, ".,")
+	return i > 0 && i <= 3 && strings.Count(s, ".")+strings.Count(s, ",") == 1 &&
+		len(s)-i-1 == 3 && allDigits(s[:i]) && allDigits(s[i+1:])
 }
 
 // validGroups reports whether parts are thousands groups: the first 1..3

@@ -65,6 +65,11 @@ func TestParseValue(t *testing.T) {
 		{"count thousands space", count, "1 234", num(1234), ""},
 		{"count nbsp", count, "12\u00a0345", num(12345), ""},
 		{"count decimal", count, "12,5", scoring.Value{}, "value.whole"},
+		{"count single dot thousands", count, "1.234", num(1234), ""},
+		{"count single comma thousands", count, "12,500", num(12500), ""},
+		{"count two decimals", count, "1,25", scoring.Value{}, "value.whole"},
+		{"count four after dot", count, "1.2345", scoring.Value{}, "value.whole"},
+		{"number single dot stays decimal", number, "1.234", num(1.234), ""},
 		{"count negative", count, "-3", scoring.Value{}, "value.whole"},
 		{"count over max", countMax, "11", scoring.Value{}, "value.max"},
 		{"count at max", countMax, "10", num(10), ""},
@@ -135,6 +140,8 @@ func TestParseValue(t *testing.T) {
 		{"text", text, "  Quyết định số 12/QĐ-UBND  ", txt("Quyết định số 12/QĐ-UBND"), ""},
 		{"text newline", text, "dòng 1\ndòng 2", txt("dòng 1\ndòng 2"), ""},
 		{"text too long", text, strings.Repeat("â", MaxTextLen+1), scoring.Value{}, "value.text_long"},
+		{"text too many bytes", text, strings.Repeat("ắ", MaxTextValueLen/3+1), scoring.Value{}, "value.text_long"},
+		{"url too long", link, "https://a.vn/" + strings.Repeat("x", 2000), scoring.Value{}, "value.url"},
 		{"text control", text, "a\x00b", scoring.Value{}, "value.text_invalid"},
 		{"text bad utf8", text, "a\xffb", scoring.Value{}, "value.text_invalid"},
 
@@ -211,4 +218,49 @@ func BenchmarkParseValue_number(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzParseValue checks that no text makes ParseValue panic, that every
+// accepted value fits its input, and that what a form shows of it parses
+// back to the same value.
+func FuzzParseValue(f *testing.F) {
+	for _, s := range []string{"12,5", "1.234.567,89", "1,234.5", "có", "KHÔNG", "31/02/2026", "2026-03-31", "head, deputy",
+		"https://a.vn/x", "−2", "1 234", "+.5", "9999999999999999999999", "x", "", "1.234", ",", "1,,2", "1..2"} {
+		f.Add(s)
+	}
+	inputs := []*scoring.Input{
+		{Key: "n", Type: scoring.InputNumber, Min: fptr(-100), Max: fptr(1e9)},
+		{Key: "c", Type: scoring.InputCount},
+		{Key: "p", Type: scoring.InputPercent},
+		{Key: "b", Type: scoring.InputBoolean},
+		{Key: "d", Type: scoring.InputDate},
+		{Key: "u", Type: scoring.InputURL},
+		{Key: "t", Type: scoring.InputText},
+		{Key: "m", Type: scoring.InputMultiChoice, Options: []scoring.Option{{Value: "head"}, {Value: "deputy"}}},
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		for _, in := range inputs {
+			v, err := ParseValue(in, raw)
+			if err != nil {
+				if !errors.Is(err, ErrInvalid) {
+					t.Fatalf("ParseValue(%s, %q) error %v does not match ErrInvalid", in.Type, raw, err)
+				}
+				continue
+			}
+			if !v.Set {
+				continue
+			}
+			lo, hi := limits(in)
+			if (lo != nil && v.Num < *lo) || (hi != nil && v.Num > *hi) {
+				t.Fatalf("ParseValue(%s, %q) = %v outside the limits", in.Type, raw, v.Num)
+			}
+			for _, lang := range []string{"vi", "en"} {
+				shown := FormatValue(in, v, lang)
+				back, err := ParseValue(in, shown)
+				if err != nil || back != v {
+					t.Fatalf("ParseValue(%s, FormatValue(%+v, %s) = %q) = %+v, %v", in.Type, v, lang, shown, back, err)
+				}
+			}
+		}
+	})
 }

@@ -47,7 +47,7 @@ func (e *Evidence) Validate() error {
 	}
 	switch e.Kind {
 	case EvidenceFile:
-		if strings.TrimSpace(e.FileName) == "" || len(e.FileName) > 255 || strings.ContainsAny(e.FileName, "/\\\x00") {
+		if strings.TrimSpace(e.FileName) == "" || len(e.FileName) > 255 || strings.ContainsAny(e.FileName, "/\\") || !CleanText(e.FileName) {
 			v.Add("file", "Tên tệp không hợp lệ.", "the file name is not valid")
 		}
 	case EvidenceLink:

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/dti-platform/dti/scoring"
 )
@@ -461,6 +462,36 @@ func EvidenceSet(items []*Evidence) map[string]bool {
 	out := make(map[string]bool, len(items))
 	for _, e := range items {
 		out[e.Indicator] = true
+	}
+	return out
+}
+
+// FieldErrors returns the messages in lang of a *ValidationError whose
+// fields are "INDICATOR/input" (ParseForm, FormChanges, MissingError,
+// ParseAdjustedValues), keyed by indicator and input, so a form shows each
+// next to its control; a missing evidence item has Input "evidence".
+// Several messages for one field are joined by "; ". Fields of another
+// shape and other errors give nil.
+func FieldErrors(err error, lang string) map[scoring.InputKey]string {
+	var v *ValidationError
+	if !errors.As(err, &v) {
+		return nil
+	}
+	var out map[scoring.InputKey]string
+	for _, f := range v.Fields {
+		ind, in, ok := strings.Cut(f.Field, "/")
+		if !ok || ind == "" || in == "" {
+			continue
+		}
+		if out == nil {
+			out = map[scoring.InputKey]string{}
+		}
+		k := scoring.InputKey{Indicator: ind, Input: in}
+		if prev := out[k]; prev != "" {
+			out[k] = prev + "; " + f.Message(lang)
+		} else {
+			out[k] = f.Message(lang)
+		}
 	}
 	return out
 }

@@ -288,3 +288,32 @@ func TestValuesOfAndEvidenceSet(t *testing.T) {
 		t.Errorf("EvidenceSet = %v", ev)
 	}
 }
+
+func TestFieldErrors(t *testing.T) {
+	_, err := ParseForm(formFixture(), "district", map[ik]string{
+		{Indicator: "NT.03", Input: "pct"}:       "200",
+		{Indicator: "BONUS.01", Input: "awards"}: "x",
+	})
+	got := FieldErrors(err, "en")
+	want := map[ik]string{
+		{Indicator: "NT.03", Input: "pct"}:       `indicator NT.03: "Tỷ lệ": must not be greater than 100`,
+		{Indicator: "BONUS.01", Input: "awards"}: `indicator BONUS.01: "Giải thưởng": "x" is not a number`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("FieldErrors = %v; want %v", got, want)
+	}
+	missing := FieldErrors(MissingError([]MissingItem{{Indicator: "A"}, {Indicator: "A", Input: "x", Label: scoring.Text{VI: "X"}}}), "vi")
+	if missing[ik{Indicator: "A", Input: "evidence"}] != "chỉ số A cần tài liệu kiểm chứng" || len(missing) != 2 {
+		t.Errorf("FieldErrors(missing) = %v", missing)
+	}
+	v := &ValidationError{}
+	v.Add("code", "a", "a")
+	v.Add("A/x", "một", "one")
+	v.Add("A/x", "hai", "two")
+	if got := FieldErrors(v, "en"); !reflect.DeepEqual(got, map[ik]string{{Indicator: "A", Input: "x"}: "one; two"}) {
+		t.Errorf("FieldErrors(mixed) = %v", got)
+	}
+	if FieldErrors(ErrForbidden, "vi") != nil || FieldErrors(nil, "vi") != nil {
+		t.Errorf("FieldErrors of a non-validation error is not nil")
+	}
+}

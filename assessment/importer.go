@@ -2,12 +2,18 @@ package assessment
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/dti-platform/dti/scoring"
+	"github.com/xuri/excelize/v2"
 )
 
 // This file holds the bulk imports of the secretariat: units, users and
@@ -55,6 +61,10 @@ type ImportIssue struct {
 func (i ImportIssue) Where(lang string) string {
 	en := lang == "en"
 	switch {
+	case i.Cell != "" && i.Column == "" && en:
+		return "cell " + i.Cell
+	case i.Cell != "" && i.Column == "":
+		return "ô " + i.Cell
 	case i.Cell != "" && en:
 		return fmt.Sprintf("cell %s (%s)", i.Cell, i.Column)
 	case i.Cell != "":
@@ -111,11 +121,19 @@ type ImportPreview struct {
 	Changes []ImportChange
 	Issues  []ImportIssue
 
-	units    []unitPlan
-	users    []userPlan
-	values   CentralImport
-	periodID int64
+	units  []unitPlan
+	users  []userPlan
+	values CentralImport
+
+	// What the preview was made from, so Apply can check it is not stale.
+	table  *Table
+	period *Period
+	index  *scoring.Index
+	source scoring.Source
 }
+
+// Table returns the table the preview was read from.
+func (p *ImportPreview) Table() *Table { return p.table }
 
 // OK reports whether the preview has no issues.
 func (p *ImportPreview) OK() bool { return len(p.Issues) == 0 }
@@ -129,6 +147,26 @@ func (p *ImportPreview) Count(op ImportOp) int {
 		}
 	}
 	return n
+}
+
+// Fingerprint is a short hash of what the preview would do (every change
+// and every issue). A web page that shows a preview and applies it on a
+// later request keeps the fingerprint in the confirmation form, previews
+// the uploaded file again and applies only when the fingerprints match.
+func (p *ImportPreview) Fingerprint() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n", p.Kind)
+	for _, c := range p.Changes {
+		fmt.Fprintf(h, "%d\x00%s\x00%s", c.Line, c.Key, c.Op)
+		for _, f := range c.Fields {
+			fmt.Fprintf(h, "\x00%s\x00%s\x00%s", f.Field, f.From, f.To)
+		}
+		h.Write([]byte{'\n'})
+	}
+	for _, i := range p.Issues {
+		fmt.Fprintf(h, "!%d\x00%s\x00%s\x00%s\n", i.Line, i.Cell, i.Column, i.Key)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // Err returns nil when the preview has no issues and otherwise a
@@ -166,6 +204,20 @@ func (it *importTable) cell(r TableRow, key string) string {
 	return strings.TrimSpace(r.Cell(c))
 }
 
+// checkControl records a problem for every cell of the row's named
+// columns that holds a control character (a tab, an escape sequence...):
+// names and codes are shown on screens and terminals as they are.
+func (it *importTable) checkControl(r TableRow, keys ...string) bool {
+	ok := true
+	for _, k := range keys {
+		if strings.IndexFunc(it.cell(r, k), unicode.IsControl) >= 0 {
+			it.issue(r.Line, k, "import.control")
+			ok = false
+		}
+	}
+	return ok
+}
+
 func (it *importTable) has(key string) bool { _, ok := it.cols[key]; return ok }
 
 // issue records a problem of row r (line) in the column key ("" for the
@@ -192,6 +244,36 @@ func (it *importTable) issueText(line, col int, key, vi, en string) {
 		is.Cell = it.t.Ref(line, col)
 	}
 	it.p.Issues = append(it.p.Issues, is)
+}
+
+// issueFields adds the field problems of a domain Validate (a
+// *ValidationError) as issues of row line, each in the column its field
+// maps to (column names by field name; "" for a whole-row problem), unless
+// the row already has an issue in that column.
+func (it *importTable) issueFields(line int, err error, column map[string]string) {
+	var v *ValidationError
+	if !errors.As(err, &v) {
+		return
+	}
+	for _, f := range v.Fields {
+		col, ok := column[f.Field]
+		if !ok {
+			col = f.Field
+		}
+		c, has := it.cols[col]
+		if !has {
+			c = -1
+		}
+		dup := false
+		for _, is := range it.p.Issues {
+			if is.Line == line && (c < 0 && is.Column == "" || c >= 0 && c < len(it.t.Header) && is.Column == it.t.Header[c]) {
+				dup = true
+			}
+		}
+		if !dup {
+			it.issueText(line, c, "import.invalid", f.VI, f.EN)
+		}
+	}
 }
 
 // importColumn is one known column of an import: its canonical name and
@@ -227,7 +309,7 @@ func mapColumns(t *Table, p *ImportPreview, spec []importColumn, extra func(head
 		for _, col := range spec {
 			if col.key == k || slices.Contains(col.aliases, k) {
 				if _, dup := it.cols[col.key]; dup {
-					it.issueAt(1, c, "import.column_twice", h)
+					it.issueAt(t.HeaderLine, c, "import.column_twice", h)
 				} else {
 					it.cols[col.key] = c
 				}
@@ -236,7 +318,26 @@ func mapColumns(t *Table, p *ImportPreview, spec []importColumn, extra func(head
 			}
 		}
 		if !found && (extra == nil || !extra(h)) {
-			it.issueAt(1, c, "import.column_unknown", h)
+			it.issueAt(t.HeaderLine, c, "import.column_unknown", h)
+		}
+	}
+	// A value in a column without a header would be silently lost.
+	for _, r := range t.Rows {
+		for c, v := range r.Cells {
+			if strings.TrimSpace(v) == "" || (c < len(t.Header) && t.Header[c] != "") {
+				continue
+			}
+			excelRef, _ := excelize.CoordinatesToCellName(c+1, r.Line)
+			ref := excelRef
+			if !t.Excel {
+				ref = fmt.Sprint(c + 1)
+			}
+			is := ImportIssue{Line: r.Line, Key: "import.stray_cell",
+				VI: render("import.stray_cell", "vi", []any{ref}), EN: render("import.stray_cell", "en", []any{ref})}
+			if t.Excel {
+				is.Cell = excelRef
+			}
+			p.Issues = append(p.Issues, is)
 		}
 	}
 	for _, col := range spec {
@@ -274,14 +375,19 @@ type ImportResult struct {
 
 // Apply writes a preview made by one of the Preview methods. It refuses a
 // preview with issues (*ValidationError, ErrInvalid) and an actor who is
-// not a province-wide admin (ErrForbidden).
+// not a province-wide admin (ErrForbidden). It first previews the same
+// table again against the store as it is now: when anything differs from
+// what the preview showed (someone changed a unit, a user or a value
+// meanwhile) it writes nothing and returns an *Error matching ErrConflict,
+// so what is written is exactly what the admin saw.
 //
 // Values are written by Store.ImportValues in one transaction, all or
 // nothing. Units and users are written one row at a time in the order the
-// preview planned (parents before children); the preview checked every
-// row against the store, so a failure can only come from a concurrent
-// change, and Apply then stops and returns the error with the counts
-// written so far. Units and users imports are idempotent: previewing and
+// preview planned (parents before children), each row in its own
+// transaction: the fresh preview checked every row against the store, so a
+// failure can only come from a change made in the moment between the check
+// and the write, or from the disk; Apply then stops and returns the error
+// with the counts written so far. Unit and user imports are idempotent:
 // applying the same file again converges (written rows become unchanged).
 func (im *Importer) Apply(ctx context.Context, p *ImportPreview) (*ImportResult, error) {
 	if !im.Actor.IsAdmin() {
@@ -290,6 +396,14 @@ func (im *Importer) Apply(ctx context.Context, p *ImportPreview) (*ImportResult,
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	fresh, err := im.repreview(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if !fresh.OK() || !reflect.DeepEqual(fresh.Changes, p.Changes) {
+		return nil, ruleError(ErrConflict, "import.stale")
+	}
+	p = fresh
 	res := &ImportResult{Unchanged: p.Count(OpUnchanged)}
 	switch p.Kind {
 	case ImportUnits:
@@ -308,6 +422,29 @@ func (im *Importer) Apply(ctx context.Context, p *ImportPreview) (*ImportResult,
 		res.Created = p.Count(OpCreate)
 		res.Updated = p.Count(OpUpdate)
 		return res, nil
+	}
+	return nil, ruleError(ErrInvalid, "action.unknown", string(p.Kind))
+}
+
+// repreview makes p again from the table it was made from.
+func (im *Importer) repreview(ctx context.Context, p *ImportPreview) (*ImportPreview, error) {
+	if p.table == nil {
+		return nil, ruleError(ErrInvalid, "import.no_table")
+	}
+	switch p.Kind {
+	case ImportUnits:
+		return im.PreviewUnits(ctx, p.table)
+	case ImportUsers:
+		return im.PreviewUsers(ctx, p.table)
+	case ImportValues:
+		period, err := im.Store.FindPeriodByID(ctx, p.period.ID)
+		if err != nil {
+			return nil, err
+		}
+		if period.IndexHash != p.period.IndexHash {
+			return nil, ruleError(ErrConflict, "import.stale")
+		}
+		return im.PreviewValues(ctx, period, p.index, p.source, p.table)
 	}
 	return nil, ruleError(ErrInvalid, "action.unknown", string(p.Kind))
 }

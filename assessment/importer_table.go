@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -34,7 +35,9 @@ const (
 // row and data rows.
 type Table struct {
 	Header []string
-	Rows   []TableRow
+	// HeaderLine is the line (CSV) or row (Excel) of the header.
+	HeaderLine int
+	Rows       []TableRow
 	// Excel is true for workbooks: cells are named like C7 in messages.
 	Excel bool
 	// Sheet is the name of the sheet read (Excel).
@@ -94,6 +97,13 @@ func ReadTable(name string, r io.Reader) (*Table, error) {
 }
 
 func readCSV(data []byte) (*Table, error) {
+	// Excel's "Unicode text" export is UTF-16 with a byte-order mark.
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		var ok bool
+		if data, ok = fromUTF16(data); !ok {
+			return nil, ruleError(ErrInvalid, "import.utf8", 1)
+		}
+	}
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	if !utf8.Valid(data) {
 		line := 1 + bytes.Count(data[:firstInvalidUTF8(data)], []byte("\n"))
@@ -101,9 +111,15 @@ func readCSV(data []byte) (*Table, error) {
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
-	// A semicolon-separated file (Excel's CSV with a Vietnamese locale) is
-	// recognised by its header line.
-	if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+	// A semicolon-separated file (Excel's CSV with a Vietnamese locale) or
+	// a tab-separated one (copied from a spreadsheet) is recognised by its
+	// header line.
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	commas, semis, tabs := bytes.Count(first, []byte(",")), bytes.Count(first, []byte(";")), bytes.Count(first, []byte("\t"))
+	switch {
+	case tabs > commas && tabs > semis:
+		cr.Comma = '\t'
+	case semis > commas:
 		cr.Comma = ';'
 	}
 	t := &Table{}
@@ -124,7 +140,7 @@ func readCSV(data []byte) (*Table, error) {
 			return nil, ruleError(ErrInvalid, "import.too_many_cols", MaxImportCols)
 		}
 		if t.Header == nil {
-			t.Header = trimAll(rec)
+			t.Header, t.HeaderLine = trimAll(rec), line
 			continue
 		}
 		if blank(rec) {
@@ -139,6 +155,31 @@ func readCSV(data []byte) (*Table, error) {
 		return nil, ruleError(ErrInvalid, "import.empty")
 	}
 	return t, nil
+}
+
+// fromUTF16 decodes UTF-16 text that starts with a byte-order mark into
+// UTF-8 (without the mark); ok is false for an odd length or unpaired
+// surrogates.
+func fromUTF16(data []byte) (out []byte, ok bool) {
+	if len(data)%2 != 0 {
+		return nil, false
+	}
+	big := data[0] == 0xFE
+	units := make([]uint16, 0, len(data)/2-1)
+	for i := 2; i < len(data); i += 2 {
+		if big {
+			units = append(units, uint16(data[i])<<8|uint16(data[i+1]))
+		} else {
+			units = append(units, uint16(data[i+1])<<8|uint16(data[i]))
+		}
+	}
+	runes := utf16.Decode(units)
+	for _, r := range runes {
+		if r == utf8.RuneError {
+			return nil, false
+		}
+	}
+	return []byte(string(runes)), true
 }
 
 func firstInvalidUTF8(b []byte) int {
@@ -191,7 +232,7 @@ func readXLSX(data []byte) (*Table, error) {
 			if blank(rec) {
 				continue // leading empty rows before the header
 			}
-			t.Header = trimAll(rec)
+			t.Header, t.HeaderLine = trimAll(rec), line
 			continue
 		}
 		if blank(rec) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/dti-platform/dti/assessment"
 	"github.com/dti-platform/dti/assessment/sqlite"
@@ -214,6 +215,9 @@ func TestImportUnits_errors(t *testing.T) {
 			`line 1, column color: column "color" is not supported`,
 			`the required column "type" is missing`,
 		}},
+		{"control characters", "code,name_vi,type\nSO-XD,\"Sở \x1b[31mXây dựng\",department\n", []string{
+			`line 2, column name_vi: holds a control character (a tab or another invisible character)`,
+		}},
 		{"repeated column", "code,name_vi,type,ma\nA,B,department,C\n", []string{
 			`line 1, column ma: column "ma" appears twice`,
 		}},
@@ -404,6 +408,7 @@ func TestReadTable_csvForms(t *testing.T) {
 	}{
 		{"bom and crlf", "\uFEFFa,b\r\n1,2\r\n", [][]string{{"1", "2"}}},
 		{"semicolons", "a;b\n1,5;2\n", [][]string{{"1,5", "2"}}},
+		{"tabs", "a\tb\n1,5\t2\n", [][]string{{"1,5", "2"}}},
 		{"quoted newline", "a,b\n\"x\ny\",2\n", [][]string{{"x\ny", "2"}}},
 		{"blank rows skipped", "a,b\n,\n1,2\n\n", [][]string{{"1", "2"}}},
 	}
@@ -418,6 +423,28 @@ func TestReadTable_csvForms(t *testing.T) {
 				t.Errorf("rows %q header %q; want %q", got, tb.Header, tt.want)
 			}
 		})
+	}
+	// Excel's "Unicode text": UTF-16 little-endian with tabs.
+	for _, big := range []bool{false, true} {
+		text := []rune("mã\ttên\nSO-TC\tSở Tài chính\n")
+		data := []byte{0xFF, 0xFE}
+		if big {
+			data = []byte{0xFE, 0xFF}
+		}
+		for _, u := range utf16.Encode(text) {
+			if big {
+				data = append(data, byte(u>>8), byte(u))
+			} else {
+				data = append(data, byte(u), byte(u>>8))
+			}
+		}
+		tb, err := assessment.ReadTable("units.txt", bytes.NewReader(data))
+		if err != nil || !reflect.DeepEqual(tb.Header, []string{"mã", "tên"}) || !reflect.DeepEqual(tb.Rows[0].Cells, []string{"SO-TC", "Sở Tài chính"}) {
+			t.Errorf("UTF-16 (big endian %v): %+v, %v", big, tb, err)
+		}
+	}
+	if _, err := assessment.ReadTable("units.txt", bytes.NewReader([]byte{0xFF, 0xFE, 0x41})); !errors.Is(err, assessment.ErrInvalid) {
+		t.Errorf("odd UTF-16: %v", err)
 	}
 	tb := readCSV(t, "a\n\nx\n")
 	if tb.Rows[0].Line != 3 {
@@ -694,4 +721,230 @@ func TestImportValues(t *testing.T) {
 	published.Status = assessment.PeriodPublished
 	p, _ = im.PreviewValues(ctx, &published, ix, scoring.SourceSystem, readCSV(t, long))
 	assertLines(t, "published", issueLines(p, "vi"), []string{`kỳ đánh giá DTI-2025 đã công bố; hãy mở lại trước khi nhập số liệu`})
+}
+
+func TestImport_adminOnly(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	reviewer := assessment.Actor{Username: "r", Grants: []assessment.Grant{{Role: assessment.RoleReviewer}}}
+	districtAdmin := assessment.Actor{Username: "d", Grants: []assessment.Grant{{Role: assessment.RoleAdmin, UnitID: 5, Subtree: true}}}
+	tb := readCSV(t, "code,name_vi,type\nA,B,department\n")
+	for _, a := range []assessment.Actor{reviewer, districtAdmin} {
+		im := &assessment.Importer{Store: db, Actor: a}
+		if _, err := im.PreviewUnits(ctx, tb); !errors.Is(err, assessment.ErrForbidden) {
+			t.Errorf("%s PreviewUnits: %v; want forbidden", a.Username, err)
+		}
+		if _, err := im.PreviewUsers(ctx, tb); !errors.Is(err, assessment.ErrForbidden) {
+			t.Errorf("%s PreviewUsers: %v; want forbidden", a.Username, err)
+		}
+		if _, err := im.PreviewValues(ctx, &assessment.Period{}, importIndex(), scoring.SourceSystem, tb); !errors.Is(err, assessment.ErrForbidden) {
+			t.Errorf("%s PreviewValues: %v; want forbidden", a.Username, err)
+		}
+	}
+}
+
+// BenchmarkPreviewValues reads and previews a wide file of central values
+// for 3,500 units (4 values each) against a store holding them.
+func BenchmarkPreviewValues(b *testing.B) {
+	ctx := context.Background()
+	db := openStore(b)
+	var csv strings.Builder
+	csv.WriteString("unit_code,HT.01/dvc_rate,HT.01/systems,HT.02/issued,HT.02/level\n")
+	for i := range 3500 {
+		typ := "district"
+		if i%5 == 0 {
+			typ = "department"
+		}
+		code := fmt.Sprintf("U%04d", i)
+		if err := db.CreateUnit(ctx, admin, &assessment.Unit{Code: code, NameVI: "Đơn vị " + code, Type: typ, Active: true}); err != nil {
+			b.Fatal(err)
+		}
+		if typ == "district" {
+			fmt.Fprintf(&csv, "%s,%d,%d,%02d/03/2025,full\n", code, i%100, i%7, 1+i%28)
+		} else {
+			fmt.Fprintf(&csv, "%s,%d,%d,,\n", code, i%100, i%7)
+		}
+	}
+	period := &assessment.Period{Code: "P", Name: "P", Year: 2025, Status: assessment.PeriodOpen,
+		IndexCode: "PDTI", IndexVersion: "1", IndexHash: "h", IndexSource: []byte("x")}
+	if err := db.CreatePeriod(ctx, admin, period); err != nil {
+		b.Fatal(err)
+	}
+	ix := importIndex()
+	im := &assessment.Importer{Store: db, Actor: admin}
+	data := csv.String()
+	b.ResetTimer()
+	for b.Loop() {
+		tb, err := assessment.ReadTable("values.csv", strings.NewReader(data))
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, err := im.PreviewValues(ctx, period, ix, scoring.SourceSystem, tb)
+		if err != nil || !p.OK() || len(p.Changes) != 3500*2+2800*2 {
+			b.Fatalf("preview: %v %d changes %v", err, len(p.Changes), issueLines(p, "en"))
+		}
+	}
+}
+
+func TestImport_stalePreview(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	if err := db.CreateUnit(ctx, admin, &assessment.Unit{Code: "SO-TC", NameVI: "Sở Tài chính", Type: "department", Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	im := &assessment.Importer{Store: db, Actor: admin}
+	p, err := im.PreviewUnits(ctx, readCSV(t, "code,name_vi,type\nSO-TC,Sở Tài chính tỉnh,department\nSO-YT,Sở Y tế,department\n"))
+	if err != nil || !p.OK() {
+		t.Fatal(err, issueLines(p, "en"))
+	}
+	fp := p.Fingerprint()
+	if again, _ := im.PreviewUnits(ctx, p.Table()); again.Fingerprint() != fp || len(fp) != 32 {
+		t.Errorf("fingerprints of the same preview differ: %s %s", fp, again.Fingerprint())
+	}
+	// Someone renames the unit between the preview and the apply.
+	so, _ := db.FindUnitByCode(ctx, "SO-TC")
+	name := "Sở Tài chính (mới)"
+	if _, err := db.UpdateUnit(ctx, admin, so.ID, assessment.UnitUpdate{NameVI: &name}); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := im.PreviewUnits(ctx, p.Table()); again.Fingerprint() == fp {
+		t.Errorf("the fingerprint did not change with the store")
+	}
+	_, err = im.Apply(ctx, p)
+	var e *assessment.Error
+	if !errors.As(err, &e) || e.Key != "import.stale" || !errors.Is(err, assessment.ErrConflict) {
+		t.Fatalf("Apply of a stale preview: %v; want import.stale", err)
+	}
+	if _, n, _ := db.FindUnits(ctx, assessment.UnitFilter{}); n != 1 {
+		t.Errorf("a stale apply wrote units: %d", n)
+	}
+	if u, _ := db.FindUnitByCode(ctx, "SO-TC"); u.NameVI != name {
+		t.Errorf("a stale apply renamed the unit to %q", u.NameVI)
+	}
+	// A preview that was not made by Preview cannot be applied.
+	if _, err := im.Apply(ctx, &assessment.ImportPreview{Kind: assessment.ImportUnits}); !errors.Is(err, assessment.ErrInvalid) {
+		t.Errorf("Apply of a hand-made preview: %v; want ErrInvalid", err)
+	}
+}
+
+// FuzzReadTable checks that no upload makes ReadTable panic and that every
+// refusal matches ErrInvalid.
+func FuzzReadTable(f *testing.F) {
+	f.Add("units.csv", []byte("code,name_vi,type\nSO-TC,Sở Tài chính,department\n"))
+	f.Add("units.csv", []byte("\uFEFFa;b\r\n1,5;\"x\ny\"\n"))
+	f.Add("units.xlsx", xlsx(f, [][]any{{"code", "name_vi"}, {"A", "=1+1"}}))
+	f.Add("units.xlsx", []byte("PK\x03\x04broken"))
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		tb, err := assessment.ReadTable(name, bytes.NewReader(data))
+		if err != nil {
+			if !errors.Is(err, assessment.ErrInvalid) {
+				t.Fatalf("ReadTable error %v does not match ErrInvalid", err)
+			}
+			return
+		}
+		if len(tb.Rows) > assessment.MaxImportRows || len(tb.Header) > assessment.MaxImportCols {
+			t.Fatalf("table over the limits: %d rows, %d columns", len(tb.Rows), len(tb.Header))
+		}
+	})
+}
+
+func TestImport_strayCells(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	im := &assessment.Importer{Store: db, Actor: admin}
+	p, _ := im.PreviewUnits(ctx, readCSV(t, "code,name_vi,type\nA,Tên,department,ghi chú\nB,Tên,department\n"))
+	assertLines(t, "csv", issueLines(p, "en"), []string{`line 2: cell 4 has a value but its column has no header`})
+	tb, err := assessment.ReadTable("u.xlsx", bytes.NewReader(xlsx(t, [][]any{
+		{},
+		{"code", "name_vi", "type", nil, "note"},
+		{"A", "Tên", "department", "lạc chỗ"},
+	})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tb.HeaderLine != 2 {
+		t.Errorf("HeaderLine = %d; want 2", tb.HeaderLine)
+	}
+	p, _ = im.PreviewUnits(ctx, tb)
+	assertLines(t, "xlsx", issueLines(p, "vi"), []string{
+		`ô E2 (note): cột "note" không được hỗ trợ`,
+		`ô D3: ô D3 có giá trị nhưng cột không có tiêu đề`,
+	})
+}
+
+func TestImportUnits_blockNeeded(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	ix := importIndex()
+	ix.Blocks = append(ix.Blocks, scoring.Block{Code: "SO_KHAC", UnitTypes: []string{"department"}})
+	im := &assessment.Importer{Store: db, Index: ix, Actor: admin}
+	p, _ := im.PreviewUnits(ctx, readCSV(t, "code,name_vi,type\nSO-XD,Sở Xây dựng,department\nH-A,Huyện A,district\n"))
+	assertLines(t, "without a block column", issueLines(p, "en"), []string{
+		`line 2, column type: unit type department belongs to several blocks (SO, SO_KHAC); the block is required`,
+	})
+	p, _ = im.PreviewUnits(ctx, readCSV(t, "code,name_vi,type,block\nSO-XD,Sở Xây dựng,department,\nSO-TP,Sở Tư pháp,department,SO_KHAC\n"))
+	assertLines(t, "with a block column", issueLines(p, "vi"), []string{
+		`dòng 2, cột block: loại đơn vị department thuộc nhiều khối (SO, SO_KHAC); cần ghi khối`,
+	})
+}
+
+func TestImportValues_wideHeaders(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	period := &assessment.Period{ID: 1, Code: "P", Status: assessment.PeriodOpen}
+	im := &assessment.Importer{Store: db, Actor: admin}
+	p, err := im.PreviewValues(ctx, period, importIndex(), scoring.SourceSystem,
+		readCSV(t, "unit_code,HT.01/systems,HT.01 / systems,HT.01/systems\nSO-TC,1,2,3\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertLines(t, "issues", issueLines(p, "en"), []string{
+		`line 1, column HT.01 / systems: column "HT.01 / systems" appears twice`,
+		`line 1, column HT.01/systems: column "HT.01/systems" appears twice`,
+	})
+	p, _ = im.PreviewValues(ctx, period, importIndex(), scoring.SourceSystem, readCSV(t, "unit_code\nSO-TC\n"))
+	assertLines(t, "no value columns", issueLines(p, "en"), []string{`no value column headed "INDICATOR/input"`})
+}
+
+func TestImportIssue_where(t *testing.T) {
+	tests := []struct {
+		is     assessment.ImportIssue
+		vi, en string
+	}{
+		{assessment.ImportIssue{Line: 7, Cell: "C7", Column: "unit_code", VI: "x", EN: "x"}, "ô C7 (unit_code): x", "cell C7 (unit_code): x"},
+		{assessment.ImportIssue{Line: 7, Cell: "C7", VI: "x", EN: "x"}, "ô C7: x", "cell C7: x"},
+		{assessment.ImportIssue{Line: 7, Column: "unit_code", VI: "x", EN: "x"}, "dòng 7, cột unit_code: x", "line 7, column unit_code: x"},
+		{assessment.ImportIssue{Line: 7, VI: "x", EN: "x"}, "dòng 7: x", "line 7: x"},
+		{assessment.ImportIssue{Column: "type", VI: "x", EN: "x"}, "cột type: x", "column type: x"},
+		{assessment.ImportIssue{VI: "tệp trống", EN: "empty file"}, "tệp trống", "empty file"},
+	}
+	for _, tt := range tests {
+		if got := tt.is.Message("vi"); got != tt.vi {
+			t.Errorf("Message(vi) = %q; want %q", got, tt.vi)
+		}
+		if got := tt.is.Message("en"); got != tt.en {
+			t.Errorf("Message(en) = %q; want %q", got, tt.en)
+		}
+	}
+}
+
+// TestImportUnits_domainRules checks that what Unit.Validate would refuse
+// at Apply is a problem of the preview already.
+func TestImportUnits_domainRules(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	im := &assessment.Importer{Store: db, Actor: admin} // no index: only the domain rules
+	long := strings.Repeat("Sở ", 120)                  // 360 characters, 600 bytes
+	p, _ := im.PreviewUnits(ctx, readCSV(t, "code,name_vi,type,attr.population\nSO-A,"+long+",department,\nSO-B,Sở B,de partment,\n"))
+	assertLines(t, "issues", issueLines(p, "en"), []string{
+		`line 2, column name_vi: longer than 300 characters`,
+		`line 3, column type: the unit type is required`,
+	})
+	_, err := im.Apply(ctx, p)
+	if !errors.Is(err, assessment.ErrInvalid) {
+		t.Errorf("Apply: %v", err)
+	}
+	medium := strings.Repeat("Sở ", 90) // 270 characters but 450 bytes: the store's limit is in bytes
+	p, _ = im.PreviewUnits(ctx, readCSV(t, "code,name_vi,type\nSO-A,"+medium+",department\n"))
+	assertLines(t, "bytes", issueLines(p, "en"), []string{`line 2, column name_vi: the unit name is too long (at most 300 characters)`})
 }

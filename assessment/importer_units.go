@@ -42,9 +42,13 @@ type unitPlan struct {
 // (có/không) and attr.NAME. A code already in the store updates that unit
 // (only the columns present change; attributes are merged), a new code
 // creates one. Parents may be in the store or anywhere in the file.
-// It returns an error only when the store fails.
+// It returns an error when the actor is not a province-wide admin
+// (ErrForbidden) or the store fails; problems of the file are in the preview.
 func (im *Importer) PreviewUnits(ctx context.Context, t *Table) (*ImportPreview, error) {
-	p := &ImportPreview{Kind: ImportUnits}
+	if !im.Actor.IsAdmin() {
+		return nil, ruleError(ErrForbidden, "role.admin_only", ActImport)
+	}
+	p := &ImportPreview{Kind: ImportUnits, table: t}
 	it := mapColumns(t, p, unitColumns, func(h string) bool {
 		return strings.HasPrefix(strings.ToLower(h), attrPrefix)
 	})
@@ -66,7 +70,7 @@ func (im *Importer) PreviewUnits(ctx context.Context, t *Table) (*ImportPreview,
 		if strings.HasPrefix(strings.ToLower(h), attrPrefix) {
 			name := strings.TrimSpace(h[len(attrPrefix):])
 			if !ValidCode(name) {
-				it.issueAt(1, c, "import.attr_name", h)
+				it.issueAt(t.HeaderLine, c, "import.attr_name", h)
 				continue
 			}
 			attrCols[c] = name
@@ -76,6 +80,9 @@ func (im *Importer) PreviewUnits(ctx context.Context, t *Table) (*ImportPreview,
 	seen := map[string]int{} // code -> first line
 	var plans []unitPlan
 	for _, r := range t.Rows {
+		if !it.checkControl(r, "code", "name_vi", "name_en", "type", "block", "parent_code") {
+			continue
+		}
 		code := it.cell(r, "code")
 		pl := unitPlan{line: r.Line}
 		u := &pl.unit
@@ -117,6 +124,15 @@ func (im *Importer) PreviewUnits(ctx context.Context, t *Table) (*ImportPreview,
 			}
 		} else if u.Block != "" && !ValidCode(u.Block) {
 			it.issue(r.Line, "block", "import.code", u.Block)
+		} else if u.Block == "" && im.Index != nil && u.Type != "" && (it.has("block") || byCode[code] == nil) {
+			// The index cannot place a unit of a type ranked in several blocks.
+			if blocks := indexBlocksOf(im, u.Type); len(blocks) > 1 {
+				col := "block"
+				if !it.has(col) {
+					col = "type"
+				}
+				it.issue(r.Line, col, "import.block_needed", u.Type, strings.Join(blocks, ", "))
+			}
 		}
 		pl.parentCode = it.cell(r, "parent_code")
 		if pl.parentCode == code && code != "" {
@@ -139,6 +155,10 @@ func (im *Importer) PreviewUnits(ctx context.Context, t *Table) (*ImportPreview,
 				pl.attrs = true
 			}
 		}
+		// The store validates units with Unit.Validate: whatever it would
+		// refuse is a problem of the row now, not a failure halfway through
+		// Apply.
+		it.issueFields(r.Line, u.Validate(), map[string]string{"parent_id": "parent_code", "attrs": ""})
 		plans = append(plans, pl)
 	}
 
@@ -216,6 +236,17 @@ func indexBlock(im *Importer, code, typ string) (exists, ranksType bool) {
 		}
 	}
 	return false, false
+}
+
+// indexBlocksOf returns the codes of the index's blocks for unit type typ.
+func indexBlocksOf(im *Importer, typ string) []string {
+	var out []string
+	for _, b := range im.Index.Blocks {
+		if slices.Contains(b.UnitTypes, typ) {
+			out = append(out, b.Code)
+		}
+	}
+	return out
 }
 
 // cycleFrom returns the path "A → B → A" when following parents from code

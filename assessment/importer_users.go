@@ -52,7 +52,10 @@ type userPlan struct {
 // replaces its grants with the file's. New accounts get a random initial
 // password that Apply returns and must be changed at the first sign-in.
 func (im *Importer) PreviewUsers(ctx context.Context, t *Table) (*ImportPreview, error) {
-	p := &ImportPreview{Kind: ImportUsers}
+	if !im.Actor.IsAdmin() {
+		return nil, ruleError(ErrForbidden, "role.admin_only", ActImport)
+	}
+	p := &ImportPreview{Kind: ImportUsers, table: t}
 	it := mapColumns(t, p, userColumns, nil)
 	if !p.OK() {
 		return p, nil
@@ -76,6 +79,9 @@ func (im *Importer) PreviewUsers(ctx context.Context, t *Table) (*ImportPreview,
 	var order []string
 	accounts := map[string]*account{}
 	for _, r := range t.Rows {
+		if !it.checkControl(r, "username", "full_name", "email", "role", "unit_code", "pillars") {
+			continue
+		}
 		name := strings.ToLower(it.cell(r, "username"))
 		if name == "" {
 			it.issue(r.Line, "username", "import.required")
@@ -185,6 +191,12 @@ func (im *Importer) PreviewUsers(ctx context.Context, t *Table) (*ImportPreview,
 
 	for _, name := range order {
 		a := accounts[name]
+		check := a.user
+		check.PasswordHash = "x" // set by Apply
+		if check.Lang == "" {
+			check.Lang = "vi"
+		}
+		it.issueFields(a.line, check.Validate(), map[string]string{"grants": "role", "password": ""})
 		old, err := im.Store.FindUserByUsername(ctx, name)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, err

@@ -27,9 +27,13 @@ var valueColumns = []importColumn{
 // headed "INDICATOR/input"; empty cells are skipped). Every value is
 // parsed as the form would (ParseValue) against the unit's type; Excel
 // date cells are read as dates. The values become Locked for the units.
-// It returns an error only when the store fails.
+// It returns an error when the actor is not a province-wide admin
+// (ErrForbidden) or the store fails; problems of the file are in the preview.
 func (im *Importer) PreviewValues(ctx context.Context, p *Period, ix *scoring.Index, source scoring.Source, t *Table) (*ImportPreview, error) {
-	pv := &ImportPreview{Kind: ImportValues, periodID: p.ID}
+	if !im.Actor.IsAdmin() {
+		return nil, ruleError(ErrForbidden, "role.admin_only", ActImport)
+	}
+	pv := &ImportPreview{Kind: ImportValues, table: t, period: p, index: ix, source: source}
 	pv.values = CentralImport{PeriodID: p.ID, Source: source, Reason: im.Reason}
 	fileIssue := func(key string, args ...any) {
 		pv.Issues = append(pv.Issues, ImportIssue{Key: key, VI: render(key, "vi", args), EN: render(key, "en", args)})
@@ -69,13 +73,14 @@ func (im *Importer) PreviewValues(ctx context.Context, p *Period, ix *scoring.In
 			n := findIndicator(ix, k.Indicator)
 			switch {
 			case n == nil:
-				it.issueAt(1, c, "submission.indicator", k.Indicator)
+				it.issueAt(t.HeaderLine, c, "submission.indicator", k.Indicator)
 			case findInput(n, k.Input) == nil:
-				it.issueAt(1, c, "value.unknown_input", k.Indicator, k.Input)
+				it.issueAt(t.HeaderLine, c, "value.unknown_input", k.Indicator, k.Input)
 			default:
 				for _, prev := range wide {
 					if prev == k {
-						it.issueAt(1, c, "import.column_twice", h)
+						it.issueAt(t.HeaderLine, c, "import.column_twice", h)
+						break
 					}
 				}
 				wide[c] = k
@@ -97,6 +102,15 @@ func (im *Importer) PreviewValues(ctx context.Context, p *Period, ix *scoring.In
 	for _, u := range units {
 		unitByCode[u.Code] = u
 	}
+	// The period's forms, read once; a unit's stored values on first use.
+	subs, _, err := im.Store.FindSubmissions(ctx, SubmissionFilter{PeriodID: &p.ID})
+	if err != nil {
+		return nil, err
+	}
+	subOf := make(map[int64]*Submission, len(subs))
+	for _, s := range subs {
+		subOf[s.UnitID] = s
+	}
 	stored := map[int64]map[scoring.InputKey]*InputValue{}
 	storedFor := func(u *Unit) (map[scoring.InputKey]*InputValue, error) {
 		if m, ok := stored[u.ID]; ok {
@@ -104,12 +118,9 @@ func (im *Importer) PreviewValues(ctx context.Context, p *Period, ix *scoring.In
 		}
 		m := map[scoring.InputKey]*InputValue{}
 		stored[u.ID] = m
-		s, err := im.Store.FindSubmission(ctx, p.ID, u.ID)
-		if errors.Is(err, ErrNotFound) {
+		s := subOf[u.ID]
+		if s == nil {
 			return m, nil
-		}
-		if err != nil {
-			return nil, err
 		}
 		vals, err := im.Store.FindValues(ctx, s.ID)
 		if err != nil {
@@ -184,6 +195,9 @@ func (im *Importer) PreviewValues(ctx context.Context, p *Period, ix *scoring.In
 	}
 
 	for _, r := range t.Rows {
+		if !it.checkControl(r, "unit_code", "indicator", "input") {
+			continue
+		}
 		code := it.cell(r, "unit_code")
 		u := unitByCode[code]
 		switch {

@@ -55,6 +55,8 @@ func (p *Period) Validate() error {
 	}
 	if strings.TrimSpace(p.Name) == "" {
 		v.Add("name", "Cần nhập tên kỳ đánh giá.", "the period name is required")
+	} else if !CleanText(p.Name) || len(p.Name) > 300 {
+		v.Add("name", "Tên kỳ đánh giá quá dài hoặc chứa ký tự điều khiển.", "the period name is too long or contains control characters")
 	}
 	if p.Year < 2000 || p.Year > 2100 {
 		v.Add("year", "Năm đánh giá phải trong khoảng 2000-2100.", "the year must be between 2000 and 2100")

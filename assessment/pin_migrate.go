@@ -1,6 +1,7 @@
 package assessment
 
 import (
+	"context"
 	"math"
 	"sort"
 	"strings"
@@ -209,4 +210,60 @@ func migrateValue(old, nw *scoring.Node, key, unitType string, v scoring.Value) 
 		return MigrationNotApplicable, unitType
 	}
 	return "", ""
+}
+
+// PeriodValues loads the stored values of every form of a period, with
+// the unit's code and type, as MigrationReport takes them (units in code
+// order). ErrNotFound for an unknown period.
+func PeriodValues(ctx context.Context, st Store, periodID int64) ([]UnitValues, error) {
+	if _, err := st.FindPeriodByID(ctx, periodID); err != nil {
+		return nil, err
+	}
+	subs, _, err := st.FindSubmissions(ctx, SubmissionFilter{PeriodID: &periodID})
+	if err != nil {
+		return nil, err
+	}
+	units, _, err := st.FindUnits(ctx, UnitFilter{})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*Unit, len(units))
+	for _, u := range units {
+		byID[u.ID] = u
+	}
+	out := make([]UnitValues, 0, len(subs))
+	for _, s := range subs {
+		u := byID[s.UnitID]
+		if u == nil {
+			continue
+		}
+		rows, err := st.FindValues(ctx, s.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, UnitValues{Unit: u.Code, Type: u.Type, Values: ValuesOf(rows)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Unit < out[j].Unit })
+	return out, nil
+}
+
+// RepinReport prepares moving period p (read with its IndexSource) to the
+// index version in src: it validates src (PinIndex), loads the period's
+// stored values and reports which no longer fit. The admin reads the
+// report, then the caller checks ActRepinIndex and stores the returned pin
+// with Store.UpdatePeriod(PeriodUpdate{Index: &pin, Reason: ...}).
+func RepinReport(ctx context.Context, st Store, p *Period, src []byte) (*Migration, PinnedIndex, error) {
+	oldIx, err := PeriodIndex(p)
+	if err != nil {
+		return nil, PinnedIndex{}, err
+	}
+	pin, newIx, err := PinIndex(src)
+	if err != nil {
+		return nil, PinnedIndex{}, err
+	}
+	vals, err := PeriodValues(ctx, st, p.ID)
+	if err != nil {
+		return nil, PinnedIndex{}, err
+	}
+	return MigrationReport(oldIx, newIx, vals), pin, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/dti-platform/dti/scoring"
@@ -164,5 +165,33 @@ func BenchmarkCheckSubmission(b *testing.B) {
 	for b.Loop() {
 		CheckSubmission(ix, "department", values, nil, nil)
 		FormProgressOf(ix, "department", values, nil, nil)
+	}
+}
+
+func TestIndexCache_concurrent(t *testing.T) {
+	pin, _, err := PinIndex(readSmallIndex(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Period{Code: "P", IndexHash: pin.Hash, IndexSource: pin.Source}
+	var cache IndexCache
+	got := make([]*scoring.Index, 8)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ix, err := cache.Get(p)
+			if err != nil {
+				t.Error(err)
+			}
+			got[i] = ix
+		}()
+	}
+	wg.Wait()
+	for _, ix := range got {
+		if ix != got[0] {
+			t.Fatalf("cache returned different indexes for one hash")
+		}
 	}
 }

@@ -85,6 +85,9 @@ func (r *Review) Validate() error {
 			if len(a.Text) > MaxTextValueLen {
 				v.Add("adjusted_values", "Giá trị quá dài.", "the value is too long")
 			}
+			if a.Num != nil && (math.IsNaN(*a.Num) || math.IsInf(*a.Num, 0)) {
+				v.Add("adjusted_values", "Giá trị số không hợp lệ: "+a.Input, "the number is not valid: "+a.Input)
+			}
 		}
 	} else if len(r.AdjustedValues) > 0 {
 		v.Add("adjusted_values", "Chỉ quyết định điều chỉnh giá trị mới có giá trị điều chỉnh.",

@@ -30,11 +30,17 @@ type Store interface {
 	AuditStore
 	SessionStore
 	TokenStore
-	// LoadDataset returns the data of every active unit whose type is an
-	// enabled unit type of ix, for the period, as the scoring engine takes
-	// them: units in code order, Values dense by ix.Slot. kind chooses
-	// self, appraised or final values (see DatasetKind). ix must be the
-	// period's pinned index. Returns ErrNotFound for an unknown period.
+	// LoadDataset returns the data of every active unit (and of inactive
+	// units that submitted in the period) whose type is an enabled unit
+	// type of ix, for the period, as the scoring engine takes
+	// them: units in code order, Values dense by ix.Slot (numbers carry
+	// Num only), Block from the unit or else the first block of ix listing
+	// its type. kind chooses self, appraised or final values (see
+	// DatasetKind): the latest review decision per indicator counts (a
+	// later round's accept replaces an earlier adjustment);
+	// not_applicable decisions fill NotApplicable for every kind. ix must
+	// be the period's pinned index. Returns ErrNotFound for an unknown
+	// period.
 	LoadDataset(ctx context.Context, periodID int64, kind DatasetKind, ix *scoring.Index) (*scoring.Dataset, error)
 	// Backup writes a consistent copy of the database to dest (a file that
 	// must not exist) while the store stays in use.
@@ -193,7 +199,9 @@ type SnapshotStore interface {
 	// Results.
 	FindSnapshots(ctx context.Context, periodID int64) ([]*Snapshot, error)
 	// FindSnapshot returns a snapshot with its Results; number 0 means the
-	// latest. ErrNotFound.
+	// latest. ErrNotFound. Decoding a large period's results is costly and
+	// snapshots never change: cache them by (PeriodID, Number) and use
+	// FindSnapshots to learn the latest number.
 	FindSnapshot(ctx context.Context, periodID int64, number int) (*Snapshot, error)
 }
 
@@ -217,7 +225,9 @@ type SessionStore interface {
 	// none or it has expired.
 	FindSession(ctx context.Context, id string) (*Session, error)
 	// TouchSession sets LastSeenAt to now and ExpiresAt to expiresAt
-	// (sliding expiry). ErrNotFound.
+	// (sliding expiry). It is a write: call it at most about once a
+	// minute per session (compare LastSeenAt), not on every request.
+	// ErrNotFound.
 	TouchSession(ctx context.Context, id string, expiresAt time.Time) error
 	// DeleteSession ends one session (sign-out); deleting a missing
 	// session is not an error.

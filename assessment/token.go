@@ -11,7 +11,9 @@ import (
 
 // APIToken lets a machine (a central system pushing values, a dashboard
 // pulling results) call the JSON API as a user. Only the SHA-256 of the
-// secret is stored; the secret is shown once when created.
+// secret is stored; the secret is shown once when created. A token's scope
+// is its user's grants: give each integration an account of its own (a
+// viewer for a dashboard, a secretariat account for a central system).
 type APIToken struct {
 	ID     int64
 	Name   string

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Unit is an assessed organisation: a department, a district, a commune...
@@ -49,6 +51,20 @@ var codeRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 // 64 letters, digits, '.', '_' or '-', starting with a letter or digit.
 func ValidCode(s string) bool { return codeRE.MatchString(s) }
 
+// CleanText reports whether s is valid UTF-8 without control characters
+// (a name with a terminal escape or a NUL is refused, not stored).
+func CleanText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
 // Validate checks the unit's fields. It returns a *ValidationError
 // (matching ErrInvalid) naming every bad field.
 func (u *Unit) Validate() error {
@@ -59,6 +75,9 @@ func (u *Unit) Validate() error {
 	}
 	if strings.TrimSpace(u.NameVI) == "" {
 		v.Add("name_vi", "Cần nhập tên tiếng Việt của đơn vị.", "the Vietnamese name is required")
+	}
+	if !CleanText(u.NameVI) || !CleanText(u.NameEN) {
+		v.Add("name_vi", "Tên đơn vị chứa ký tự điều khiển không hợp lệ.", "the unit name contains control characters")
 	}
 	if len(u.NameVI) > 300 || len(u.NameEN) > 300 {
 		v.Add("name_vi", "Tên đơn vị quá dài (tối đa 300 ký tự).", "the unit name is too long (at most 300 characters)")
@@ -92,7 +111,8 @@ type UnitFilter struct {
 	ParentID *int64 // 0 selects top-level units
 	Type     *string
 	Active   *bool
-	// Query matches code or names (case-insensitive substring).
+	// Query matches a substring of the code or names, ignoring case and
+	// Vietnamese diacritics ("so tai chinh" finds "Sở Tài chính").
 	Query string
 
 	Offset int

@@ -50,6 +50,8 @@ func TestUnit_Validate(t *testing.T) {
 		{"empty name", Unit{Code: "A", NameVI: "  ", Type: "department"}, "name_vi"},
 		{"no type", Unit{Code: "A", NameVI: "x"}, "type"},
 		{"own parent", Unit{ID: 3, ParentID: 3, Code: "A", NameVI: "x", Type: "t"}, "parent_id"},
+		{"escape in name", Unit{Code: "A", NameVI: "Sở\x1b[31m", Type: "t"}, "name_vi"},
+		{"invalid UTF-8", Unit{Code: "A", NameVI: "S\xff", Type: "t"}, "name_vi"},
 		{"bad attr", Unit{Code: "A", NameVI: "x", Type: "t", Attrs: map[string]string{"a b": "1"}}, "attrs"},
 	}
 	for _, tt := range tests {

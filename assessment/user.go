@@ -83,6 +83,8 @@ func (u *User) Validate() error {
 		v.Add("full_name", "Cần nhập họ và tên.", "the full name is required")
 	} else if len(u.FullName) > 200 {
 		v.Add("full_name", "Họ và tên quá dài.", "the full name is too long")
+	} else if !CleanText(u.FullName) {
+		v.Add("full_name", "Họ và tên chứa ký tự điều khiển không hợp lệ.", "the full name contains control characters")
 	}
 	if u.Email != "" {
 		if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
@@ -140,7 +142,8 @@ type UserFilter struct {
 	Role *Role
 	// UnitID selects users with a grant on exactly this unit.
 	UnitID *int64
-	// Query matches username, full name or e-mail (case-insensitive).
+	// Query matches a substring of the username, full name or e-mail,
+	// ignoring case and Vietnamese diacritics.
 	Query string
 
 	Offset int

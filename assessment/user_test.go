@@ -86,6 +86,7 @@ func TestUser_Validate(t *testing.T) {
 		{"upper case username", func(u *User) { u.Username = "An" }, "username"},
 		{"short username", func(u *User) { u.Username = "an" }, "username"},
 		{"no name", func(u *User) { u.FullName = " " }, "full_name"},
+		{"NUL in name", func(u *User) { u.FullName = "An\x00" }, "full_name"},
 		{"bad email", func(u *User) { u.Email = "an at tinh" }, "email"},
 		{"email with display name", func(u *User) { u.Email = "An <an@tinh.gov.vn>" }, "email"},
 		{"lang", func(u *User) { u.Lang = "fr" }, "lang"},

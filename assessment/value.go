@@ -1,6 +1,7 @@
 package assessment
 
 import (
+	"math"
 	"strings"
 	"time"
 
@@ -27,7 +28,9 @@ type InputValue struct {
 	Locked    bool
 	UpdatedAt time.Time
 	UpdatedBy int64
-	// Version increases on every change of this value.
+	// Version is the submission version produced by the save that last
+	// wrote this value: it changes on every write and never repeats, even
+	// after the value was cleared (ValueChange.BaseVersion).
 	Version int64
 }
 
@@ -49,6 +52,9 @@ type ValueChange struct {
 	Text  string
 	Num   *float64
 	Clear bool
+	// BaseVersion is the InputValue.Version the client loaded, 0 when the
+	// input had no value (see ValueSave.PerValue).
+	BaseVersion int64
 }
 
 // MaxTextValueLen is the longest value text accepted, in bytes.
@@ -62,6 +68,9 @@ func (c ValueChange) validate(v *ValidationError) {
 	}
 	if len(c.Text) > MaxTextValueLen {
 		v.Add(field, "Giá trị quá dài.", "the value is too long")
+	}
+	if c.Num != nil && (math.IsNaN(*c.Num) || math.IsInf(*c.Num, 0)) {
+		v.Add(field, "Giá trị số không hợp lệ.", "the number is not valid")
 	}
 	if !c.Clear && strings.TrimSpace(c.Text) == "" && c.Num == nil {
 		v.Add(field, "Giá trị trống; hãy xoá giá trị thay vì lưu chuỗi rỗng.", "empty value; clear it instead")
@@ -91,7 +100,12 @@ type ValueSave struct {
 	// Version is the submission version the form was loaded at; a stale
 	// one gives ErrConflict and changes nothing.
 	Version int64
-	Changes []ValueChange
+	// PerValue checks each change's BaseVersion against its stored value
+	// instead of Version, so two people filling different inputs of one
+	// form both save. A change to an input written since it was loaded
+	// gives ErrConflict (an *Error naming the inputs) and changes nothing.
+	PerValue bool
+	Changes  []ValueChange
 	// Check, when set, runs inside the transaction on fresh rows before
 	// anything is written (the workflow rule for actor and time). The
 	// period is given without IndexSource.

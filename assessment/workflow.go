@@ -19,7 +19,8 @@ import (
 // Action is something an actor asks to do to a period or a submission.
 type Action string
 
-// Period actions: province-wide admins only.
+// Period actions: province-wide admins only, but for viewing results
+// (see CheckPeriod).
 const (
 	ActOpen        Action = "open"         // draft -> open
 	ActClose       Action = "close"        // open -> closed
@@ -177,6 +178,10 @@ type SubmissionChange struct {
 	// a reviewer scoped to pillars decides only on indicators tagged with
 	// one of them.
 	Indicator *scoring.Node
+	// Decision is the review decision asked for (ActReview), "" when not
+	// known yet: declaring an indicator not applicable is the
+	// secretariat's (an admin's) and only for optional indicators.
+	Decision Decision
 	// Missing is what CheckSubmission found missing in the form; submitting
 	// is refused while it is not empty.
 	Missing []MissingItem
@@ -205,7 +210,8 @@ type SubmissionChange struct {
 //     submitted or resubmitted, period open or closed;
 //   - review: reviewer or admin over the unit, form submitted or
 //     resubmitted, period open or closed; a reviewer scoped to pillars
-//     only on indicators of those pillars.
+//     only on indicators of those pillars; only an admin declares an
+//     optional indicator not applicable.
 func CheckSubmissionAction(a Actor, p *Period, s *Submission, ch SubmissionChange) (SubmissionStatus, error) {
 	unit, anc := s.UnitID, ch.Ancestors
 	has := func(r Role) bool { return a.HasRoleFor(r, unit, anc) }
@@ -311,6 +317,14 @@ func CheckSubmissionAction(a Actor, p *Period, s *Submission, ch SubmissionChang
 			}
 			if !admin && !all && !(Grant{Pillars: pillars}).CoversPillars(ch.Indicator.Pillars) {
 				return s.Status, ruleError(ErrForbidden, "role.pillar_scope", strings.Join(pillars, ", "), ch.Indicator.Code)
+			}
+			if ch.Decision == DecisionNotApplicable {
+				if !admin {
+					return s.Status, ruleError(ErrForbidden, "review.na_admin", ch.Indicator.Code)
+				}
+				if !ch.Indicator.Optional {
+					return s.Status, ruleError(ErrInvalid, "review.na_optional", ch.Indicator.Code)
+				}
 			}
 			return s.Status, nil
 		}

@@ -84,12 +84,12 @@ var messages = map[string][2]string{
 	"period.not_open":           {"kỳ đánh giá chưa mở hoặc đã đóng (trạng thái: %s)", "the period is not open (status: %s)"},
 	"period.reason":             {"cần nêu lý do mở lại kỳ đánh giá", "a reason is required to re-open the period"},
 	"period.no_index":           {"kỳ đánh giá chưa gắn bộ chỉ số", "the period has no index pinned"},
-	"period.not_computed":       {"cần tính kết quả trước khi công bố", "results must be computed before publishing"},
 	"submission.status":         {"không thể %s khi hồ sơ đang ở trạng thái %s", "cannot %s while the form is %s"},
 	"submission.comment":        {"cần ghi ý kiến khi trả lại hồ sơ", "a comment is required to return the form"},
-	"submission.reason":         {"cần nêu lý do điều chỉnh chỉ số %s", "a reason is required to adjust indicator %s"},
-	"submission.missing":        {"hồ sơ còn %d mục chưa hoàn thành", "the form has %d missing items"},
 	"submission.indicator":      {"chỉ số %s không có trong bộ chỉ số", "indicator %s is not in the index"},
+
+	"review.na_admin":    {"chỉ cơ quan thường trực (quản trị viên) được xác định chỉ số %s không áp dụng", "only the secretariat (an administrator) may declare indicator %s not applicable"},
+	"review.na_optional": {"chỉ số %s là chỉ số bắt buộc, không thể xác định là không áp dụng", "indicator %s is not optional and cannot be declared not applicable"},
 
 	// Completeness.
 	"missing.input":    {"chỉ số %s: chưa nhập \"%s\"", "indicator %s: \"%s\" is not filled in"},
@@ -118,7 +118,13 @@ var messages = map[string][2]string{
 	"import.empty":         {"tệp không có dòng tiêu đề", "the file has no header row"},
 	"import.formula":       {"ô %s chứa công thức; hãy nhập giá trị", "cell %s holds a formula; type the value instead"},
 
+	"import.stale":    {"dữ liệu đã thay đổi sau khi xem trước; hãy xem trước lại rồi mới ghi", "the data changed after the preview; preview again before writing"},
+	"import.no_table": {"bản xem trước không còn dữ liệu của tệp; hãy tải tệp lên lại", "the preview no longer holds the file's data; upload the file again"},
+
 	// Imports: columns and rows.
+	"import.invalid":              {"dữ liệu không hợp lệ", "invalid data"},
+	"import.control":              {"chứa ký tự điều khiển (tab, ký tự ẩn)", "holds a control character (a tab or another invisible character)"},
+	"import.stray_cell":           {"ô %s có giá trị nhưng cột không có tiêu đề", "cell %s has a value but its column has no header"},
 	"import.column_twice":         {"cột \"%s\" xuất hiện hai lần", "column \"%s\" appears twice"},
 	"import.column_unknown":       {"cột \"%s\" không được hỗ trợ", "column \"%s\" is not supported"},
 	"import.column_missing":       {"thiếu cột bắt buộc \"%s\"", "the required column \"%s\" is missing"},
@@ -130,6 +136,7 @@ var messages = map[string][2]string{
 	"import.too_long_value":       {"\"%s\" quá dài", "\"%s\" is too long"},
 	"import.unit_type":            {"loại đơn vị \"%s\" không có trong bộ chỉ số", "unit type \"%s\" is not in the index"},
 	"import.block":                {"khối \"%s\" không có trong bộ chỉ số", "block \"%s\" is not in the index"},
+	"import.block_needed":         {"loại đơn vị %s thuộc nhiều khối (%s); cần ghi khối", "unit type %s belongs to several blocks (%s); the block is required"},
 	"import.block_type":           {"khối %s không xếp hạng loại đơn vị %s", "block %s does not rank unit type %s"},
 	"import.parent_self":          {"đơn vị không thể là đơn vị cha của chính nó", "a unit cannot be its own parent"},
 	"import.parent_unknown":       {"không có đơn vị cha mã %s", "there is no parent unit %s"},

@@ -3,6 +3,7 @@ package assessment
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -410,7 +411,7 @@ func TestMessages_catalogue(t *testing.T) {
 		}
 		files = append(files, m...)
 	}
-	used := regexp.MustCompile(`"((?:import|value|role|period|submission|missing|migrate|action|index)\.[a-z_]+)"`)
+	used := regexp.MustCompile(`"((?:import|value|role|period|submission|missing|migrate|action|index|review)\.[a-z_]+)"`)
 	n := 0
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
@@ -429,6 +430,20 @@ func TestMessages_catalogue(t *testing.T) {
 	}
 	if n < 60 {
 		t.Errorf("found only %d message uses; the pattern is stale", n)
+	}
+	// And every catalogue entry is used.
+	var all strings.Builder
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, _ := os.ReadFile(f)
+		all.Write(src)
+	}
+	for key := range messages {
+		if !strings.Contains(all.String(), `"`+key+`"`) && !strings.HasPrefix(key, "migrate.") {
+			t.Errorf("message %q is never used", key)
+		}
 	}
 	for _, act := range append(slices.Clone(PeriodActions), SubmissionActions...) {
 		if _, ok := actionNames[act]; !ok {
@@ -507,6 +522,87 @@ func TestAvailableActions(t *testing.T) {
 		p := &Period{Status: tt.status, IndexHash: "h", IndexSource: []byte("x")}
 		if got := AvailablePeriodActions(testActors[tt.actor], p); !slices.Equal(got, tt.want) {
 			t.Errorf("AvailablePeriodActions(%s, %s) = %v; want %v", tt.actor, tt.status, got, tt.want)
+		}
+	}
+}
+
+func TestCheckSubmissionAction_notApplicable(t *testing.T) {
+	optional := &scoring.Node{Code: "CQS.4.2", Optional: true, Pillars: []string{"CQS"}, Method: &scoring.Method{Kind: scoring.MethodPercent}}
+	p := &Period{Status: PeriodClosed}
+	s := &Submission{UnitID: testUnit, Status: SubmissionSubmitted}
+	tests := []struct {
+		actor   string
+		ind     *scoring.Node
+		wantErr error
+	}{
+		{"admin", optional, nil},
+		{"district-admin", optional, nil},
+		{"reviewer", optional, ErrForbidden},
+		{"scoped-reviewer", optional, ErrForbidden},
+		{"admin", cqsIndicator, ErrInvalid},
+	}
+	for _, tt := range tests {
+		_, err := CheckSubmissionAction(testActors[tt.actor], p, s, SubmissionChange{Action: ActReview, Ancestors: testAncestors,
+			Indicator: tt.ind, Decision: DecisionNotApplicable})
+		if (tt.wantErr == nil) != (err == nil) || (tt.wantErr != nil && !errors.Is(err, tt.wantErr)) {
+			t.Errorf("%s declares %s not applicable: %v; want %v", tt.actor, tt.ind.Code, err, tt.wantErr)
+		}
+	}
+	// Other decisions are not affected.
+	if _, err := CheckSubmissionAction(testActors["reviewer"], p, s, SubmissionChange{Action: ActReview, Ancestors: testAncestors,
+		Indicator: optional, Decision: DecisionAdjustScore}); err != nil {
+		t.Errorf("reviewer adjusts an optional indicator: %v", err)
+	}
+}
+
+// TestWorkflow_randomWalks drives forms through long random sequences of
+// requests by every kind of actor and checks that every allowed step is
+// an edge of the workflow and that an approved form never moves again.
+func TestWorkflow_randomWalks(t *testing.T) {
+	edges := map[[2]SubmissionStatus]bool{
+		{SubmissionDraft, SubmissionSubmitted}:      true,
+		{SubmissionReturned, SubmissionResubmitted}: true,
+		{SubmissionSubmitted, SubmissionReturned}:   true,
+		{SubmissionSubmitted, SubmissionApproved}:   true,
+		{SubmissionResubmitted, SubmissionReturned}: true,
+		{SubmissionResubmitted, SubmissionApproved}: true,
+	}
+	names := sortedActorNames()
+	rng := rand.New(rand.NewPCG(1, 2))
+	reached := map[SubmissionStatus]bool{}
+	for walk := 0; walk < 200; walk++ {
+		s := &Submission{UnitID: testUnit, Status: SubmissionDraft}
+		for step := 0; step < 300; step++ {
+			p := &Period{Status: periodStatuses[rng.IntN(len(periodStatuses))], ClosesAt: deadline}
+			ch := SubmissionChange{Action: SubmissionActions[rng.IntN(len(SubmissionActions))], At: beforeDue,
+				Ancestors: testAncestors, Indicator: cqsIndicator}
+			if rng.IntN(4) == 0 {
+				ch.At = afterDue
+			}
+			if rng.IntN(2) == 0 {
+				ch.Comment = returnComment
+			}
+			from := s.Status
+			to, err := CheckSubmissionAction(testActors[names[rng.IntN(len(names))]], p, s, ch)
+			if err != nil {
+				if to != from {
+					t.Fatalf("refused %s changed the status %s -> %s", ch.Action, from, to)
+				}
+				continue
+			}
+			if to != from && !edges[[2]SubmissionStatus{from, to}] {
+				t.Fatalf("%s moved a form %s -> %s", ch.Action, from, to)
+			}
+			if from == SubmissionApproved && to != from {
+				t.Fatalf("an approved form moved to %s", to)
+			}
+			s.Status = to
+			reached[to] = true
+		}
+	}
+	for _, st := range submissionStatuses {
+		if !reached[st] {
+			t.Errorf("no walk reached %s (reached %v)", st, reached)
 		}
 	}
 }

@@ -8,8 +8,8 @@
 // Inputs are plain values (see model.go) and outputs go to an io.Writer, so
 // a web handler streams a download and a test writes to a buffer. The
 // package imports scoring (types and index walking) and nothing else of this
-// module: no SQL, no HTTP, no clock. The same inputs give the same workbook
-// content (sheets, cells, styles, validations, charts).
+// module: no SQL, no HTTP, no clock. The same inputs give byte-identical
+// files (the zip entries of a workbook are written in a fixed order).
 //
 // # Workbooks
 //
@@ -56,8 +56,9 @@
 // decimal or whole-number limits, dates a date check, text and links a
 // length check. The very hidden sheet "_meta" holds the format version
 // (TemplateFormat), period code, unit code, index code, version and hash,
-// the template language, the input sheet name, the number of rows and a
-// digest of the layout.
+// the template language, the input sheet name, the number of rows, a
+// digest of the layout and the read-only values as written (so a value
+// updated centrally after the download is not taken for the unit's change).
 //
 // ReadTemplate takes the same TemplateInput. It refuses, with a
 // *TemplateError, a file that is too large, not a workbook, not a template,

@@ -81,6 +81,9 @@ func checkRaw(in *RawDataInput) error {
 	if in.Dataset == nil {
 		return errors.New("reports: raw data: dataset is nil")
 	}
+	if err := checkColumns("the raw data sheet", rawFixedCols+len(rawColumns(in.Index))); err != nil {
+		return fmt.Errorf("reports: raw data: %w", err)
+	}
 	return nil
 }
 
@@ -142,7 +145,7 @@ func WriteRawData(w io.Writer, in RawDataInput) error {
 	h1 := make([]any, last)
 	h2 := make([]any, last)
 	for i, m := range []msg{lblUnitCode, lblUnitName, lblUnitType, lblBlock} {
-		h1[i] = textCell(st.header, m.in(lang))
+		h1[i] = textCell(st.header, m.head(lang))
 		h2[i] = textCell(st.header, "")
 	}
 	for k, c := range cols {
@@ -189,7 +192,7 @@ func WriteRawData(w io.Writer, in RawDataInput) error {
 	if err := sw.Flush(); err != nil {
 		return err
 	}
-	if _, err := f.WriteTo(w); err != nil {
+	if err := writeWorkbook(f, w); err != nil {
 		return fmt.Errorf("reports: raw data: %w", err)
 	}
 	return nil
@@ -296,9 +299,9 @@ func WriteAudit(w io.Writer, in AuditInput) error {
 	}
 	hdr := make([]any, last)
 	for i, m := range auditHeaders {
-		hdr[i] = textCell(st.header, m.in(lang))
+		hdr[i] = textCell(st.header, m.head(lang))
 	}
-	if err := sw.SetRow(cellRef(1, auditHeaderRow), hdr); err != nil {
+	if err := sw.SetRow(cellRef(1, auditHeaderRow), hdr, excelize.RowOpts{Height: 32}); err != nil {
 		return err
 	}
 	row := make([]any, last)
@@ -320,7 +323,7 @@ func WriteAudit(w io.Writer, in AuditInput) error {
 	if err := sw.Flush(); err != nil {
 		return err
 	}
-	if _, err := f.WriteTo(w); err != nil {
+	if err := writeWorkbook(f, w); err != nil {
 		return fmt.Errorf("reports: audit: %w", err)
 	}
 	return nil

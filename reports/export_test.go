@@ -3,6 +3,8 @@ package reports
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -192,6 +194,31 @@ func TestASCIIFileName(t *testing.T) {
 	for _, tc := range tests {
 		if got := ASCIIFileName(tc.in); got != tc.want {
 			t.Errorf("ASCIIFileName(%q) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// BenchmarkWriteRawData writes 3,500 units × 100 inputs.
+func BenchmarkWriteRawData(b *testing.B) {
+	ix := bigIndex()
+	cols := rawColumns(ix)
+	ds := &scoring.Dataset{Year: 2025}
+	for i := 0; i < 3500; i++ {
+		u := scoring.UnitData{Code: fmt.Sprintf("U%05d", i), Name: "Ủy ban nhân dân xã", Type: "department", Block: "SO",
+			Values: make([]scoring.Value, len(cols))}
+		for k := range u.Values {
+			u.Values[k] = scoring.Value{Set: true, Num: float64((i + k) % 100)}
+		}
+		ds.Units = append(ds.Units, u)
+	}
+	in := RawDataInput{Index: ix, Dataset: ds}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := WriteRawData(io.Discard, in); err != nil {
+			b.Fatal(err)
+		}
+		if err := WriteRawDataCSV(io.Discard, in); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -10,10 +10,14 @@ import (
 // engine does not know (period, unit names, reviews, evidence, audit
 // entries) next to the engine's own types, which are taken as they are.
 
-// Languages of the generated files. Anything but LangEN means Vietnamese.
+// Languages of the generated files. Anything else means Vietnamese.
+// LangBoth writes Vietnamese content with bilingual column headers
+// (Vietnamese first, English below); the fillable template treats it as
+// Vietnamese.
 const (
-	LangVI = "vi"
-	LangEN = "en"
+	LangVI   = "vi"
+	LangEN   = "en"
+	LangBoth = "vi-en"
 )
 
 // Period identifies the assessment round a file is about.
@@ -150,6 +154,10 @@ type TemplateInput struct {
 	UnitName scoring.Text
 	// UnitType selects the indicators that apply (scoring.UnitType code).
 	UnitType string
+	// NotApplicable lists optional indicators the secretariat declared not
+	// applicable to the unit (as scoring.UnitData.NotApplicable): the
+	// template leaves them out.
+	NotApplicable map[string]bool
 	// Current holds the unit's current values; the template shows them and
 	// the import reports changes against them.
 	Current map[scoring.InputKey]scoring.Value

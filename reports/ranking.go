@@ -64,8 +64,16 @@ func WriteRanking(w io.Writer, in RankingInput) error {
 	}
 	r := &ranking{in: in, ix: in.Index, lang: normLang(in.Lang)}
 	r.prepare()
+	// The block sheets' chart is anchored two columns right of the table.
+	blockCols, _, _, _ := r.blockColumns()
+	if err := checkColumns("a block sheet", blockCols+2); err != nil {
+		return fmt.Errorf("reports: ranking: %w", err)
+	}
+	if err := checkColumns("the score matrix", matrixFixedCols+len(treeIndicators(r.ix))+len(r.ix.Adjustments)); err != nil {
+		return fmt.Errorf("reports: ranking: %w", err)
+	}
 
-	f, err := newWorkbook(sheetCover.in(r.lang))
+	f, err := newWorkbook(sheetCover.in(single(r.lang)))
 	if err != nil {
 		return err
 	}
@@ -74,8 +82,8 @@ func WriteRanking(w io.Writer, in RankingInput) error {
 		return err
 	}
 	sn := newSheetNamer()
-	cover := sn.name(sheetCover.in(r.lang))
-	matrix := sn.name(sheetMatrix.in(r.lang))
+	cover := sn.name(sheetCover.in(single(r.lang)))
+	matrix := sn.name(sheetMatrix.in(single(r.lang)))
 	for _, b := range r.blocks {
 		b.sheet = sn.name(b.name)
 	}
@@ -97,7 +105,7 @@ func WriteRanking(w io.Writer, in RankingInput) error {
 	if err := r.writeMatrix(f, matrix); err != nil {
 		return fmt.Errorf("reports: ranking: matrix: %w", err)
 	}
-	if _, err := f.WriteTo(w); err != nil {
+	if err := writeWorkbook(f, w); err != nil {
 		return fmt.Errorf("reports: ranking: %w", err)
 	}
 	return nil
@@ -228,26 +236,27 @@ func (r *ranking) writeCover(f *excelize.File, sheet string) error {
 	rows := [][]any{
 		{textCell(st.title, lblRankingTitle.in(lang))},
 		nil,
-		{textCell(st.bold, lblPeriod.in(lang)), textCell(st.text, period)},
-		{textCell(st.bold, lblDataYear.in(lang)), cell(st.integer, r.in.Period.Year)},
-		{textCell(st.bold, lblIndex.in(lang)), textCell(st.text, r.ix.Name.In(lang))},
-		{textCell(st.bold, lblIndexVersion.in(lang)), textCell(st.text, r.ix.Code+" "+r.ix.Version)},
-		{textCell(st.bold, lblIndexHash.in(lang)), textCell(st.text, r.ix.Hash)},
-		{textCell(st.bold, lblGenerated.in(lang)), cell(st.dateTime, r.in.GeneratedAt)},
-		{textCell(st.bold, lblComparedWith.in(lang)), textCell(st.text, prev)},
+		{textCell(st.bold, lblPeriod.head(lang)), textCell(st.text, period)},
+		{textCell(st.bold, lblDataYear.head(lang)), cell(st.integer, r.in.Period.Year)},
+		{textCell(st.bold, lblIndex.head(lang)), textCell(st.text, r.ix.Name.In(lang))},
+		{textCell(st.bold, lblIndexVersion.head(lang)), textCell(st.text, r.ix.Code+" "+r.ix.Version)},
+		{textCell(st.bold, lblIndexHash.head(lang)), textCell(st.text, r.ix.Hash)},
+		{textCell(st.bold, lblGenerated.head(lang)), cell(st.dateTime, r.in.GeneratedAt)},
+		{textCell(st.bold, lblComparedWith.head(lang)), textCell(st.text, prev)},
 		nil,
-		{textCell(st.bold, lblBandCounts.in(lang))},
+		{textCell(st.bold, lblBandCounts.head(lang))},
 	}
 	header := []any{
-		textCell(st.header, lblBlock.in(lang)),
-		textCell(st.header, lblUnitCount.in(lang)),
-		textCell(st.header, lblRanked.in(lang)),
+		textCell(st.header, lblBlock.head(lang)),
+		textCell(st.header, lblUnitCount.head(lang)),
+		textCell(st.header, lblRanked.head(lang)),
 	}
 	for _, b := range bands {
-		header = append(header, textCell(st.header, b.Name.In(lang)))
+		header = append(header, textCell(st.header, textHead(b.Name, lang)))
 	}
-	header = append(header, textCell(st.header, lblNoBand.in(lang)))
+	header = append(header, textCell(st.header, lblNoBand.head(lang)))
 	rows = append(rows, header)
+	headerRow := len(rows) // 1-based row of the band table's header
 
 	totals := make([]int, len(bands)+2)
 	for _, b := range r.blocks {
@@ -271,7 +280,7 @@ func (r *ranking) writeCover(f *excelize.File, sheet string) error {
 		}
 		rows = append(rows, row)
 	}
-	total := []any{textCell(st.bold, lblTotal.in(lang)), cell(st.integer, totals[0]), nil}
+	total := []any{textCell(st.bold, lblTotal.head(lang)), cell(st.integer, totals[0]), nil}
 	for _, c := range totals[1 : len(bands)+2] {
 		total = append(total, cell(st.integer, c))
 	}
@@ -281,14 +290,50 @@ func (r *ranking) writeCover(f *excelize.File, sheet string) error {
 		if row == nil {
 			continue
 		}
-		if err := sw.SetRow(cellRef(1, i+1), row); err != nil {
+		var opts []excelize.RowOpts
+		switch {
+		case i+1 == headerRow && lang == LangBoth:
+			opts = append(opts, excelize.RowOpts{Height: 45})
+		case i+1 == headerRow, lang == LangBoth && i > 0:
+			// Wrapped band names; two-line bilingual labels.
+			opts = append(opts, excelize.RowOpts{Height: 30})
+		}
+		if err := sw.SetRow(cellRef(1, i+1), row, opts...); err != nil {
 			return err
 		}
 	}
 	if err := sw.MergeCell("A1", cellRef(cols, 1)); err != nil {
 		return err
 	}
+	if len(r.blocks) > 0 && len(bands) > 0 {
+		if err := r.addBandChart(f, sheet, headerRow, len(bands)); err != nil {
+			return err
+		}
+	}
 	return sw.Flush()
+}
+
+// addBandChart adds a stacked column chart of the units per band in every
+// block below the band table of the cover (before Flush, like every part
+// the stream writer emits at the end).
+func (r *ranking) addBandChart(f *excelize.File, sheet string, headerRow, nBands int) error {
+	first, last := headerRow+1, headerRow+len(r.blocks)
+	var series []excelize.ChartSeries
+	for i := 0; i < nBands; i++ {
+		col := 4 + i // bands start in column D
+		series = append(series, excelize.ChartSeries{
+			Name:       absRange(sheet, col, headerRow, col, headerRow),
+			Categories: absRange(sheet, 1, first, 1, last),
+			Values:     absRange(sheet, col, first, col, last),
+		})
+	}
+	return f.AddChart(sheet, cellRef(1, last+3), &excelize.Chart{
+		Type:      excelize.ColStacked,
+		Series:    series,
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: lblBandCounts.in(r.lang)}}},
+		Legend:    excelize.ChartLegend{Position: "bottom"},
+		Dimension: excelize.ChartDimension{Width: 720, Height: 360},
+	})
 }
 
 // blockColumns returns the number of columns of a block sheet and the first
@@ -356,7 +401,7 @@ func (r *ranking) writeBlock(f *excelize.File, b *rankBlock) error {
 	h2 := make([]any, last)
 	fixed := []msg{lblRank, lblUnitCode, lblUnit, lblPoints, lblValue, lblBand}
 	for i, m := range fixed {
-		h1[i] = textCell(st.header, m.in(lang))
+		h1[i] = textCell(st.header, m.head(lang))
 		h2[i] = textCell(st.header, "")
 	}
 	// Only the first cell of a merged caption carries the text.
@@ -364,32 +409,36 @@ func (r *ranking) writeBlock(f *excelize.File, b *rankBlock) error {
 		if i > 0 {
 			return textCell(st.headerGroup, "")
 		}
-		return textCell(st.headerGroup, m.in(lang))
+		return textCell(st.headerGroup, m.head(lang))
 	}
 	for i, p := range r.ix.Pillars {
 		h1[pillarCol-1+i] = caption(i, lblPillars)
-		h2[pillarCol-1+i] = textCell(st.header, p.Name.In(lang))
+		h2[pillarCol-1+i] = textCell(st.header, textHead(p.Name, lang))
 	}
 	for i, g := range r.groups {
 		h1[groupCol-1+i] = caption(i, lblGroups)
-		h2[groupCol-1+i] = textCell(st.header, g.Name.In(lang))
+		h2[groupCol-1+i] = textCell(st.header, textHead(g.Name, lang))
 	}
-	change := lblChangeNoPrev.in(lang)
+	change := lblChangeNoPrev.head(lang)
 	if r.in.Previous != nil {
 		name := r.in.PreviousPeriod.Name.In(lang)
 		if name == "" {
 			name = r.in.PreviousPeriod.Code
 		}
-		change = lblChange.inf(lang, name)
+		change = lblChange.headf(lang, name)
 	}
 	h1[changeCol-1] = textCell(st.headerGroup, change)
 	h1[changeCol] = textCell(st.headerGroup, "")
-	h2[changeCol-1] = textCell(st.header, lblRankChange.in(lang))
-	h2[changeCol] = textCell(st.header, lblValueChange.in(lang))
-	if err := sw.SetRow(cellRef(1, rankHeaderRow1), h1, excelize.RowOpts{Height: 30}); err != nil {
+	h2[changeCol-1] = textCell(st.header, lblRankChange.head(lang))
+	h2[changeCol] = textCell(st.header, lblValueChange.head(lang))
+	height1, height2 := 30.0, 45.0
+	if lang == LangBoth {
+		height1, height2 = 60, 75
+	}
+	if err := sw.SetRow(cellRef(1, rankHeaderRow1), h1, excelize.RowOpts{Height: height1}); err != nil {
 		return err
 	}
-	if err := sw.SetRow(cellRef(1, rankHeaderRow2), h2, excelize.RowOpts{Height: 45}); err != nil {
+	if err := sw.SetRow(cellRef(1, rankHeaderRow2), h2, excelize.RowOpts{Height: height2}); err != nil {
 		return err
 	}
 
@@ -562,11 +611,11 @@ func (r *ranking) writeMatrix(f *excelize.File, sheet string) error {
 	h1 := make([]any, last)
 	h2 := make([]any, last)
 	for i, m := range []msg{lblUnitCode, lblUnit, lblBlock, lblRank, lblPoints} {
-		h1[i] = textCell(st.header, m.in(lang))
+		h1[i] = textCell(st.header, m.head(lang))
 		h2[i] = textCell(st.header, "")
 	}
 	for k, n := range inds {
-		h1[matrixFixedCols+k] = textCell(st.header, n.Name.In(lang))
+		h1[matrixFixedCols+k] = textCell(st.header, textHead(n.Name, lang))
 		h2[matrixFixedCols+k] = textCell(st.header, n.Code)
 	}
 	for k, n := range adjs {

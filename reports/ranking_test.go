@@ -2,6 +2,8 @@ package reports
 
 import (
 	"bytes"
+	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,7 +23,7 @@ func writeRanking(t *testing.T, in RankingInput) []byte {
 }
 
 func TestWriteRanking_Golden(t *testing.T) {
-	for _, lang := range []string{LangVI, LangEN} {
+	for _, lang := range []string{LangVI, LangEN, LangBoth} {
 		t.Run(lang, func(t *testing.T) {
 			data := writeRanking(t, testRankingInput(lang))
 			checkGolden(t, "ranking_"+lang+".golden", dumpXLSX(t, data))
@@ -30,11 +32,37 @@ func TestWriteRanking_Golden(t *testing.T) {
 }
 
 func TestWriteRanking_Deterministic(t *testing.T) {
-	a := dumpXLSX(t, writeRanking(t, testRankingInput(LangVI)))
-	b := dumpXLSX(t, writeRanking(t, testRankingInput(LangVI)))
+	ra, rb := writeRanking(t, testRankingInput(LangVI)), writeRanking(t, testRankingInput(LangVI))
+	a, b := dumpXLSX(t, ra), dumpXLSX(t, rb)
 	if a != b {
 		t.Fatalf("two writes differ:\n%s", firstDiff(a, b))
 	}
+	// Streamed sheets come out of excelize in map order; the package fixes
+	// the order, so the files are byte-identical too.
+	if !bytes.Equal(ra, rb) {
+		t.Error("two writes of the same ranking are not byte-identical")
+	}
+}
+
+func TestWriters_ByteIdentical(t *testing.T) {
+	twice := func(name string, write func(w *bytes.Buffer) error) {
+		var a, b bytes.Buffer
+		if err := write(&a); err != nil {
+			t.Fatal(err)
+		}
+		if err := write(&b); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a.Bytes(), b.Bytes()) {
+			t.Errorf("%s: two writes are not byte-identical", name)
+		}
+	}
+	twice("scorecard", func(w *bytes.Buffer) error { return WriteScorecard(w, testScorecardInput(LangVI)) })
+	twice("template", func(w *bytes.Buffer) error { return WriteTemplate(w, testTemplateInput(LangVI)) })
+	twice("raw data", func(w *bytes.Buffer) error { return WriteRawData(w, testRawInput(LangVI)) })
+	twice("raw data csv", func(w *bytes.Buffer) error { return WriteRawDataCSV(w, testRawInput(LangVI)) })
+	twice("audit", func(w *bytes.Buffer) error { return WriteAudit(w, testAuditInput(LangVI)) })
+	twice("audit csv", func(w *bytes.Buffer) error { return WriteAuditCSV(w, testAuditInput(LangVI)) })
 }
 
 func TestWriteRanking_Layout(t *testing.T) {
@@ -267,3 +295,77 @@ func TestWriteRanking_EdgeCases(t *testing.T) {
 
 // in0Code is the first unit of the fixture.
 var in0Code = testUnits[0].code
+
+// TestWriteRanking_TooWide refuses, without panicking, an index with more
+// indicators than a sheet has columns.
+func TestWriteRanking_TooWide(t *testing.T) {
+	in := testRankingInput(LangVI)
+	grp := in.Index.Nodes[1]
+	for i := 0; i < excelize.MaxColumns; i++ {
+		grp.Children = append(grp.Children, ind(fmt.Sprintf("X.%05d", i), "x", "x", 1, scoring.MethodBoolean,
+			scoring.Input{Key: "v", Type: scoring.InputBoolean}))
+	}
+	link(in.Index)
+	var buf bytes.Buffer
+	err := WriteRanking(&buf, in)
+	if err == nil || !strings.Contains(err.Error(), "the score matrix needs") {
+		t.Fatalf("WriteRanking() error = %v; want the matrix refused", err)
+	}
+	err = WriteRawData(&buf, RawDataInput{Index: in.Index, Dataset: &scoring.Dataset{}})
+	if err == nil || !strings.Contains(err.Error(), "the raw data sheet needs") {
+		t.Fatalf("WriteRawData() error = %v; want the sheet refused", err)
+	}
+	if buf.Len() != 0 {
+		t.Errorf("wrote %d bytes on error", buf.Len())
+	}
+}
+
+func TestWriteRanking_NonFiniteNumbersLeftBlank(t *testing.T) {
+	in := testRankingInput(LangVI)
+	u := &in.Results.Units[0]
+	u.Points = math.NaN()
+	u.Nodes[0].Value = math.Inf(1)
+	data := writeRanking(t, in)
+	for name, body := range zipParts(t, data) {
+		if strings.Contains(body, ">NaN<") || strings.Contains(body, ">+Inf<") || strings.Contains(body, ">Inf<") {
+			t.Errorf("%s contains a NaN or Inf number", name)
+		}
+	}
+	f := openXLSX(t, data)
+	rows, _ := f.GetRows(f.GetSheetList()[1])
+	for _, r := range rows {
+		if len(r) > 3 && r[1] == u.Code && r[3] != "" {
+			t.Errorf("points of %s = %q; want blank", u.Code, r[3])
+		}
+	}
+}
+
+// TestWriters_ResultsMissingParts checks that results lacking node,
+// pillar or adjustment entries (another index version, a partial
+// snapshot) leave cells blank instead of failing.
+func TestWriters_ResultsMissingParts(t *testing.T) {
+	in := testRankingInput(LangVI)
+	for i := range in.Results.Units {
+		u := &in.Results.Units[i]
+		switch i % 3 {
+		case 0:
+			u.Nodes, u.Pillars, u.Adjustments = nil, nil, nil
+		case 1:
+			u.Nodes = u.Nodes[:2]
+		case 2:
+			// Out of order: found by code.
+			u.Nodes[0], u.Nodes[1] = u.Nodes[1], u.Nodes[0]
+		}
+	}
+	f := openXLSX(t, writeRanking(t, in))
+	rows, _ := f.GetRows(f.GetSheetList()[4])
+	if len(rows) != matrixFirstRow-1+len(testUnits) {
+		t.Errorf("matrix has %d rows; want every unit", len(rows))
+	}
+	var buf bytes.Buffer
+	sc := testScorecardInput(LangVI)
+	sc.Final = in.Results
+	if err := WriteScorecard(&buf, sc); err != nil {
+		t.Fatalf("scorecard of partial results: %v", err)
+	}
+}

@@ -25,7 +25,8 @@ const (
 	scDecision
 	scReason
 	scEvidence
-	scLast = scEvidence
+	scExplain // how the final points were reached, when results carry explanations
+	scLast    = scExplain
 
 	scHeaderRow = 14 // below the 10 header lines and a blank row
 )
@@ -70,7 +71,7 @@ func WriteScorecard(w io.Writer, in ScorecardInput) error {
 	if err := sc.write(); err != nil {
 		return fmt.Errorf("reports: scorecard: %w", err)
 	}
-	if _, err := f.WriteTo(w); err != nil {
+	if err := writeWorkbook(f, w); err != nil {
 		return fmt.Errorf("reports: scorecard: %w", err)
 	}
 	return nil
@@ -138,6 +139,7 @@ func (sc *scorecard) write() error {
 	sc.ws.set(scDecision, 20)
 	sc.ws.set(scReason, 40)
 	sc.ws.set(scEvidence, 40)
+	sc.ws.set(scExplain, 40)
 	for c := scSelfValue; c <= scFinalPoints; c++ {
 		sc.ws.set(c, 13)
 	}
@@ -178,7 +180,7 @@ func (sc *scorecard) write() error {
 		}
 	}
 	kv := func(k msg, v excelize.Cell) error {
-		return sc.put(textCell(st.bold, k.in(lang)), nil, v)
+		return sc.put(textCell(st.bold, k.head(lang)), nil, v)
 	}
 	// The header's labels sit in column A and values in C: column B is the
 	// wide name column of the table below.
@@ -208,10 +210,10 @@ func (sc *scorecard) write() error {
 	}
 	sc.row = scHeaderRow
 	heads := []msg{lblCode, lblIndicator, lblInput, lblSelfValue, lblAppraisedValue, lblMaxPoints,
-		lblSelfPoints, lblApprPoints, lblFinalPoints, lblDecision, lblReason, lblEvidence}
+		lblSelfPoints, lblApprPoints, lblFinalPoints, lblDecision, lblReason, lblEvidence, lblExplain}
 	var hc []any
 	for _, h := range heads {
-		hc = append(hc, textCell(st.header, h.in(lang)))
+		hc = append(hc, textCell(st.header, h.head(lang)))
 	}
 	if err := sc.put(hc...); err != nil {
 		return err
@@ -229,7 +231,7 @@ func (sc *scorecard) write() error {
 		}
 	}
 	// Total.
-	if err := sc.put(textCell(st.bold, ""), textCell(st.bold, lblTotal.in(lang)), nil, nil, nil,
+	if err := sc.put(textCell(st.bold, ""), textCell(st.bold, lblTotal.head(lang)), nil, nil, nil,
 		cell(st.boldPoints, ix.Scale), sc.totalCell(sc.self), sc.totalCell(sc.appr), sc.totalCell(u)); err != nil {
 		return err
 	}
@@ -254,12 +256,13 @@ func (sc *scorecard) write() error {
 		if err := sc.put(textCell(st.title, lblPillars.in(lang))); err != nil {
 			return err
 		}
-		if err := sc.put(textCell(st.header, lblCode.in(lang)), textCell(st.header, lblName.in(lang)),
-			textCell(st.header, lblValue.in(lang)), nil, nil, textCell(st.header, lblMaxPoints.in(lang)),
-			textCell(st.header, lblSelfPoints.in(lang)), textCell(st.header, lblApprPoints.in(lang)),
-			textCell(st.header, lblFinalPoints.in(lang))); err != nil {
+		if err := sc.put(textCell(st.header, lblCode.head(lang)), textCell(st.header, lblName.head(lang)),
+			textCell(st.header, lblValue.head(lang)), nil, nil, textCell(st.header, lblMaxPoints.head(lang)),
+			textCell(st.header, lblSelfPoints.head(lang)), textCell(st.header, lblApprPoints.head(lang)),
+			textCell(st.header, lblFinalPoints.head(lang))); err != nil {
 			return err
 		}
+		firstPillarRow := sc.row
 		for k, p := range ix.Pillars {
 			fr := findPillar(u.Pillars, k, p.Code)
 			value := cell(st.value, nil)
@@ -271,6 +274,24 @@ func (sc *scorecard) write() error {
 				sc.pointsCell(pillarOf(sc.appr, k, p.Code)), sc.pointsCell(fr)); err != nil {
 				return err
 			}
+		}
+		// A bar chart of the pillar values beside the table.
+		last := sc.row - 1
+		if err := sc.f.AddChart(sc.sheet, cellRef(scDecision, firstPillarRow-2), &excelize.Chart{
+			Type: excelize.Bar,
+			Series: []excelize.ChartSeries{{
+				Name:       absRange(sc.sheet, 3, firstPillarRow-1, 3, firstPillarRow-1),
+				Categories: absRange(sc.sheet, 2, firstPillarRow, 2, last),
+				Values:     absRange(sc.sheet, 3, firstPillarRow, 3, last),
+			}},
+			Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: lblPillars.in(lang)}}},
+			Legend:     excelize.ChartLegend{Position: "none"},
+			VaryColors: new(bool),
+			XAxis:      excelize.ChartAxis{ReverseOrder: true},
+			YAxis:      excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFormat(2)}},
+			Dimension:  excelize.ChartDimension{Width: 480, Height: uint(160 + 30*len(ix.Pillars))},
+		}); err != nil {
+			return err
 		}
 	}
 
@@ -393,6 +414,10 @@ func (sc *scorecard) writeNode(n *scoring.Node, final, self, appr []scoring.Node
 	for _, e := range sc.in.Evidence[n.Code] {
 		ev = append(ev, evidenceLine(e, lang))
 	}
+	explain := ""
+	if fr != nil && fr.Explanation != nil {
+		explain = fr.Explanation.Steps.In(single(lang))
+	}
 	pointsOf, maxOf := sc.pointsCell, sc.maxCell
 	if n.Adjustment != "" {
 		// Bonus and penalty items are points in either index style.
@@ -405,7 +430,7 @@ func (sc *scorecard) writeNode(n *scoring.Node, final, self, appr []scoring.Node
 	if err := sc.put(textCell(st.text, n.Code), textCell(st.textWrap, indent+n.Name.In(lang)), nil, nil, nil,
 		maxOf(fr), pointsOf(sr), pointsOf(ar), status,
 		textCell(st.textWrap, decision), textCell(st.textWrap, strings.Join(reason, "\n")),
-		textCell(st.textWrap, strings.Join(ev, "\n"))); err != nil {
+		textCell(st.textWrap, strings.Join(ev, "\n")), textCell(st.textWrap, explain)); err != nil {
 		return err
 	}
 	for i := range n.Inputs {

@@ -16,6 +16,17 @@ func testScorecardInput(lang string) ScorecardInput {
 	self := fakeResults(ix, testUnits, 3)
 	appr := fakeResults(ix, testUnits, 4)
 	final := fakeResults(ix, testUnits, 4)
+	// Results scored with explanations show them.
+	for i := range final.Units {
+		for k := range final.Units[i].Nodes {
+			if final.Units[i].Nodes[k].Code == "NT.2.01" {
+				final.Units[i].Nodes[k].Explanation = &scoring.Explanation{
+					Method: scoring.MethodRatio,
+					Steps:  txt("a/b = 12/15 = 0,8 → 0,8 × 15 = 12 điểm", "a/b = 12/15 = 0.8 → 0.8 × 15 = 12 points"),
+				}
+			}
+		}
+	}
 	// The council's override on one indicator shows in the final points.
 	for i := range final.Units {
 		if final.Units[i].Code == "SO-TTTT" {
@@ -72,7 +83,7 @@ func writeScorecard(t *testing.T, in ScorecardInput) []byte {
 }
 
 func TestWriteScorecard_Golden(t *testing.T) {
-	for _, lang := range []string{LangVI, LangEN} {
+	for _, lang := range []string{LangVI, LangEN, LangBoth} {
 		t.Run(lang, func(t *testing.T) {
 			checkGolden(t, "scorecard_"+lang+".golden", dumpXLSX(t, writeScorecard(t, testScorecardInput(lang))))
 		})
@@ -120,6 +131,7 @@ func TestWriteScorecard_Content(t *testing.T) {
 		{"explanation evidence", "CQS.02", "L", "Giải trình: Đang chờ quyết toán"},
 		{"request for evidence", "CQS.02", "J", "Yêu cầu bổ sung minh chứng"},
 		{"group max points", "NT", "F", "60.00"},
+		{"explanation", "NT.2.01", "M", "a/b = 12/15 = 0,8 → 0,8 × 15 = 12 điểm"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

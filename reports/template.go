@@ -58,7 +58,7 @@ var (
 	lblColName      = msg{"Chỉ tiêu", "Indicator"}
 	lblColInput     = msg{"Trường dữ liệu", "Input"}
 	lblColGuidance  = msg{"Hướng dẫn", "Guidance"}
-	lblColUnit      = msg{"Đơn vị tính", "Unit"}
+	lblColUnit      = msg{"Đơn vị tính", "Unit of measure"}
 	lblColValue     = msg{"Giá trị", "Value"}
 	lblColAllowed   = msg{"Giá trị hợp lệ", "Allowed values"}
 	lblColSource    = msg{"Nguồn dữ liệu", "Source"}
@@ -91,13 +91,13 @@ type templateRow struct {
 }
 
 // templateLayout returns the input rows of the template of in: every input
-// of every indicator (then adjustment) that applies to the unit's type, in
-// document order. Writer and reader both derive it from the same input, so
+// of every indicator (then adjustment) that applies to the unit's type and
+// was not declared not applicable, in document order. Writer and reader both derive it from the same input, so
 // the import never trusts row positions found in the file.
 func templateLayout(in *TemplateInput) []templateRow {
 	var rows []templateRow
 	add := func(n *scoring.Node) {
-		if !appliesTo(n, in.UnitType) {
+		if !appliesTo(n, in.UnitType) || in.NotApplicable[n.Code] {
 			return
 		}
 		for i := range n.Inputs {
@@ -138,7 +138,7 @@ func layoutDigest(rows []templateRow) string {
 
 // templateMeta is the content of the metadata sheet, in row order.
 func templateMeta(in *TemplateInput, rows []templateRow, lang, dataSheet string) [][2]string {
-	return [][2]string{
+	meta := [][2]string{
 		{"format", TemplateFormat},
 		{"period", in.Period.Code},
 		{"unit", in.UnitCode},
@@ -150,7 +150,18 @@ func templateMeta(in *TemplateInput, rows []templateRow, lang, dataSheet string)
 		{"rows", strconv.Itoa(len(rows))},
 		{"layout", layoutDigest(rows)},
 	}
+	// The read-only values as written: the import tells a value the unit
+	// changed from one the secretariat or a central system updated since.
+	for _, r := range rows {
+		if r.readOnly {
+			meta = append(meta, [2]string{readOnlyMetaKey(r.key), CanonicalText(r.input, in.Current[r.key])})
+		}
+	}
+	return meta
 }
+
+// readOnlyMetaKey is the metadata key of a read-only input's written value.
+func readOnlyMetaKey(k scoring.InputKey) string { return "ro:" + k.Indicator + "/" + k.Input }
 
 // indexID names an index version in messages.
 func indexID(code, version, hash string) string {
@@ -177,7 +188,8 @@ func WriteTemplate(w io.Writer, in TemplateInput) error {
 	if in.Index == nil {
 		return errors.New("reports: template: index is nil")
 	}
-	lang := normLang(in.Lang)
+	// The template's drop-down labels must be in one language.
+	lang := single(in.Lang)
 	rows := templateLayout(&in)
 	dataSheet := sheetTemplate.in(lang)
 
@@ -204,7 +216,7 @@ func WriteTemplate(w io.Writer, in TemplateInput) error {
 	if err := f.ProtectWorkbook(&excelize.WorkbookProtectionOptions{LockStructure: true}); err != nil {
 		return err
 	}
-	if _, err := f.WriteTo(w); err != nil {
+	if err := writeWorkbook(f, w); err != nil {
 		return fmt.Errorf("reports: template: %w", err)
 	}
 	return nil

@@ -23,10 +23,14 @@ import (
 // are capped (in.Limits, defaulting to DefaultTemplateLimits). A file that
 // cannot be used at all (too large, not a workbook, not a template, a
 // template of another unit, period or index version, a changed layout)
-// gives a nil preview and a *TemplateError. Problems of single cells
-// (wrong types, limits, unknown options, formulas, changed read-only
-// values) are listed in the preview's Errors; the caller applies the
-// values only when there is none.
+// gives a nil preview and a *TemplateError (an error reading r is returned
+// as it is). Problems of single cells (wrong types, limits, unknown
+// options, formulas, changed read-only values) are listed in the preview's
+// Errors; the caller applies the values only when there is none.
+//
+// The file is read with this package's bounded reader, not excelize: only
+// the cells of the template's columns are kept, so a small file with cells
+// far to the right or far down cannot make the import allocate much.
 func ReadTemplate(r io.Reader, size int64, in TemplateInput) (*TemplateImport, error) {
 	if in.Index == nil {
 		return nil, errors.New("reports: template import: index is nil")
@@ -59,16 +63,11 @@ func ReadTemplate(r io.Reader, size int64, in TemplateInput) (*TemplateImport, e
 	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		return nil, &TemplateError{Code: TemplateErrNotWorkbook, Args: []string{"not a zip archive"}}
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit:    lim.MaxUnzipBytes,
-		UnzipXMLSizeLimit: min(lim.MaxUnzipXMLBytes, lim.MaxUnzipBytes),
-	})
+	pkg, err := openXLSXPackage(data, lim.MaxUnzipBytes, min(lim.MaxUnzipXMLBytes, lim.MaxUnzipBytes))
 	if err != nil {
 		return nil, &TemplateError{Code: TemplateErrNotWorkbook, Args: []string{err.Error()}}
 	}
-	defer f.Close()
-
-	rd := &templateReader{f: f, in: &in, lim: lim}
+	rd := &templateReader{pkg: pkg, in: &in, lim: lim}
 	if err := rd.checkMeta(); err != nil {
 		return nil, err
 	}
@@ -77,49 +76,39 @@ func ReadTemplate(r io.Reader, size int64, in TemplateInput) (*TemplateImport, e
 
 // templateReader holds the state of one ReadTemplate call.
 type templateReader struct {
-	f     *excelize.File
+	pkg   *xlsxPackage
 	in    *TemplateInput
 	lim   TemplateLimits
 	rows  []templateRow
 	sheet string
 	lang  string
+	// written holds the read-only values as the template was written.
+	written map[string]string
 }
 
-// readSheet reads at most maxRows rows of a sheet with raw cell values,
-// stopping with TemplateErrTooManyRows past the cap.
-func (rd *templateReader) readSheet(sheet string, maxRows, maxCols int) ([][]string, error) {
-	it, err := rd.f.Rows(sheet)
-	if err != nil {
+// readSheet reads columns 1..maxCols of at most maxRows rows of a sheet.
+func (rd *templateReader) readSheet(sheet string, maxRows, maxCols int) ([][]sheetCell, error) {
+	if !rd.pkg.hasSheet(sheet) {
 		return nil, &TemplateError{Sheet: sheet, Code: TemplateErrMissingSheet, Args: []string{sheet}}
 	}
-	defer it.Close()
-	var out [][]string
-	for it.Next() {
-		if len(out) >= maxRows {
-			return nil, &TemplateError{Sheet: sheet, Code: TemplateErrTooManyRows, Args: []string{strconv.Itoa(maxRows)}}
-		}
-		cols, err := it.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, &TemplateError{Sheet: sheet, Code: TemplateErrNotWorkbook, Args: []string{err.Error()}}
-		}
-		if len(cols) > maxCols {
-			cols = cols[:maxCols]
-		}
-		out = append(out, cols)
-	}
-	if err := it.Error(); err != nil {
+	grid, err := rd.pkg.readSheetCells(sheet, maxRows, maxCols)
+	switch {
+	case errors.Is(err, errTooManyRows):
+		return nil, &TemplateError{Sheet: sheet, Code: TemplateErrTooManyRows, Args: []string{strconv.Itoa(maxRows)}}
+	case err != nil:
 		return nil, &TemplateError{Sheet: sheet, Code: TemplateErrNotWorkbook, Args: []string{err.Error()}}
 	}
-	return out, nil
+	return grid, nil
 }
 
 // checkMeta reads the hidden metadata sheet and refuses a template made for
 // another unit, period, index version or layout.
 func (rd *templateReader) checkMeta() error {
-	if idx, _ := rd.f.GetSheetIndex(templateMetaSheet); idx < 0 {
+	if !rd.pkg.hasSheet(templateMetaSheet) {
 		return &TemplateError{Code: TemplateErrNotTemplate}
 	}
-	raw, err := rd.readSheet(templateMetaSheet, 50, 2)
+	rd.rows = templateLayout(rd.in)
+	raw, err := rd.readSheet(templateMetaSheet, 50+len(rd.rows), 2)
 	if err != nil {
 		var te *TemplateError
 		if errors.As(err, &te) && te.Code == TemplateErrTooManyRows {
@@ -130,7 +119,7 @@ func (rd *templateReader) checkMeta() error {
 	meta := map[string]string{}
 	for _, r := range raw {
 		if len(r) == 2 {
-			meta[r[0]] = r[1]
+			meta[r[0].value] = r[1].value
 		}
 	}
 	in := rd.in
@@ -153,17 +142,17 @@ func (rd *templateReader) checkMeta() error {
 			indexID(ix.Code, ix.Version, ix.Hash),
 		}}
 	}
-	rd.rows = templateLayout(in)
+	rd.written = meta
 	if meta["layout"] != layoutDigest(rd.rows) || meta["rows"] != strconv.Itoa(len(rd.rows)) {
 		return &TemplateError{Code: TemplateErrLayout}
 	}
-	rd.lang = normLang(meta["lang"])
+	rd.lang = single(meta["lang"])
 	rd.sheet = meta["sheet"]
 	// The input sheet must be one of the names WriteTemplate uses.
 	if rd.sheet != sheetTemplate.vi && rd.sheet != sheetTemplate.en {
 		return &TemplateError{Code: TemplateErrLayout}
 	}
-	if idx, _ := rd.f.GetSheetIndex(rd.sheet); idx < 0 {
+	if !rd.pkg.hasSheet(rd.sheet) {
 		return &TemplateError{Sheet: rd.sheet, Code: TemplateErrMissingSheet, Args: []string{rd.sheet}}
 	}
 	return nil
@@ -171,16 +160,23 @@ func (rd *templateReader) checkMeta() error {
 
 // readValues reads and checks every value cell.
 func (rd *templateReader) readValues() (*TemplateImport, error) {
-	grid, err := rd.readSheet(rd.sheet, rd.lim.MaxRows, tcLast)
+	// The cap never refuses the template's own rows, however many inputs
+	// the index has.
+	maxRows := rd.lim.MaxRows
+	if n := len(rd.rows); n > 0 && rd.rows[n-1].row > maxRows {
+		maxRows = rd.rows[n-1].row
+	}
+	grid, err := rd.readSheet(rd.sheet, maxRows, tcLast)
 	if err != nil {
 		return nil, err
 	}
-	at := func(row, col int) string {
+	cellAt := func(row, col int) sheetCell {
 		if row-1 < len(grid) && col-1 < len(grid[row-1]) {
 			return grid[row-1][col-1]
 		}
-		return ""
+		return sheetCell{}
 	}
+	at := func(row, col int) string { return cellAt(row, col).value }
 	// The codes beside each value must be the ones written: rows moved or
 	// rewritten would silently put values on the wrong inputs.
 	for _, r := range rd.rows {
@@ -193,18 +189,26 @@ func (rd *templateReader) readValues() (*TemplateImport, error) {
 		Values: map[scoring.InputKey]scoring.Value{},
 		Texts:  map[scoring.InputKey]string{},
 	}
-	uiLang := normLang(rd.in.Lang)
+	uiLang := single(rd.in.Lang)
 	for _, r := range rd.rows {
 		ref := cellRef(tcValue, r.row)
 		cellErr := func(code string, args ...string) {
 			out.Errors = append(out.Errors, &TemplateError{Sheet: rd.sheet, Cell: ref, Code: code, Args: args})
 		}
-		if formula, _ := rd.f.GetCellFormula(rd.sheet, ref); formula != "" {
-			cellErr(TemplateErrFormula, formula)
+		c := cellAt(r.row, tcValue)
+		if c.formula != "" {
+			cellErr(TemplateErrFormula, truncateRunes(c.formula, 80))
 			continue
 		}
-		typ, _ := rd.f.GetCellType(rd.sheet, ref)
-		v, code, args := parseCell(r.input, at(r.row, tcValue), typ)
+		// A percentage typed as "87%" is stored as 0.87 in a cell that
+		// Excel then formats as a percentage.
+		if r.input.Type == scoring.InputPercent && c.isNumber() && rd.pkg.isPercentStyle(c.style) {
+			if n, ok := parseRawNumber(c.value); ok {
+				// Rounded so that 0.07 gives 7, not 7.000000000000001.
+				c.value = strconv.FormatFloat(roundTo(n*100, 10), 'f', -1, 64)
+			}
+		}
+		v, code, args := parseCell(r.input, c)
 		if code != "" {
 			cellErr(code, args...)
 			continue
@@ -212,7 +216,11 @@ func (rd *templateReader) readValues() (*TemplateImport, error) {
 		cur := rd.in.Current[r.key]
 		oldText, newText := CanonicalText(r.input, cur), CanonicalText(r.input, v)
 		if r.readOnly {
-			if newText != oldText {
+			// A value updated centrally since the template was written is
+			// not the unit's change: only a value differing from both the
+			// current and the written one is.
+			written, ok := rd.written[readOnlyMetaKey(r.key)]
+			if newText != oldText && !(ok && newText == written) {
 				cellErr(TemplateErrReadOnly, displayValue(r.input, v, uiLang))
 			}
 			continue
@@ -235,16 +243,16 @@ func (rd *templateReader) readValues() (*TemplateImport, error) {
 
 // parseCell parses the raw value of a value cell for an input. It returns
 // the value, or an error code with its arguments.
-func parseCell(input *scoring.Input, raw string, typ excelize.CellType) (scoring.Value, string, []string) {
-	isNum := typ == excelize.CellTypeNumber || typ == excelize.CellTypeUnset || typ == excelize.CellTypeDate
-	text := strings.TrimSpace(raw)
+func parseCell(input *scoring.Input, c sheetCell) (scoring.Value, string, []string) {
+	isNum := c.isNumber()
+	text := strings.TrimSpace(c.value)
 	if text == "" {
 		return scoring.Value{}, "", nil
 	}
 	quoted := truncateRunes(text, 80)
 	switch input.Type {
 	case scoring.InputBoolean:
-		if typ == excelize.CellTypeBool {
+		if c.typ == "b" {
 			return scoring.Value{Set: true, Num: boolNum(text == "1" || strings.EqualFold(text, "true"))}, "", nil
 		}
 		b, ok := parseBoolText(text)

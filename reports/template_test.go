@@ -1,10 +1,15 @@
 package reports
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -575,5 +580,246 @@ func TestParseDateText(t *testing.T) {
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("parseDateText(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
+	}
+}
+
+// TestReadTemplate_SparseSheetsStayCheap feeds small files whose cells sit
+// far to the right: the import must stay within a small memory budget (a
+// reader that fills the gaps allocates gigabytes for them).
+func TestReadTemplate_SparseSheetsStayCheap(t *testing.T) {
+	in := testTemplateInput(LangVI)
+	good := writeTemplate(t, in)
+	var wide strings.Builder
+	for r := 100; r < 4000; r++ {
+		fmt.Fprintf(&wide, `<row r="%d"><c r="XFD%d" t="inlineStr"><is><t>x</t></is></c></row>`, r, r)
+	}
+	tests := []struct {
+		name, part, old, new string
+	}{
+		{"rows with a cell in the last column", "xl/worksheets/sheet1.xml", "</sheetData>", wide.String() + "</sheetData>"},
+		{"metadata with a cell in the last column", "xl/worksheets/sheet3.xml", "</row>", `<c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row>`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			data := rewritePart(t, good, tc.part, tc.old, tc.new)
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			imp, err := readTemplate(t, data, in)
+			runtime.ReadMemStats(&after)
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 32<<20 {
+				t.Errorf("import of a %d-byte file allocated %d MB; want under 32 MB", len(data), alloc>>20)
+			}
+			if err != nil || len(imp.Errors) > 0 {
+				t.Errorf("import: %v %v; want a clean preview", err, imp)
+			}
+		})
+	}
+}
+
+// rewritePart returns the package data with the first old in part replaced
+// by new, as a hand-crafted hostile file would be.
+func rewritePart(t *testing.T, data []byte, part, old, new string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	found := false
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(rc)
+		rc.Close()
+		if f.Name == part {
+			if !bytes.Contains(body, []byte(old)) {
+				t.Fatalf("%s has no %q", part, old)
+			}
+			body = bytes.Replace(body, []byte(old), []byte(new), 1)
+			found = true
+		}
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(body)
+	}
+	if !found {
+		t.Fatalf("no part %s", part)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestReadTemplate_RowCapCoversTheLayout imports a template whose own rows
+// go past a small row cap: the cap bounds extra rows, never the inputs.
+func TestReadTemplate_RowCapCoversTheLayout(t *testing.T) {
+	in := testTemplateInput(LangVI)
+	in.Limits.MaxRows = 5
+	imp, err := readTemplate(t, writeTemplate(t, in), in)
+	if err != nil || len(imp.Errors) > 0 {
+		t.Fatalf("import with MaxRows 5: %v %v", err, imp)
+	}
+	fl := openFilled(t, writeTemplate(t, in))
+	fl.f.SetCellValue(fl.sheet, "A30", "x")
+	_, err = readTemplate(t, fl.bytes(), in)
+	if got := fileCode(t, nil, err); got != TemplateErrTooManyRows {
+		t.Errorf("a row past the layout and the cap: %s; want %s", got, TemplateErrTooManyRows)
+	}
+}
+
+// TestReadTemplate_OtherProducers imports templates saved by other
+// spreadsheet programs, whose XML differs from excelize's. They were made
+// from the vi template of testTemplateInput (regenerate them when its
+// layout changes):
+//
+//	template_libreoffice.xlsx: re-saved unchanged by LibreOffice 7.4
+//	  (soffice --headless --convert-to xlsx);
+//	template_openpyxl.xlsx: filled by openpyxl 3.0.9: F6 "Không", F8 14,
+//	  F11 2025-04-01 (a date), F12 "1.234,5", F13 "LGSP; VNeID; Hệ thống
+//	  EMC", F15 "=SUM(1,1)" (openpyxl writes it as a formula), F16 a link.
+func TestReadTemplate_OtherProducers(t *testing.T) {
+	in := testTemplateInput(LangVI)
+	tests := []struct {
+		file       string
+		wantChange []string
+		wantErrors []string
+	}{
+		{"template_libreoffice.xlsx", nil, nil},
+		{"template_openpyxl.xlsx",
+			[]string{
+				`F6 NT.1.01/has_plan "Có" -> "Không"`,
+				`F8 NT.2.01/done "12" -> "14"`,
+				`F11 CQS.01/issued_on "2025-03-15" -> "2025-04-01"`,
+				`F13 CQS.03/platforms "LGSP; VNeID" -> "LGSP; Hệ thống EMC; VNeID"`,
+				`F16 CQS.04/link "" -> "https://example.gov.vn/a"`,
+			},
+			[]string{`Mẫu nhập liệu!F15: ô chứa công thức "SUM(1,1)": chỉ nhập giá trị`},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			imp, err := readTemplate(t, data, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var changes, errs []string
+			for _, c := range imp.Changes {
+				changes = append(changes, fmt.Sprintf("%s %s/%s %q -> %q", strings.TrimPrefix(c.Cell, "Mẫu nhập liệu!"), c.Key.Indicator, c.Key.Input, c.Old, c.New))
+			}
+			for _, e := range imp.Errors {
+				errs = append(errs, e.Text(LangVI))
+			}
+			if !reflect.DeepEqual(changes, tc.wantChange) || !reflect.DeepEqual(errs, tc.wantErrors) {
+				t.Errorf("changes %q\nerrors %q\nwant %q\nand %q", changes, errs, tc.wantChange, tc.wantErrors)
+			}
+		})
+	}
+}
+
+// TestReadTemplate_PercentTypedWithSign checks a percentage typed as
+// "87%" in Excel, which stores 0.87 in a cell it formats as a percentage.
+func TestReadTemplate_PercentTypedWithSign(t *testing.T) {
+	ix := testIndex()
+	// Make the system-sourced percent input editable for this test.
+	cover := ix.Nodes[0].Children[1].Children[1]
+	cover.Source, cover.Inputs[0].Source = scoring.SourceSelf, ""
+	in := testTemplateInput(LangVI)
+	in.Index = ix
+	fl := openFilled(t, writeTemplate(t, in))
+	ref := fl.ref(key("NT.2.02", "coverage"))
+	pct, err := fl.f.NewStyle(&excelize.Style{NumFmt: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl.f.SetCellValue(fl.sheet, ref, 0.07)
+	fl.f.SetCellStyle(fl.sheet, ref, ref, pct)
+	imp, err := readTemplate(t, fl.bytes(), in)
+	if err != nil || len(imp.Errors) > 0 {
+		t.Fatalf("import: %v %v", err, errTexts(imp.Errors))
+	}
+	if got := imp.Values[key("NT.2.02", "coverage")]; got != num(7) {
+		t.Errorf("coverage = %+v; want 7 (typed as 7%%)", got)
+	}
+}
+
+func TestPercentFormat(t *testing.T) {
+	tests := []struct {
+		code string
+		want bool
+	}{
+		{"0%", true},
+		{"0.00%", true},
+		{`0.0"%"`, false},
+		{`0\%`, false},
+		{"General", false},
+		{"#,##0", false},
+	}
+	for _, tc := range tests {
+		if got := percentFormat(tc.code); got != tc.want {
+			t.Errorf("percentFormat(%q) = %v; want %v", tc.code, got, tc.want)
+		}
+	}
+}
+
+func TestWriteTemplate_NotApplicableLeftOut(t *testing.T) {
+	in := testTemplateInput(LangVI)
+	in.NotApplicable = map[string]bool{"CQS.02": true}
+	fl := openFilled(t, writeTemplate(t, in))
+	rows, _ := fl.f.GetRows(fl.sheet)
+	for _, r := range rows {
+		if len(r) > 0 && r[0] == "CQS.02" {
+			t.Fatal("template lists CQS.02, declared not applicable")
+		}
+	}
+	imp, err := readTemplate(t, fl.bytes(), in)
+	if err != nil || len(imp.Errors) > 0 {
+		t.Fatalf("import: %v %v", err, imp)
+	}
+	if _, ok := imp.Values[key("CQS.02", "budget")]; ok {
+		t.Error("import returned a value of an indicator not applicable")
+	}
+	// The same file is refused once the indicator applies again: the
+	// layout differs.
+	in.NotApplicable = nil
+	_, err = readTemplate(t, fl.bytes(), in)
+	if got := fileCode(t, nil, err); got != TemplateErrLayout {
+		t.Errorf("code = %s; want %s", got, TemplateErrLayout)
+	}
+}
+
+// TestReadTemplate_ReadOnlyUpdatedCentrally: a system value updated after
+// the template was downloaded is not the unit's change; a value the unit
+// typed over it still is.
+func TestReadTemplate_ReadOnlyUpdatedCentrally(t *testing.T) {
+	in := testTemplateInput(LangVI)
+	data := writeTemplate(t, in)
+	k := key("NT.2.02", "coverage")
+	later := in
+	later.Current = map[scoring.InputKey]scoring.Value{}
+	for kk, v := range in.Current {
+		later.Current[kk] = v
+	}
+	later.Current[k] = num(91)
+
+	imp, err := readTemplate(t, data, later)
+	if err != nil || len(imp.Errors) > 0 || len(imp.Changes) > 0 {
+		t.Fatalf("unchanged file after a central update: %v %v %v; want a clean preview", err, errTexts(imp.Errors), imp.Changes)
+	}
+	fl := openFilled(t, data)
+	fl.set(k, 50)
+	imp, err = readTemplate(t, fl.bytes(), later)
+	if err != nil || len(imp.Errors) != 1 || imp.Errors[0].Code != TemplateErrReadOnly {
+		t.Fatalf("typed over a read-only value: %v %v; want one read_only error", err, errTexts(imp.Errors))
 	}
 }

@@ -1,8 +1,13 @@
 package reports
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
+	"io"
 	"math"
+	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -15,8 +20,19 @@ import (
 // This file holds what every workbook writer shares: index walking, sheet
 // names, cell text hygiene, column widths and the style set.
 
-// normLang returns LangEN for "en" and LangVI for anything else.
+// normLang returns LangEN for "en", LangBoth for "vi-en" and LangVI for
+// anything else.
 func normLang(lang string) string {
+	switch lang {
+	case LangEN, LangBoth:
+		return lang
+	}
+	return LangVI
+}
+
+// single returns the one language of content: LangBoth shows its content
+// (titles, values, names) in Vietnamese.
+func single(lang string) string {
 	if lang == LangEN {
 		return LangEN
 	}
@@ -231,6 +247,15 @@ func xmlChar(r rune) bool {
 	return true
 }
 
+// checkColumns refuses a sheet wider than Excel allows, before any cell
+// reference is computed for it.
+func checkColumns(what string, cols int) error {
+	if cols > excelize.MaxColumns {
+		return fmt.Errorf("%s needs %d columns; a sheet has at most %d", what, cols, excelize.MaxColumns)
+	}
+	return nil
+}
+
 // colName returns the column letters of a 1-based column number.
 func colName(col int) string {
 	s, err := excelize.ColumnNumberToName(col)
@@ -393,8 +418,14 @@ func newStyles(f *excelize.File, ix *scoring.Index) (*styles, error) {
 	return s, err
 }
 
-// cell is shorthand for a styled stream cell.
-func cell(style int, v any) excelize.Cell { return excelize.Cell{StyleID: style, Value: v} }
+// cell is shorthand for a styled cell. A NaN or infinite number, which a
+// spreadsheet cannot store, is left blank.
+func cell(style int, v any) excelize.Cell {
+	if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+		v = nil
+	}
+	return excelize.Cell{StyleID: style, Value: v}
+}
 
 // textCell is a styled string cell holding sanitised user text.
 func textCell(style int, s string) excelize.Cell {
@@ -499,4 +530,97 @@ func nodeMax(ix *scoring.Index, nr *scoring.NodeResult) float64 {
 		return ix.Scale
 	}
 	return nr.MaxPoints
+}
+
+// writeWorkbook writes f to w with its zip entries in a fixed order:
+// excelize writes streamed sheets in map order, so the same workbook would
+// otherwise come out as different bytes. Entries are copied without being
+// recompressed: "[Content_Types].xml" first, then by name.
+func writeWorkbook(f *excelize.File, w io.Writer) error {
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		return err
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		return err
+	}
+	files := append([]*zip.File(nil), zr.File...)
+	sort.Slice(files, func(i, j int) bool {
+		a, b := files[i].Name, files[j].Name
+		if (a == "[Content_Types].xml") != (b == "[Content_Types].xml") {
+			return a == "[Content_Types].xml"
+		}
+		return a < b
+	})
+	zw := zip.NewWriter(w)
+	for _, zf := range files {
+		if zf.Name == "[Content_Types].xml" {
+			// excelize lists some content types in map order too.
+			if err := writeContentTypes(zw, zf); err != nil {
+				return err
+			}
+			continue
+		}
+		raw, err := zf.OpenRaw()
+		if err != nil {
+			return err
+		}
+		hdr := zf.FileHeader
+		out, err := zw.CreateRaw(&hdr)
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(out, raw); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
+// contentTypeElem matches one Default or Override element of
+// [Content_Types].xml.
+var contentTypeElem = regexp.MustCompile(`<(Default|Override) [^>]*?(?:/>|></(?:Default|Override)>)`)
+
+// writeContentTypes writes [Content_Types].xml with its Default and
+// Override elements sorted, each kind staying where it was.
+func writeContentTypes(zw *zip.Writer, zf *zip.File) error {
+	rc, err := zf.Open()
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		return err
+	}
+	locs := contentTypeElem.FindAllIndex(data, -1)
+	elems := make([]string, len(locs))
+	for i, l := range locs {
+		elems[i] = string(data[l[0]:l[1]])
+	}
+	// Sort within each kind: Defaults and Overrides keep their slots.
+	sorted := append([]string(nil), elems...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		ki, kj := strings.HasPrefix(sorted[i], "<Override"), strings.HasPrefix(sorted[j], "<Override")
+		if ki != kj {
+			return !ki
+		}
+		return sorted[i] < sorted[j]
+	})
+	var out bytes.Buffer
+	prev := 0
+	for i, l := range locs {
+		out.Write(data[prev:l[0]])
+		out.WriteString(sorted[i])
+		prev = l[1]
+	}
+	out.Write(data[prev:])
+	hdr := &zip.FileHeader{Name: zf.Name, Method: zip.Deflate, Modified: zf.Modified}
+	w, err := zw.CreateHeader(hdr)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(out.Bytes())
+	return err
 }

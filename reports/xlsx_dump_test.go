@@ -103,6 +103,7 @@ var (
 	reAutoFilter = regexp.MustCompile(`<autoFilter ref="([^"]+)"`)
 	reChartType  = regexp.MustCompile(`<(?:c:)?(barChart|bar3DChart|lineChart|pieChart|radarChart|scatterChart|areaChart|doughnutChart)>`)
 	reBarDir     = regexp.MustCompile(`<(?:c:)?barDir val="([a-z]+)"`)
+	reGrouping   = regexp.MustCompile(`<(?:c:)?grouping val="([a-zA-Z]+)"`)
 	reSeriesRef  = regexp.MustCompile(`<(?:c:)?f>([^<]+)</(?:c:)?f>`)
 	reWBProtect  = regexp.MustCompile(`<workbookProtection[^>]*>`)
 	reSheetState = regexp.MustCompile(`<sheet name="([^"]+)" sheetId="\d+" r:id="[^"]+"(?: state="([a-zA-Z]+)")?`)
@@ -231,6 +232,9 @@ func dumpXLSX(t *testing.T, data []byte) string {
 		dir := ""
 		if m := reBarDir.FindStringSubmatch(x); m != nil {
 			dir = " dir=" + m[1]
+		}
+		if m := reGrouping.FindStringSubmatch(x); m != nil {
+			dir += " grouping=" + m[1]
 		}
 		var refs []string
 		for _, m := range reSeriesRef.FindAllStringSubmatch(x, -1) {

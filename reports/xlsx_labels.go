@@ -12,7 +12,8 @@ import (
 // msg is a fixed bilingual text.
 type msg struct{ vi, en string }
 
-// in returns the text in lang.
+// in returns the text in lang (Vietnamese for LangBoth): titles, notes and
+// values.
 func (m msg) in(lang string) string {
 	if lang == LangEN {
 		return m.en
@@ -22,6 +23,23 @@ func (m msg) in(lang string) string {
 
 // inf formats the text in lang with args.
 func (m msg) inf(lang string, args ...any) string { return fmt.Sprintf(m.in(lang), args...) }
+
+// head returns a column header or label: in LangBoth the Vietnamese text
+// with the English below it.
+func (m msg) head(lang string) string {
+	if lang == LangBoth && m.en != m.vi {
+		return m.vi + "\n" + m.en
+	}
+	return m.in(lang)
+}
+
+// headf formats a header with args, as head.
+func (m msg) headf(lang string, args ...any) string {
+	if lang == LangBoth && m.en != m.vi {
+		return fmt.Sprintf(m.vi, args...) + "\n" + fmt.Sprintf(m.en, args...)
+	}
+	return m.inf(lang, args...)
+}
 
 // Sheet names.
 var (
@@ -95,6 +113,7 @@ var (
 	lblDecision       = msg{"Kết luận thẩm định", "Review decision"}
 	lblReason         = msg{"Lý do / nhận xét", "Reason / comment"}
 	lblEvidence       = msg{"Tài liệu kiểm chứng", "Evidence"}
+	lblExplain        = msg{"Cách tính điểm", "How the points were reached"}
 	lblReviewer       = msg{"Người thẩm định", "Reviewer"}
 	lblFinalValue     = msg{"Chỉ số cuối cùng", "Final value"}
 	lblAdjustments    = msg{"Điểm cộng, điểm trừ", "Bonus and penalty points"}
@@ -118,7 +137,7 @@ var evidenceKindLabels = map[string]msg{
 
 // sourceLabels name the data sources.
 var sourceLabels = map[scoring.Source]msg{
-	scoring.SourceSelf:        {"Đơn vị tự nhập", "Unit"},
+	scoring.SourceSelf:        {"Đơn vị tự nhập", "Entered by the unit"},
 	scoring.SourceSystem:      {"Hệ thống (chỉ đọc)", "Central system (read-only)"},
 	scoring.SourceSurvey:      {"Khảo sát", "Survey"},
 	scoring.SourceSecretariat: {"Cơ quan thường trực (chỉ đọc)", "Secretariat (read-only)"},
@@ -153,6 +172,16 @@ var (
 	lblWhy        = msg{"Lý do", "Reason"}
 	lblType       = msg{"Loại", "Type"}
 )
+
+// textHead returns an index text (a band, pillar, group or indicator name)
+// as a column header: in LangBoth the Vietnamese name with the English one
+// below it.
+func textHead(t scoring.Text, lang string) string {
+	if lang == LangBoth && t.EN != "" && t.EN != t.VI {
+		return t.VI + "\n" + t.EN
+	}
+	return t.In(lang)
+}
 
 // lookupMsg returns the label of code in m in lang, or code itself.
 func lookupMsg[K ~string](m map[K]msg, code K, lang string) string {

@@ -154,3 +154,76 @@ func TestScore_DenominatorAndEmptyGroup(t *testing.T) {
 		t.Errorf("U3 B = %+v; want missing", n)
 	}
 }
+
+// Outlier treatment applies to peer-relative methods only: a percent
+// against a fixed target scores the values as given.
+func TestScore_OutliersOnlyForPeerMethods(t *testing.T) {
+	src := `schema_version: 1
+index: {code: O, version: "1", name: {vi: O, en: O}, style: points, scale: 100}
+unit_types: [{code: u, name: {vi: u, en: u}}]
+blocks: [{code: B, name: {vi: B, en: B}, unit_types: [u]}]
+defaults:
+  outliers: {method: winsorise, max_skew: 2, max_kurtosis: 3.5, max_points: 5, fallback: log}
+tree:
+  - code: P
+    name: {vi: P, en: P}
+    max_points: 50
+    inputs: [{key: v, label: {vi: v, en: v}, type: number}]
+    scoring: {method: percent, input: v}
+  - code: M
+    name: {vi: M, en: M}
+    max_points: 50
+    inputs: [{key: v, label: {vi: v, en: v}, type: number}]
+    scoring: {method: minmax, input: v}
+`
+	ix := scParse(t, src)
+	vals := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 100}
+	ds := &Dataset{}
+	for i, v := range vals {
+		ds.Units = append(ds.Units, scUnit(t, ix, string(rune('A'+i)), "u", "B", scIn{"P/v": v, "M/v": v}))
+	}
+	res, err := Score(ix, ds, Options{Stages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// P: 100 % stays 100 %; M: 100 is winsorised to 9, so 9 and 100 both
+	// score 1 and 1 scores 0.
+	for i, v := range vals {
+		p, m := res.Units[i].Nodes[0].Value, res.Units[i].Nodes[1].Value
+		wantM := (math.Min(v, 9) - 1) / 8
+		if !scNear(p, v/100, 1e-12) || !scNear(m, wantM, 1e-12) {
+			t.Errorf("value %v: P %v M %v; want %v %v", v, p, m, v/100, wantM)
+		}
+	}
+	if res.Stages[1].Treated[9] != 9 || res.Stages[0].Treated[9] != 100 {
+		t.Errorf("treated: P %v, M %v", res.Stages[0].Treated, res.Stages[1].Treated)
+	}
+}
+
+// Explanations of the composite steps.
+func TestScore_CompositeExplanations(t *testing.T) {
+	ix := scParse(t, strings.Replace(compositeYAML, "MISSING_RULE", "skip", 1))
+	res, err := Score(ix, compositeDataset(t, ix), Options{Explain: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		unit int
+		code string
+		vi   string
+		en   string
+	}{
+		{3, "A", "giá trị 8; ÷ pop 2 = 4; (v − min) ÷ (max − min) = (4 − 4) ÷ (10 − 4); → giá trị chuẩn hoá 0",
+			"value 8; ÷ pop 2 = 4; (v − min) ÷ (max − min) = (4 − 4) ÷ (10 − 4); → normalised value 0"},
+		{1, "A", "thiếu dữ liệu, thay bằng trung bình nhóm region N = 10; (v − min) ÷ (max − min) = (10 − 4) ÷ (10 − 4); → giá trị chuẩn hoá 1",
+			"missing, replaced by the mean of group region N = 10; (v − min) ÷ (max − min) = (10 − 4) ÷ (10 − 4); → normalised value 1"},
+		{1, "B", "giá trị 2; (max − v) ÷ (max − min) = (3 − 2) ÷ (3 − 1); → giá trị chuẩn hoá 0,5",
+			"value 2; (max − v) ÷ (max − min) = (3 − 2) ÷ (3 − 1); → normalised value 0.5"},
+		{2, "C", "thiếu dữ liệu", "missing data"},
+	} {
+		e := scNode(t, &res.Units[c.unit], c.code).Explanation
+		if e == nil || e.Steps.VI != c.vi || e.Steps.EN != c.en {
+			t.Errorf("U%d %s explanation = %+v; want\n%q\n%q", c.unit+1, c.code, e, c.vi, c.en)
+		}
+	}
+}

@@ -49,6 +49,9 @@ type Options struct {
 	// time and memory, so bulk runs (ranking a period) leave it off and the
 	// form asks for one unit's explanations.
 	Explain bool
+	// ExplainUnits, when not empty, limits explanations to the units with
+	// these codes (the form of one unit), sparing the others' cost.
+	ExplainUnits []string
 	// Stages fills Results.Stages with every indicator's value at each
 	// step of the composite pipeline (raw, denominated, imputed, treated,
 	// normalised), for audits and for checking against other tools.
@@ -84,12 +87,17 @@ type UnitResult struct {
 	// Points is Value × Index.Scale plus adjustments, clamped to
 	// [0, Scale] and rounded to Rounding.PointsDecimals.
 	Points float64
-	// Adjustment is the sum of bonus and penalty points.
+	// Adjustment is the sum of bonus and penalty points (penalties
+	// negative), rounded to Rounding.PointsDecimals.
 	Adjustment float64
 	// Rank is the standard competition rank inside the block (1, 2, 2, 4)
-	// decided on the rounded Value; 0 when the block is not ranked.
+	// decided on the total (Value × Scale plus adjustments, clamped, ÷
+	// Scale) rounded to Rounding.ValueDecimals; without adjustments that is
+	// the rounded Value. Ties are listed by unit code. 0 when the block is
+	// not ranked.
 	Rank int
-	// Band is the code of the classification band, "" when none is defined.
+	// Band is the code of the classification band of that same total × 100,
+	// "" when no band matches or none is defined.
 	Band string
 
 	// Nodes holds a result for every node of the tree in pre-order

@@ -12,7 +12,8 @@ import (
 )
 
 // FormatNumber formats x for people in lang ("vi" or "en"): at most 4
-// decimals, trailing zeros dropped, thousands grouped.
+// decimals (4 significant digits below 0.1), trailing zeros dropped,
+// thousands grouped.
 func FormatNumber(x float64, lang string) string { return fmtLocal(x, lang) }
 
 func fmtLocal(x float64, lang string) string {
@@ -25,7 +26,13 @@ func fmtLocal(x float64, lang string) string {
 		}
 		return "−∞"
 	}
-	s := strconv.FormatFloat(x, 'f', 4, 64)
+	// Four decimals, or four significant digits for small numbers
+	// (0,003322 rather than 0,0033).
+	prec := 4
+	if ax := math.Abs(x); ax > 0 && ax < 0.1 {
+		prec = min(12, 3-int(math.Floor(math.Log10(ax))))
+	}
+	s := strconv.FormatFloat(x, 'f', prec, 64)
 	if strings.Contains(s, ".") {
 		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	}
@@ -69,7 +76,8 @@ func tr(lang, vi, en string) string {
 
 // explain builds the explanation of indicator ip for unit u, whose result
 // nr is final. It runs inside column while the scratch stages hold ip.
-func (s *scorer) explain(ip *indPlan, u int, nr *NodeResult) *Explanation {
+// computed is the fraction the data gave, before any override.
+func (s *scorer) explain(ip *indPlan, u int, nr *NodeResult, computed float64) *Explanation {
 	ud := &s.ds.Units[u]
 	mp := ip.mp
 	e := &Explanation{Method: mp.kind, Fraction: nr.Value, Points: nr.Points}
@@ -118,7 +126,7 @@ func (s *scorer) explain(ip *indPlan, u int, nr *NodeResult) *Explanation {
 		if mp.usesValue && s.raw != nil && !math.IsNaN(s.raw[u]) {
 			add(tr(l, "giá trị ", "value ") + fmtLocal(s.raw[u], l))
 			if ip.attr != "" && !math.IsNaN(s.den[u]) {
-				add("÷ " + ip.attr + " = " + fmtLocal(s.den[u], l))
+				add("÷ " + ip.attr + " " + fmtLocal(s.attrNums(ip.attr)[u], l) + " = " + fmtLocal(s.den[u], l))
 			}
 		}
 		switch note {
@@ -143,28 +151,45 @@ func (s *scorer) explain(ip *indPlan, u int, nr *NodeResult) *Explanation {
 			add(tr(l, "thiếu dữ liệu", "missing data"))
 			return strings.Join(parts, "; ")
 		}
+		if nr.Overridden && s.st[u] != cellFrac {
+			computed = 0
+		}
 		if mp.usesValue && note != "zero-zero" && note != "zero-full" && note != "missing-zero" {
 			g := s.groups(ip.peers).of[u]
 			if int(g) < len(s.groupTreat) {
 				switch s.groupTreat[g] {
 				case TreatWinsorised:
-					add(tr(l, "xử lý ngoại lai (winsor): ", "outliers winsorised: ") + fmtLocal(s.trt[u], l))
+					if s.trt[u] != s.imp[u] {
+						add(tr(l, "giá trị ngoại lai thu về ", "outlier pulled in to ") + fmtLocal(s.trt[u], l) + " (winsor)")
+					}
 				case TreatLog:
 					add(tr(l, "xử lý ngoại lai (log): ", "outliers log-transformed: ") + fmtLocal(s.trt[u], l))
 				}
 			}
 			add(s.methodStep(ip, u, g, l))
 		} else if !mp.usesValue && note == "" {
-			add(directStep(mp, ud, l))
+			add(directStep(mp, ud, s.ds.Year, ip.maxBy[s.uType[u]], l))
 		}
 		f := fmtLocal(nr.Value, l)
 		if nr.Overridden {
-			add(tr(l, "hội đồng thẩm định điều chỉnh", "adjusted by the appraisal council"))
+			if composite {
+				add(tr(l, "theo dữ liệu: ", "from the data: ") + fmtLocal(computed, l) + "; " +
+					tr(l, "hội đồng thẩm định điều chỉnh", "adjusted by the appraisal council"))
+			} else {
+				add(tr(l, "theo dữ liệu: ", "from the data: ") + fmtLocal(computed*nr.MaxPoints, l) + tr(l, " điểm", " points") + "; " +
+					tr(l, "hội đồng thẩm định điều chỉnh", "adjusted by the appraisal council"))
+			}
 		}
 		if composite {
 			add("→ " + tr(l, "giá trị chuẩn hoá ", "normalised value ") + f)
 		} else {
-			add("→ " + f + " × " + fmtLocal(nr.MaxPoints, l) + " = " + fmtLocal(math.Abs(nr.Points), l) + tr(l, " điểm", " points"))
+			str := "→ " + f + " × " + fmtLocal(nr.MaxPoints, l) + " = " + fmtLocal(math.Abs(nr.Points), l) + tr(l, " điểm", " points")
+			if ip.node.Adjustment == "penalty" {
+				str += tr(l, " bị trừ", " deducted")
+			} else if ip.node.Adjustment == "bonus" {
+				str += tr(l, " thưởng", " of bonus")
+			}
+			add(str)
 		}
 		return strings.Join(parts, "; ")
 	})
@@ -191,9 +216,24 @@ func (s *scorer) methodStep(ip *indPlan, u int, g int32, l string) string {
 		}
 		return fmtLocal(v, l) + "% ÷ " + tr(l, "chỉ tiêu ", "target ") + fmtLocal(t, l) + "%"
 	case MethodTiers:
-		return tr(l, "theo mức (ngưỡng)", "by tiers")
+		for _, t := range mp.m.Tiers {
+			switch {
+			case t.Min != nil && v >= *t.Min:
+				return tr(l, "mức ≥ ", "tier ≥ ") + fmtLocal(*t.Min, l)
+			case t.Max != nil && v <= *t.Max:
+				return tr(l, "mức ≤ ", "tier ≤ ") + fmtLocal(*t.Max, l)
+			}
+		}
+		return tr(l, "dưới mọi mức", "below every tier")
 	case MethodCountCapped:
-		return tr(l, "tính theo số lượng, có mức trần", "counted per item, capped")
+		if mp.pointsPerItem > 0 {
+			str := fmtLocal(v, l) + " × " + fmtLocal(mp.pointsPerItem, l) + tr(l, " điểm", " points")
+			if mp.cap < 1 {
+				str += tr(l, ", tối đa ", ", at most ") + fmtLocal(mp.cap*100, l) + tr(l, "% điểm tối đa", "% of the max")
+			}
+			return str
+		}
+		return fmtLocal(v, l) + " × " + fmtLocal(mp.perItem, l) + tr(l, ", tối đa ", ", at most ") + fmtLocal(mp.cap, l)
 	case MethodBestInBlock:
 		if ps == nil {
 			break
@@ -226,13 +266,16 @@ func (s *scorer) methodStep(ip *indPlan, u int, g int32, l string) string {
 		r := n - s.x[u]*(n-1)
 		return tr(l, "hạng ", "rank ") + fmtLocal(math.Round(r), l) + "/" + fmtLocal(n, l)
 	case MethodPercentile:
-		return tr(l, "thứ hạng phần trăm trong nhóm", "percentile among peers")
+		if ps == nil {
+			break
+		}
+		return tr(l, "phân vị trong ", "percentile among ") + strconv.Itoa(ps.n) + tr(l, " đơn vị cùng nhóm", " peers")
 	}
 	return string(mp.kind)
 }
 
 // directStep describes a method that scores the unit's inputs alone.
-func directStep(mp *methodPlan, ud *UnitData, l string) string {
+func directStep(mp *methodPlan, ud *UnitData, year int, maxPoints float64, l string) string {
 	m := mp.m
 	switch mp.kind {
 	case MethodBoolean:
@@ -256,9 +299,31 @@ func directStep(mp *methodPlan, ud *UnitData, l string) string {
 	case MethodDeadline:
 		date := slotValue(ud.Values, mp.slot).Text
 		str := tr(l, "ngày ", "date ") + date + tr(l, ", hạn ", ", due ") + m.Due
+		if late, err := mp.daysLate(date, year); err == nil && late > 0 {
+			str += tr(l, ", trễ ", ", ") + strconv.Itoa(late) + tr(l, " ngày", " days late")
+		}
 		return str
 	case MethodSumOfParts:
-		return tr(l, "tổng các phần", "sum of the parts")
+		// Each part's share and fraction, e.g. "40% × 1 + 60% × 0,5".
+		var terms []string
+		var probs problemList
+		for _, part := range mp.parts {
+			var r evalResult
+			if part.mp.usesValue {
+				r = part.mp.val.eval(ud.Values, &probs, ud.Code, "")
+				if r.state == cellValue {
+					r = evalResult{state: cellFrac, x: part.mp.valueFractionMax(r.x, part.share*maxPoints)}
+				}
+			} else {
+				r = part.mp.evalDirect(ud.Values, year, part.share*maxPoints, &probs, ud.Code, "")
+			}
+			f := tr(l, "thiếu", "missing")
+			if r.state == cellFrac {
+				f = fmtLocal(r.x, l)
+			}
+			terms = append(terms, fmtLocal(part.share*100, l)+"% × "+f)
+		}
+		return tr(l, "tổng các phần: ", "sum of the parts: ") + strings.Join(terms, " + ")
 	case MethodFormula:
 		return tr(l, "công thức ", "formula ") + m.Formula.Text
 	}

@@ -1,7 +1,5 @@
 package scoring
 
-import "math"
-
 // AllNodes returns every node of the tree in pre-order (a group before its
 // children, siblings in document order). Adjustments are not included.
 func (ix *Index) AllNodes() []*Node {
@@ -82,13 +80,13 @@ func (ix *Index) Pillar(code string) (Pillar, bool) {
 
 // BandFor returns the band of a value in 0..1: the first band, in the order
 // declared (highest first), whose lower bound value × 100 reaches (or, for
-// an exclusive band, exceeds). The percent is rounded to 6 decimals first so
-// that float noise (0.29 × 100 = 28.999999999999996) cannot drop a unit
-// into a lower band. It returns false when the index has no bands.
+// an exclusive band, exceeds). It uses the engine's rule (bandCode), which
+// removes float noise first (0.29 × 100 = 28.999999999999996 is band 29).
+// It returns false when the index has no bands.
 func (ix *Index) BandFor(value float64) (Band, bool) {
-	pct := math.Round(value*100*1e6) / 1e6
+	code := bandCode(ix.Bands, value*100)
 	for _, b := range ix.Bands {
-		if pct > b.MinPercent || (!b.Exclusive && pct == b.MinPercent) {
+		if b.Code == code {
 			return b, true
 		}
 	}

@@ -126,7 +126,13 @@ func (mp *methodPlan) evalDirect(vals []Value, year int, maxPoints float64, prob
 		if b.Num == 0 {
 			return zeroDivision(m.OnZeroDiv)
 		}
-		return evalResult{state: cellFrac, x: targetFraction(a.Num/b.Num, mp.target, m.LowerIsBetter)}
+		// a ÷ (b × target) rather than (a ÷ b) ÷ target: 12/20 against 0.8
+		// gives exactly 0.75.
+		f := clamp01(a.Num / (b.Num * mp.target))
+		if m.LowerIsBetter {
+			f = 1 - f
+		}
+		return evalResult{state: cellFrac, x: f}
 	case MethodSurvey:
 		v := slotValue(vals, mp.slot)
 		if !v.Set {

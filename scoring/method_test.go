@@ -271,6 +271,7 @@ func TestScore_DataErrors(t *testing.T) {
 		scUnit(t, ix, "U1", "u", "B", scIn{"X/v": "zzz"}),
 		scUnit(t, ix, "U1", "u", "B", nil),
 		scUnit(t, ix, "U3", "commune", "B", nil),
+		{Code: "U8", Type: "commune", Block: "B", Overrides: map[string]float64{"X": 1}},
 		scUnit(t, ix, "U4", "u", "NOPE", nil),
 		{Code: "U5", Type: "u", Block: "B", NotApplicable: map[string]bool{"X": true}},
 		{Code: "U6", Type: "u", Block: "B", Overrides: map[string]float64{"X": 11}},
@@ -282,6 +283,9 @@ func TestScore_DataErrors(t *testing.T) {
 		t.Fatalf("Score = %v; want a *DataError", err)
 	}
 	msg := err.Error()
+	if strings.Contains(msg, "does not take units") {
+		t.Errorf("a unit of an unknown type also gets a block problem:\n%s", msg)
+	}
 	for _, want := range []string{
 		"unit U1: duplicate unit code",
 		`unit U3: unknown unit type "commune"`,
@@ -289,6 +293,8 @@ func TestScore_DataErrors(t *testing.T) {
 		"unit U5: indicator X: declared not applicable, but the indicator is not optional",
 		"unit U6: indicator X: override 11 outside 0..10",
 		"unit U7: indicator Y: override for an unknown indicator",
+		`unit U8: unknown unit type "commune"`,
+		"unit U8: indicator X: override for an indicator that does not apply to the unit",
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)

@@ -7,10 +7,12 @@ package scoring
 // validate.go.
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 
@@ -19,6 +21,10 @@ import (
 
 // SchemaVersion is the version of the index format this package reads.
 const SchemaVersion = 1
+
+// MaxIndexSize is the largest index file ParseIndex reads, in bytes. The
+// shipped 70-indicator index is about 80 KB.
+const MaxIndexSize = 4 << 20
 
 // Keys accepted in each mapping of the file.
 var (
@@ -50,9 +56,9 @@ var (
 var (
 	inputTypes = []string{string(InputBoolean), string(InputCount), string(InputNumber), string(InputPercent),
 		string(InputChoice), string(InputMultiChoice), string(InputDate), string(InputText), string(InputURL)}
-	sources        = []string{string(SourceSelf), string(SourceSystem), string(SourceSurvey), string(SourceSecretariat)}
-	missingPolices = []string{string(MissingAsZero), string(MissingAsNA), string(MissingMean), string(MissingGroupMean), string(MissingNone)}
-	peerScopes     = []string{string(PeersBlock), string(PeersType), string(PeersAll)}
+	sources         = []string{string(SourceSelf), string(SourceSystem), string(SourceSurvey), string(SourceSecretariat)}
+	missingPolicies = []string{string(MissingAsZero), string(MissingAsNA), string(MissingMean), string(MissingGroupMean), string(MissingNone)}
+	peerScopes      = []string{string(PeersBlock), string(PeersType), string(PeersAll)}
 )
 
 // ParseIndex decodes and validates an index definition. It returns a
@@ -68,10 +74,33 @@ func ParseIndex(data []byte) (*Index, error) {
 		slots:  map[InputKey]int{},
 	}
 	p := &parser{ix: ix, nodeFields: map[*Node]*fields{}}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		p.yamlError(err)
+	if len(data) > MaxIndexSize {
+		p.add(nil, "", "the file is too large: %d bytes, at most %d", len(data), MaxIndexSize)
 		return nil, p.result()
+	}
+	root, ok := p.loadDocument(data)
+	if !ok {
+		return nil, p.result()
+	}
+	p.parseFile(root)
+	if len(p.problems) > 0 {
+		return nil, p.result()
+	}
+	return ix, nil
+}
+
+// loadDocument decodes the single YAML document of data into nodes. It
+// reports syntax errors, an empty file and a second document.
+func (p *parser) loadDocument(data []byte) (*yaml.Node, bool) {
+	ld, err := yaml.NewLoader(bytes.NewReader(data), yaml.WithV3Defaults())
+	if err != nil {
+		p.yamlError(err)
+		return nil, false
+	}
+	var doc yaml.Node
+	if err := ld.Load(&doc); err != nil && err != io.EOF {
+		p.yamlError(err)
+		return nil, false
 	}
 	root := resolveAlias(&doc)
 	if root != nil && root.Kind == yaml.DocumentNode {
@@ -83,13 +112,19 @@ func ParseIndex(data []byte) (*Index, error) {
 	}
 	if root == nil || root.Kind == 0 || isNull(root) {
 		p.add(nil, "", "the file is empty")
-		return nil, p.result()
+		return nil, false
 	}
-	p.parseFile(root)
-	if len(p.problems) > 0 {
-		return nil, p.result()
+	var next yaml.Node
+	switch err := ld.Load(&next); {
+	case err == nil:
+		p.problems = append(p.problems, Problem{Pos: Pos{next.Line, 1},
+			Message: "the file holds more than one YAML document: remove the \"---\" separator and everything after it, or merge the documents"})
+		return nil, false
+	case err != io.EOF:
+		p.yamlError(err)
+		return nil, false
 	}
-	return ix, nil
+	return root, true
 }
 
 // result returns the problems as a sorted *ValidationError.
@@ -131,7 +166,17 @@ func (p *parser) yamlError(err error) {
 // parseFile reads the top-level sections.
 func (p *parser) parseFile(root *yaml.Node) {
 	ix := p.ix
-	f := p.mapping(root, where{prefix: "file"}, fileKeys)
+	// Top-level keys starting with "x-" are ignored: they hold anchors
+	// that the rest of the file refers to.
+	allowed := fileKeys
+	if root.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if k := root.Content[i]; k.Kind == yaml.ScalarNode && strings.HasPrefix(k.Value, "x-") {
+				allowed = append(allowed[:len(allowed):len(allowed)], k.Value)
+			}
+		}
+	}
+	f := p.mapping(root, where{prefix: "file"}, allowed)
 	if f.node == nil || f.node.Kind != yaml.MappingNode {
 		return
 	}
@@ -169,6 +214,9 @@ func (p *parser) parseFile(root *yaml.Node) {
 				ix.Nodes = append(ix.Nodes, c)
 			}
 		}
+	}
+	if ix.Style == StyleComposite && len(f.seq("adjustments")) > 0 {
+		f.errorf("adjustments", "adjustments (bonus and penalty points) need style points")
 	}
 	for _, n := range f.seq("adjustments") {
 		if c := p.parseNode(n, nil, 0, true); c != nil {
@@ -432,7 +480,7 @@ func (p *parser) parseMissing(f *fields, key string) *Missing {
 	}
 	out := &Missing{}
 	if m.require("policy") {
-		out.Policy = MissingPolicy(m.oneOf("policy", missingPolices...))
+		out.Policy = MissingPolicy(m.oneOf("policy", missingPolicies...))
 	}
 	out.GroupBy = m.str("group_by")
 	switch {
@@ -488,8 +536,8 @@ func (p *parser) parseOutliers(f *fields, key string) *Outliers {
 	if out.MaxKurtosis <= 0 {
 		m.errorf("max_kurtosis", "max_kurtosis must be greater than 0, got %v", out.MaxKurtosis)
 	}
-	if out.MaxPoints < 0 {
-		m.errorf("max_points", "max_points must not be negative, got %d", out.MaxPoints)
+	if out.MaxPoints < 1 {
+		m.errorf("max_points", "max_points must be at least 1, got %d", out.MaxPoints)
 	}
 	return out
 }
@@ -557,6 +605,9 @@ func (p *parser) parseNode(n *yaml.Node, parent *Node, depth int, adjustment boo
 	if f.has("applies_to") {
 		before := len(p.problems)
 		nd.AppliesTo = p.unitTypeList(f, "applies_to")
+		if v := f.get("applies_to"); v.Kind == yaml.SequenceNode && len(v.Content) == 0 {
+			f.errorf("applies_to", "applies_to is empty: list unit types, or remove it to apply to every unit type of the parent")
+		}
 		var eff []string
 		for _, t := range nd.AppliesTo {
 			if !inList(parentApplies, t) {
@@ -653,7 +704,7 @@ func (p *parser) parseNode(n *yaml.Node, parent *Node, depth int, adjustment boo
 	case !hasChildren && !hasScoring:
 		if _, present := f.keys["children"]; present {
 			f.errorf("children", "children is empty")
-		} else {
+		} else if !f.suggested["children"] && !f.suggested["scoring"] {
 			p.add(f.node, nd.Code, "%s: a node needs children (a group) or scoring (an indicator)", w.prefix)
 		}
 		return nd

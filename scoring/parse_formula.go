@@ -111,9 +111,10 @@ func (p *parser) formulaError(v *yaml.Node, w where, err error, env map[string]a
 	pos := Pos{v.Line, v.Column}
 	switch v.Style {
 	case yaml.LiteralStyle, yaml.FoldedStyle:
-		// The text starts on the line after the indicator (| or >).
+		// The text starts on the line after the indicator (| or >), its
+		// lines stripped of the indentation of the first one.
 		pos.Line = v.Line + max(fe.Line, 1)
-		pos.Col = p.indentOf(pos.Line) + fe.Column + 1
+		pos.Col = p.indentOf(v.Line+1) + fe.Column + 1
 	default:
 		quote := 0
 		if v.Style == yaml.DoubleQuotedStyle || v.Style == yaml.SingleQuotedStyle {

@@ -7,8 +7,11 @@ import (
 
 // FuzzParseIndex checks that no input makes ParseIndex panic or hang, and
 // that it returns either a consistent index or a non-empty list of
-// problems. The seed corpus (testdata/fuzz/FuzzParseIndex) holds the valid
-// and invalid fixtures; crashers found are kept there as regression seeds.
+// problems. A valid index is then scored (units of every enabled type in
+// every block, with and without data) to check that whatever the parser
+// accepts, the engine can score without panicking. The seed corpus
+// (testdata/fuzz/FuzzParseIndex) holds the valid and invalid fixtures;
+// crashers found are kept there as regression seeds.
 func FuzzParseIndex(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ix, err := ParseIndex(data)
@@ -53,6 +56,28 @@ func FuzzParseIndex(f *testing.F) {
 		for _, v := range []float64{0, 0.5, 1} {
 			if _, ok := ix.BandFor(v); !ok && len(ix.Bands) > 0 {
 				t.Fatalf("BandFor(%v) found no band", v)
+			}
+		}
+
+		ds := &Dataset{Year: 2025}
+		for _, b := range ix.Blocks {
+			for _, ut := range b.UnitTypes {
+				if u, _ := ix.UnitType(ut); !u.Enabled {
+					continue
+				}
+				vals := make([]Value, ix.NumSlots())
+				for i := range vals {
+					vals[i] = Value{Set: true, Num: float64(i % 3)}
+				}
+				ds.Units = append(ds.Units,
+					UnitData{Code: b.Code + "/" + ut + "/empty", Type: ut, Block: b.Code},
+					UnitData{Code: b.Code + "/" + ut + "/data", Type: ut, Block: b.Code, Values: vals})
+			}
+		}
+		if _, err := Score(ix, ds, Options{Explain: true}); err != nil {
+			var de *DataError
+			if !errors.As(err, &de) {
+				t.Fatalf("Score: %v", err)
 			}
 		}
 	})

@@ -126,9 +126,25 @@ func (p *parser) parseMethod(n *yaml.Node, w where, nd *Node, part bool) *Method
 		return nil
 	}
 	m.Kind = kind
-	if part && kind == MethodSumOfParts {
-		f.errorf("method", "a part cannot itself be sum_of_parts")
-		return nil
+	if part {
+		// A part is scored for one unit on its own share of the points;
+		// the indicator-wide steps belong on the indicator.
+		switch {
+		case kind == MethodSumOfParts:
+			f.errorf("method", "a part cannot itself be sum_of_parts")
+			return nil
+		case peerKinds[kind]:
+			f.errorf("method", "a part must use a method that scores one unit alone, not %s", kind)
+			return nil
+		}
+		for _, k := range []string{"missing", "peers", "outliers", "denominator"} {
+			if k == "denominator" && kind == MethodRatio {
+				continue // the ratio's own input key
+			}
+			if f.has(k) {
+				f.errorf(k, "key %q does not apply to a part of sum_of_parts", k)
+			}
+		}
 	}
 	// Keys the method does not take.
 	for _, k := range allowed {
@@ -272,12 +288,13 @@ func (p *parser) checkInput(f *fields, key, name string, inputs map[string]*Inpu
 	f.errorf(key, "input %q is %s, but method %s needs %s", name, in.Type, kind, orList(names))
 }
 
-// orList joins names as "a, b or c".
+// orList names input types as "a boolean input" or "a count, number or
+// percent input".
 func orList(names []string) string {
 	if len(names) == 1 {
 		return "a " + names[0] + " input"
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1] + " input"
+	return "a " + strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1] + " input"
 }
 
 // positive reads an optional number that must be > 0.

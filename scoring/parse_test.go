@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"reflect"
@@ -205,6 +206,22 @@ func TestIndex_ApplicabilityAndPoints(t *testing.T) {
 	if _, ok := ix.UnitType("commune"); ok {
 		t.Error("UnitType(commune) found")
 	}
+	// Unknown things are not found and never panic.
+	if ix.Applies(nil, "department") || ix.MaxPointsFor(nil, "department") != 0 || ix.Node("NOPE") != nil {
+		t.Error("nil or unknown node found")
+	}
+	if _, ok := ix.Input("NOPE", "x"); ok {
+		t.Error("Input(NOPE, x) found")
+	}
+	if _, ok := ix.Block("NOPE"); ok {
+		t.Error("Block(NOPE) found")
+	}
+	if _, ok := ix.Pillar("NOPE"); ok {
+		t.Error("Pillar(NOPE) found")
+	}
+	if got := ix.IndicatorsFor("commune"); len(got) != 0 {
+		t.Errorf("IndicatorsFor(commune) = %d indicators", len(got))
+	}
 }
 
 func TestIndex_BandFor(t *testing.T) {
@@ -281,5 +298,140 @@ func TestParseIndex_Hostile(t *testing.T) {
 				t.Errorf("ParseIndex problems:\n%v\nwant one containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestParseIndex_Composite(t *testing.T) {
+	ix := mustParseFile(t, "testdata/composite.yaml")
+	if ix.Style != StyleComposite || ix.Scale != 100 {
+		t.Errorf("style %s scale %v; want composite 100 (the composite default)", ix.Style, ix.Scale)
+	}
+	if ix.Defaults.Missing.Policy != MissingMean || ix.Defaults.Peers != PeersAll {
+		t.Errorf("defaults = %+v", ix.Defaults)
+	}
+	if o := ix.Defaults.Outliers; o != (Outliers{Method: "winsorise", MaxSkew: 2, MaxKurtosis: 3.5, MaxPoints: 5, Fallback: "log"}) {
+		t.Errorf("outlier defaults = %+v; want COINr's", o)
+	}
+	root := ix.Node("Index")
+	if root.Aggregation != AggGeometric || root.MissingChildren != MissingNA {
+		t.Errorf("Index = %s %s", root.Aggregation, root.MissingChildren)
+	}
+	if econ := ix.Node("Econ"); econ.Aggregation != AggMean || econ.Weight != 2 || econ.MissingChildren != MissingSkip {
+		t.Errorf("Econ = %s weight %v %s; want mean (the composite default), 2, skip", econ.Aggregation, econ.Weight, econ.MissingChildren)
+	}
+	tests := []struct {
+		code  string
+		check func(n *Node) bool
+	}{
+		{"GDP", func(n *Node) bool {
+			m := n.Method
+			return n.Weight == 0.5 && m.Kind == MethodMinMax && m.Goalposts == nil && m.Peers == PeersAll &&
+				m.DenominatorAttr == "Population" && *m.Missing == (Missing{MissingGroupMean, "Group"}) && m.Outliers == nil
+		}},
+		{"Trade", func(n *Node) bool {
+			m := n.Method
+			return n.Weight == 1 && m.Kind == MethodZScore && m.Peers == PeersBlock && m.Outliers.Method == "none" &&
+				m.Value.Formula != nil && strings.Join(m.Value.Formula.Inputs, ",") == "exports,imports"
+		}},
+		{"Unemp", func(n *Node) bool { return n.Method.Kind == MethodRank && n.Method.LowerIsBetter }},
+		{"Net", func(n *Node) bool {
+			v := n.Method.Value
+			return n.Method.Kind == MethodPercentile && v.Multiply == 100 && v.OnZeroDiv == ZeroDivMissing &&
+				n.Method.Missing.Policy == MissingNone
+		}},
+		{"Life", func(n *Node) bool {
+			m := n.Method
+			return m.Goalposts != nil && *m.Goalposts == (Goalposts{40, 90}) && m.Peers == ""
+		}},
+	}
+	for _, tt := range tests {
+		if n := ix.Node(tt.code); n == nil || !tt.check(n) {
+			t.Errorf("%s parsed as %+v (method %+v)", tt.code, n, n.Method)
+		}
+	}
+	// No points in a composite index.
+	if got := ix.MaxPointsFor(ix.Node("GDP"), "country"); got != 0 {
+		t.Errorf("MaxPointsFor(GDP) = %v; want 0 in a composite index", got)
+	}
+	if !ix.Applies(ix.Node("GDP"), "region") {
+		t.Error("GDP does not apply to the disabled type region; applies_to absent means every type")
+	}
+}
+
+// TestParseIndex_AnchorsAndMerges checks that anchors (held under "x-"
+// top-level keys), aliases and merge keys can share parts of a file, that a
+// mapping's own keys win over merged ones, and that merged keys are checked
+// like the others.
+func TestParseIndex_AnchorsAndMerges(t *testing.T) {
+	src := `schema_version: 1
+index: {code: M, version: "1", name: {vi: M}, scale: 20}
+unit_types: [{code: u, name: {vi: U}}]
+blocks: [{code: B, name: {vi: B}, unit_types: [u]}]
+x-ratio: &ratio {method: ratio, numerator: a, denominator: b, target: 0.5}
+x-inputs: &inputs
+  - {key: a, label: {vi: A}, type: count}
+  - {key: b, label: {vi: B}, type: count}
+x-unused: {anything: [goes, here]}
+tree:
+  - code: R1
+    name: {vi: R1}
+    max_points: 10
+    inputs: *inputs
+    scoring: *ratio
+  - code: R2
+    name: {vi: R2}
+    max_points: 10
+    inputs: *inputs
+    scoring:
+      <<: *ratio
+      target: 1
+`
+	ix, err := ParseIndex([]byte(src))
+	if err != nil {
+		t.Fatalf("ParseIndex: %v", err)
+	}
+	r1, r2 := ix.Node("R1").Method, ix.Node("R2").Method
+	if r1.Target != 0.5 || r2.Target != 1 || r2.Numerator != "a" || r2.Denominator != "b" {
+		t.Errorf("R1 target %v, R2 %+v; want 0.5 and a merged ratio with target 1", r1.Target, r2)
+	}
+	if s1, _ := ix.Slot("R2", "b"); s1 != 3 || ix.NumSlots() != 4 {
+		t.Errorf("Slot(R2, b) = %d of %d; want 3 of 4", s1, ix.NumSlots())
+	}
+	bad := strings.Replace(src, "      target: 1\n", "      target: 1\n      <<: {fractions: {x: 1}}\n", 1)
+	if _, err := ParseIndex([]byte(bad)); err == nil || !strings.Contains(err.Error(), `indicator R2: key "fractions" does not apply to method ratio`) {
+		t.Errorf("merged key of another method: %v", err)
+	}
+}
+
+// TestParseIndex_ProblemNodes checks that each problem names the code of
+// the node it is about (Problem.Node), so callers can link to it.
+func TestParseIndex_ProblemNodes(t *testing.T) {
+	data, err := os.ReadFile("testdata/many_problems.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ParseIndex(data)
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("ParseIndex error %v", err)
+	}
+	var got []string
+	for _, p := range ve.Problems {
+		got = append(got, p.Node)
+	}
+	want := ",,department,district,YEU,YEU,G.1,G.1,G.1,G.1"
+	if strings.Join(got, ",") != want {
+		t.Errorf("problem nodes = %s; want %s", strings.Join(got, ","), want)
+	}
+}
+
+func TestParseIndex_TooLarge(t *testing.T) {
+	data := make([]byte, MaxIndexSize+1)
+	for i := range data {
+		data[i] = '#'
+	}
+	_, err := ParseIndex(data)
+	if err == nil || err.Error() != fmt.Sprintf("the file is too large: %d bytes, at most %d", MaxIndexSize+1, MaxIndexSize) {
+		t.Errorf("ParseIndex(%d bytes) = %v", len(data), err)
 	}
 }

@@ -133,6 +133,7 @@ func (p *parser) mapping(n *yaml.Node, w where, allowed []string) *fields {
 		p.add(n, w.code, "%s must be a mapping, got %s", w.prefix, describeNode(n))
 		return f
 	}
+	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := resolveAlias(n.Content[i]), n.Content[i+1]
 		if k == nil || k.Kind != yaml.ScalarNode {
@@ -140,13 +141,23 @@ func (p *parser) mapping(n *yaml.Node, w where, allowed []string) *fields {
 			continue
 		}
 		key := k.Value
+		if k.ShortTag() == "!!merge" {
+			merges = append(merges, k, v)
+			continue
+		}
 		if _, dup := f.keys[key]; dup {
 			p.add(k, w.code, "%s: duplicate key %q", w.prefix, key)
 			continue
 		}
 		if !inList(allowed, key) {
 			msg := fmt.Sprintf("%s: unknown key %q", w.prefix, key)
-			if s := suggest(key, allowed); s != "" {
+			if base, ok := textKey(key); ok && inList(allowed, base) {
+				msg += fmt.Sprintf(" (write %s: {vi: ..., en: ...})", base)
+				if f.suggested == nil {
+					f.suggested = map[string]bool{}
+				}
+				f.suggested[base] = true
+			} else if s := suggest(key, allowed); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 				if f.suggested == nil {
 					f.suggested = map[string]bool{}
@@ -159,7 +170,49 @@ func (p *parser) mapping(n *yaml.Node, w where, allowed []string) *fields {
 		f.keys[key] = k
 		f.vals[key] = resolveAlias(v)
 	}
+	p.merge(f, merges, allowed)
 	return f
+}
+
+// merge adds the keys of YAML merge keys ("<<: *defaults", or a list of
+// aliases, earlier ones first) that the mapping does not set itself.
+func (p *parser) merge(f *fields, merges []*yaml.Node, allowed []string) {
+	for i := 0; i+1 < len(merges); i += 2 {
+		k, v := merges[i], resolveAlias(merges[i+1])
+		var sources []*yaml.Node
+		switch {
+		case v != nil && v.Kind == yaml.MappingNode:
+			sources = []*yaml.Node{v}
+		case v != nil && v.Kind == yaml.SequenceNode:
+			for _, c := range v.Content {
+				sources = append(sources, resolveAlias(c))
+			}
+		}
+		for _, src := range sources {
+			if src == nil || src.Kind != yaml.MappingNode {
+				p.add(k, f.w.code, "%s: << must merge a mapping or a list of mappings", f.w.prefix)
+				continue
+			}
+			if !p.spend(src) {
+				return
+			}
+			for j := 0; j+1 < len(src.Content); j += 2 {
+				sk := resolveAlias(src.Content[j])
+				if sk == nil || sk.Kind != yaml.ScalarNode || sk.ShortTag() == "!!merge" {
+					continue // nested merges are not followed
+				}
+				if _, set := f.keys[sk.Value]; set {
+					continue
+				}
+				if !inList(allowed, sk.Value) {
+					p.add(sk, f.w.code, "%s: unknown key %q (merged with <<)", f.w.prefix, sk.Value)
+					continue
+				}
+				f.keys[sk.Value] = sk
+				f.vals[sk.Value] = resolveAlias(src.Content[j+1])
+			}
+		}
+	}
 }
 
 // has reports whether the key is present (a null value counts as absent).
@@ -340,8 +393,12 @@ func (f *fields) seq(key string) []*yaml.Node {
 		return nil
 	}
 	out := make([]*yaml.Node, 0, len(v.Content))
-	for _, c := range v.Content {
-		if c = resolveAlias(c); c != nil {
+	for i, c := range v.Content {
+		switch c = resolveAlias(c); {
+		case c == nil:
+		case isNull(c):
+			f.p.add(c, f.w.code, "%s: %s[%d] is empty", f.w.prefix, key, i)
+		default:
 			out = append(out, c)
 		}
 	}
@@ -468,9 +525,38 @@ func validIdent(s string) bool {
 	return true
 }
 
+// textKey reports whether key is a one-language text key of the draft
+// format ("name_vi", "label_en") and returns its base ("name").
+func textKey(key string) (string, bool) {
+	for _, suffix := range []string{"_vi", "_en"} {
+		if base, ok := strings.CutSuffix(key, suffix); ok && base != "" {
+			return base, true
+		}
+	}
+	return "", false
+}
+
+// renamed maps keys and method names of the province's draft format to
+// this format's, to suggest them where spelling is too far off to guess.
+var renamed = map[string]string{
+	"ranking_blocks": "blocks",
+	"contributes_to": "pillars",
+	"applicability":  "optional",
+	"groups":         "children",
+	"indicators":     "children",
+	"classification": "bands",
+	"multiplier":     "multiply",
+	"fraction":       "fractions",
+	"best_in_group":  "best_in_block",
+	"computed":       "formula",
+}
+
 // suggest returns the allowed key closest to key when it is close enough
 // to be a likely typo, "" otherwise.
 func suggest(key string, allowed []string) string {
+	if r, ok := renamed[key]; ok && inList(allowed, r) {
+		return r
+	}
 	best, bestD := "", 1<<30
 	sorted := append([]string(nil), allowed...)
 	sort.Strings(sorted)
@@ -479,8 +565,13 @@ func suggest(key string, allowed []string) string {
 			best, bestD = a, d
 		}
 	}
+	// One edit for short keys, two for longer ones; a one-letter key is
+	// too short to guess from.
 	limit := 2
-	if len(key) <= 3 {
+	switch {
+	case len(key) <= 1:
+		return ""
+	case len(key) <= 3:
 		limit = 1
 	}
 	if bestD <= limit {

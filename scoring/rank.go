@@ -4,9 +4,9 @@ package scoring
 // year-over-year comparison of two results.
 
 import (
-	"cmp"
 	"math"
 	"slices"
+	"strings"
 )
 
 // rank sets UnitResult.Rank inside every ranked block. Units are ranked on
@@ -42,34 +42,54 @@ func (s *scorer) rank() {
 // order in which ties are visited, so the result is independent of the
 // input order. The result is in the order of values.
 func CompetitionRanks(values []float64, codes []string) []int {
-	order := make([]int, len(values))
-	for i := range order {
-		order[i] = i
+	ranks := make([]int, len(values))
+	competitionRanksInto(values, codes, nil, ranks)
+	return ranks
+}
+
+// rankEntry is one value being ranked.
+type rankEntry struct {
+	key  float64
+	code string
+	i    int
+}
+
+// competitionRanksInto is CompetitionRanks writing into ranks, with order
+// as scratch space (reallocated when short); it returns the scratch.
+func competitionRanksInto(values []float64, codes []string, order []rankEntry, ranks []int) []rankEntry {
+	if cap(order) < len(values) {
+		order = make([]rankEntry, len(values))
 	}
-	key := func(i int) float64 {
-		if math.IsNaN(values[i]) {
-			return math.Inf(-1)
+	order = order[:len(values)]
+	for i, v := range values {
+		if math.IsNaN(v) {
+			v = math.Inf(-1)
 		}
-		return values[i]
+		order[i] = rankEntry{key: v, i: i}
+		if codes != nil {
+			order[i].code = codes[i]
+		}
 	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		if c := cmp.Compare(key(b), key(a)); c != 0 {
+	slices.SortFunc(order, func(a, b rankEntry) int {
+		switch {
+		case a.key > b.key:
+			return -1
+		case a.key < b.key:
+			return 1
+		}
+		if c := strings.Compare(a.code, b.code); c != 0 {
 			return c
 		}
-		if codes != nil {
-			return cmp.Compare(codes[a], codes[b])
-		}
-		return 0
+		return a.i - b.i
 	})
-	ranks := make([]int, len(values))
-	for pos, i := range order {
-		if pos > 0 && key(order[pos-1]) == key(i) {
-			ranks[i] = ranks[order[pos-1]]
+	for pos, e := range order {
+		if pos > 0 && order[pos-1].key == e.key {
+			ranks[e.i] = ranks[order[pos-1].i]
 		} else {
-			ranks[i] = pos + 1
+			ranks[e.i] = pos + 1
 		}
 	}
-	return ranks
+	return order
 }
 
 // bandCode returns the first band, in the declared order (highest first),
@@ -140,8 +160,9 @@ func Compare(prev, cur *Results) []Change {
 			if p.Rank > 0 && u.Rank > 0 {
 				c.RankChange = p.Rank - u.Rank
 			}
-			c.ValueChange = u.Value - p.Value
-			c.PointsChange = u.Points - p.Points
+			// Rounded to 10 decimals to drop binary noise (0.85 − 0.7).
+			c.ValueChange = roundTo(u.Value-p.Value, 10)
+			c.PointsChange = roundTo(u.Points-p.Points, 10)
 			out = append(out, c)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // ErrNoYear is returned by Score when the index has a deadline indicator
@@ -26,6 +27,7 @@ type DataProblem struct {
 	Message   string
 }
 
+// String formats the problem as "unit U: indicator I: input K: message".
 func (p DataProblem) String() string {
 	var b strings.Builder
 	if p.Unit != "" {
@@ -47,6 +49,7 @@ type DataError struct {
 	Problems []DataProblem
 }
 
+// Error lists the problems, one per line.
 func (e *DataError) Error() string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
@@ -85,6 +88,10 @@ type IndicatorStages struct {
 	Treated StageValues
 	// Normalised is the method's fraction in 0..1, before overrides.
 	Normalised StageValues
+	// Treatment says, per unit, what outlier treatment did to the values
+	// of the unit's peer group ("" none, "winsorised", "log"); nil for
+	// methods without a value stage.
+	Treatment []Treatment `json:",omitempty"`
 }
 
 // StageValues are per-unit values with NaN for "no value".
@@ -115,6 +122,45 @@ func (s StageValues) MarshalJSON() ([]byte, error) {
 // are not options, malformed dates, overrides outside the max...), and
 // ErrNoYear when a deadline indicator needs Dataset.Year.
 func Score(ix *Index, ds *Dataset, opts Options) (*Results, error) {
+	s, err := newScorer(ix, ds, opts)
+	if err != nil {
+		return nil, err
+	}
+	s.aggregate()
+	s.rank()
+	s.release()
+	return s.res, nil
+}
+
+// cellBuf holds the cell matrices between Score calls: they are as large
+// as the results' indicator part, and reusing them spares the garbage
+// collector a few megabytes per call.
+type cellBuf struct {
+	st []cellState
+	x  []float64
+}
+
+var cellPool sync.Pool
+
+// growCells returns (*buf)[:n], reallocating when the capacity is short.
+func growCells[T any](buf *[]T, n int) []T {
+	if cap(*buf) < n {
+		*buf = make([]T, n)
+	}
+	return (*buf)[:n]
+}
+
+// release hands the cell matrices back for the next call.
+func (s *scorer) release() {
+	if s.cells != nil {
+		cellPool.Put(s.cells)
+		s.cells, s.mSt, s.mX = nil, nil, nil
+	}
+}
+
+// newScorer checks the data and scores every indicator of every unit (the
+// cell matrices); aggregation is left to the caller.
+func newScorer(ix *Index, ds *Dataset, opts Options) (*scorer, error) {
 	if ix == nil || ds == nil {
 		return nil, errors.New("score: nil index or dataset")
 	}
@@ -122,6 +168,12 @@ func Score(ix *Index, ds *Dataset, opts Options) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newPlanScorer(p, ds, opts)
+}
+
+// newPlanScorer is newScorer on a prepared plan; Uncertainty changes a
+// plan's methods and missing-data policies to score its alternatives.
+func newPlanScorer(p *scorePlan, ds *Dataset, opts Options) (*scorer, error) {
 	if ds.Year == 0 {
 		for _, ip := range p.inds {
 			if planHasDeadline(ip.mp) {
@@ -129,24 +181,20 @@ func Score(ix *Index, ds *Dataset, opts Options) (*Results, error) {
 			}
 		}
 	}
-	s := &scorer{p: p, ds: ds, opts: opts}
+	s := &scorer{p: p, ds: ds, opts: opts, composite: p.style == StyleComposite}
 	s.checkUnits()
 	if len(s.probs.list) > 0 {
 		return nil, &DataError{Problems: s.probs.list}
 	}
 	s.alloc()
 	s.rawPass()
-	for _, ip := range p.inds {
-		if s.needsColumn(ip) {
-			s.column(ip)
-		}
+	for _, ip := range s.cols {
+		s.column(ip)
 	}
 	if len(s.probs.list) > 0 {
 		return nil, &DataError{Problems: s.probs.list}
 	}
-	s.aggregate()
-	s.rank()
-	return s.res, nil
+	return s, nil
 }
 
 func planHasDeadline(mp *methodPlan) bool {
@@ -179,13 +227,20 @@ type scorer struct {
 	attrNum    map[string][]float64
 	attrCode   map[string][]int32
 
-	// The cell matrices, unit-major (unit*nInd + indicator): the state and
-	// value of every unit's indicator, and with Explain the notes and
-	// explanations.
-	mSt   []cellState
-	mX    []float64
-	mNote []string
-	mExp  []*Explanation
+	// cols are the indicators that need a column step and colOf maps an
+	// indicator number to its column (-1: none). The cell matrices are
+	// unit-major (unit*nInd + indicator): the state and value of every
+	// unit's indicator, and with Explain the notes and explanations.
+	cols  []*indPlan
+	colOf []int
+	cells *cellBuf
+	// explainUnit, when not nil, marks the units Options.ExplainUnits asks
+	// explanations for.
+	explainUnit []bool
+	mSt         []cellState
+	mX          []float64
+	mNote       []string
+	mExp        []*Explanation
 
 	// column scratch
 	st    []cellState
@@ -196,8 +251,10 @@ type scorer struct {
 	idx   []int32
 	// stages scratch (Options.Stages or Explain)
 	raw, den, imp, trt []float64
-	imputed            []bool
+	treatment          []Treatment
 	groupStats         []peerStats
+	composite          bool      // the index is composite-style
+	adj                []float64 // unrounded adjustment points per unit
 	// keys are the totals ÷ scale rounded to value decimals: ranks and
 	// bands are decided on them.
 	keys       []float64
@@ -230,9 +287,9 @@ func (s *scorer) checkUnits() {
 			s.probs.add(ud.Code, "", "", "duplicate unit code")
 		}
 		seen[ud.Code] = true
-		t, ok := p.types[ud.Type]
+		t, typeOK := p.types[ud.Type]
 		switch {
-		case !ok:
+		case !typeOK:
 			s.probs.add(ud.Code, "", "", fmt.Sprintf("unknown unit type %q", ud.Type))
 		case !p.typeOK[t]:
 			s.probs.add(ud.Code, "", "", fmt.Sprintf("unit type %q is disabled in this index", ud.Type))
@@ -242,7 +299,7 @@ func (s *scorer) checkUnits() {
 		switch {
 		case !ok:
 			s.probs.add(ud.Code, "", "", fmt.Sprintf("unknown block %q", ud.Block))
-		case p.nTypes > 0 && t < len(p.blockOK[b]) && !p.blockOK[b][t]:
+		case typeOK && !p.blockOK[b][t]:
 			s.probs.add(ud.Code, "", "", fmt.Sprintf("block %q does not take units of type %q", ud.Block, ud.Type))
 		}
 		s.uBlock[u] = b
@@ -274,7 +331,7 @@ func (s *scorer) checkUnits() {
 				s.probs.add(ud.Code, code, "", "override for an unknown indicator")
 				continue
 			}
-			if !ok || !ip.applyBy[t] {
+			if !typeOK || !ip.applyBy[t] {
 				s.probs.add(ud.Code, code, "", "override for an indicator that does not apply to the unit")
 				continue
 			}
@@ -324,15 +381,39 @@ func (s *scorer) alloc() {
 			ur.Adjustments[i].Code = a.Code
 		}
 	}
+	s.colOf = make([]int, len(p.inds))
+	for i, ip := range p.inds {
+		s.colOf[i] = -1
+		if s.needsColumn(ip) {
+			s.colOf[i] = len(s.cols)
+			s.cols = append(s.cols, ip)
+		}
+	}
 	nInd := len(p.inds)
-	s.mSt = make([]cellState, nU*nInd)
-	s.mX = make([]float64, nU*nInd)
+	s.cells, _ = cellPool.Get().(*cellBuf)
+	if s.cells == nil {
+		s.cells = &cellBuf{}
+	}
+	// Every cell is written by rawPass before it is read.
+	s.mSt = growCells(&s.cells.st, nU*nInd)
+	s.mX = growCells(&s.cells.x, nU*nInd)
 	if s.opts.Explain {
 		s.mNote = make([]string, nU*nInd)
 		s.mExp = make([]*Explanation, nU*nInd)
+		if len(s.opts.ExplainUnits) > 0 {
+			want := map[string]bool{}
+			for _, c := range s.opts.ExplainUnits {
+				want[c] = true
+			}
+			s.explainUnit = make([]bool, nU)
+			for u := range units {
+				s.explainUnit[u] = want[units[u].Code]
+			}
+		}
 	}
 	s.st = make([]cellState, nU)
 	s.keys = make([]float64, nU)
+	s.adj = make([]float64, nU)
 	s.x = make([]float64, nU)
 	s.buf = make([]float64, 0, nU)
 	s.buf2 = make([]float64, 0, nU)
@@ -345,7 +426,7 @@ func (s *scorer) alloc() {
 		s.den = make([]float64, nU)
 		s.imp = make([]float64, nU)
 		s.trt = make([]float64, nU)
-		s.imputed = make([]bool, nU)
+		s.treatment = make([]Treatment, nU)
 	}
 	s.groupCache = map[PeerScope]*peerGroups{}
 	s.attrNum = map[string][]float64{}
@@ -438,10 +519,8 @@ func (s *scorer) snapshot(dst []float64, want cellState) {
 
 // column scores one indicator for every unit.
 func (s *scorer) column(ip *indPlan) {
-	p := s.p
 	units := s.ds.Units
 	mp := ip.mp
-	nInd := len(p.inds)
 	code := ip.node.Code
 	st, x := s.st, s.x
 	stageState := cellFrac
@@ -450,9 +529,9 @@ func (s *scorer) column(ip *indPlan) {
 	}
 
 	// 1. Gather the raw values of the column.
-	num := ip.num
+	nInd := len(s.p.inds)
 	for u := range units {
-		k := u*nInd + num
+		k := u*nInd + ip.num
 		st[u], x[u] = s.mSt[k], s.mX[k]
 		if s.notes != nil {
 			s.notes[u] = s.mNote[k]
@@ -485,7 +564,12 @@ func (s *scorer) column(ip *indPlan) {
 
 	// 4 and 5. Outlier treatment and the method, per peer group.
 	if mp.usesValue {
-		rule := newOutlierRule(ip.outliers)
+		// Outlier treatment belongs to the peer-relative methods: a method
+		// against a fixed target (percent, tiers...) scores the value as given.
+		var rule outlierRule
+		if mp.peer {
+			rule = newOutlierRule(ip.outliers)
+		}
 		g := s.groups(ip.peers)
 		if s.opts.Explain {
 			s.groupStats = s.groupStats[:0]
@@ -504,6 +588,7 @@ func (s *scorer) column(ip *indPlan) {
 			if s.trt != nil {
 				for _, u := range members {
 					s.trt[u] = math.NaN()
+					s.treatment[u] = tr
 				}
 				for i, u := range idx {
 					s.trt[u] = xs[i]
@@ -543,6 +628,9 @@ func (s *scorer) column(ip *indPlan) {
 			Treated:     append(StageValues(nil), s.trt...),
 			Normalised:  make(StageValues, len(units)),
 		}
+		if mp.usesValue {
+			stg.Treatment = append([]Treatment(nil), s.treatment...)
+		}
 		for u := range units {
 			if st[u] == cellFrac {
 				stg.Normalised[u] = x[u]
@@ -555,77 +643,72 @@ func (s *scorer) column(ip *indPlan) {
 
 	// 6. Scatter the column back, with explanations.
 	for u := range units {
-		k := u*nInd + num
+		k := u*nInd + ip.num
 		s.mSt[k], s.mX[k] = st[u], x[u]
-		if s.opts.Explain {
+		if s.opts.Explain && (s.explainUnit == nil || s.explainUnit[u]) {
 			var nr NodeResult
 			s.fillCell(ip, u, st[u], x[u], &nr)
-			s.mExp[k] = s.explain(ip, u, &nr)
+			s.mExp[k] = s.explain(ip, u, &nr, clamp01(x[u]))
 		}
 	}
 }
 
-// rawPass evaluates every indicator's inputs for every unit, unit by unit
-// (each unit's values are read in order). Indicators that need no column
-// step are scored to their final fraction here.
-func (s *scorer) rawPass() {
-	p := s.p
-	units := s.ds.Units
-	nInd := len(p.inds)
-	year := s.ds.Year
-	final := make([]bool, nInd)
-	for i, ip := range p.inds {
-		final[i] = !s.needsColumn(ip)
+// evalCell evaluates indicator ip's inputs for unit u. For an indicator
+// that needs no column step (final), the result is the final fraction.
+func (s *scorer) evalCell(ip *indPlan, u int, final bool) evalResult {
+	ud := &s.ds.Units[u]
+	t := s.uType[u]
+	if !ip.applyBy[t] || (s.declNA != nil && s.declNA[u*len(s.p.inds)+ip.num]) {
+		return evalResult{state: cellNA, note: "not-applicable"}
 	}
-	for u := range units {
-		vals := units[u].Values
-		code := units[u].Code
-		t := s.uType[u]
+	mp := ip.mp
+	var r evalResult
+	if mp.usesValue {
+		r = mp.val.eval(ud.Values, &s.probs, ud.Code, ip.node.Code)
+	} else {
+		r = mp.evalDirect(ud.Values, s.ds.Year, ip.maxBy[t], &s.probs, ud.Code, ip.node.Code)
+	}
+	if (r.state == cellValue || r.state == cellFrac) && (math.IsNaN(r.x) || math.IsInf(r.x, 0)) {
+		s.probs.add(ud.Code, ip.node.Code, "", "a value is not a finite number")
+		r.state = cellMissing
+	}
+	if final {
+		switch r.state {
+		case cellValue:
+			r.state, r.x = cellFrac, mp.valueFractionMax(r.x, ip.maxBy[t])
+		case cellMissing:
+			switch ip.missing.Policy {
+			case MissingAsNA:
+				r.state = cellNA
+			case MissingAsZero:
+				r.state, r.x = cellFrac, 0
+			}
+		}
+	}
+	return r
+}
+
+// rawPass evaluates every indicator's inputs for every unit, unit by unit
+// (each unit's values are read once, in order), into the cell matrices.
+// Indicators that need no column step get their final fraction here.
+func (s *scorer) rawPass() {
+	nInd := len(s.p.inds)
+	for u := range s.ds.Units {
 		base := u * nInd
-		for i, ip := range p.inds {
-			k := base + i
-			if !ip.applyBy[t] || (s.declNA != nil && s.declNA[k]) {
-				s.mSt[k] = cellNA
-				if s.mNote != nil {
-					s.mNote[k] = "not-applicable"
-				}
-				continue
-			}
-			mp := ip.mp
-			var r evalResult
-			if mp.usesValue {
-				r = mp.val.eval(vals, &s.probs, code, ip.node.Code)
-			} else {
-				r = mp.evalDirect(vals, year, ip.maxBy[t], &s.probs, code, ip.node.Code)
-			}
-			if (r.state == cellValue || r.state == cellFrac) && (math.IsNaN(r.x) || math.IsInf(r.x, 0)) {
-				s.probs.add(code, ip.node.Code, "", "a value is not a finite number")
-				r.state = cellMissing
-			}
-			if final[i] {
-				switch r.state {
-				case cellValue:
-					r.state, r.x = cellFrac, mp.valueFractionMax(r.x, ip.maxBy[t])
-				case cellMissing:
-					switch ip.missing.Policy {
-					case MissingAsNA:
-						r.state = cellNA
-					case MissingAsZero:
-						r.state, r.x = cellFrac, 0
-					}
-				}
-			}
-			s.mSt[k], s.mX[k] = r.state, r.x
+		for i, ip := range s.p.inds {
+			r := s.evalCell(ip, u, s.colOf[i] < 0)
+			s.mSt[base+i], s.mX[base+i] = r.state, r.x
 			if s.mNote != nil {
-				s.mNote[k] = r.note
+				s.mNote[base+i] = r.note
 			}
 		}
 	}
 }
 
 // needsColumn reports whether an indicator needs a pass over all units:
-// peer methods, denominators, outlier treatment, imputation from peers,
-// and everything when stages or explanations are asked for.
+// peer methods (with their outlier treatment), denominators, imputation
+// from peers, and every indicator when stages or explanations are asked
+// for.
 func (s *scorer) needsColumn(ip *indPlan) bool {
 	if s.opts.Stages || s.opts.Explain {
 		return true
@@ -633,53 +716,45 @@ func (s *scorer) needsColumn(ip *indPlan) bool {
 	if ip.missing.Policy == MissingMean || ip.missing.Policy == MissingGroupMean {
 		return true
 	}
-	return ip.mp.usesValue && (ip.mp.peer || ip.attr != "" || newOutlierRule(ip.outliers).on)
+	return ip.mp.usesValue && (ip.mp.peer || ip.attr != "")
 }
 
 // fillCell writes an indicator's result for unit u from its final state
 // and value, applying the appraisal council's override.
 func (s *scorer) fillCell(ip *indPlan, u int, st cellState, x float64, nr *NodeResult) {
-	nr.Code = ip.node.Code
-	if st == cellNA {
-		nr.Applicable = false
-		return
-	}
-	nr.Applicable = true
-	if st == cellFrac {
-		nr.Value = clamp01(x)
-	} else {
-		nr.Missing = true
-	}
-	mx := ip.maxBy[s.uType[u]]
-	composite := s.p.style == StyleComposite
-	if s.override != nil {
-		if ov := s.override[u*len(s.p.inds)+ip.num]; !math.IsNaN(ov) {
-			nr.Overridden = true
-			nr.Missing = false
-			if composite || mx == 0 {
-				nr.Value = ov
-			} else {
-				nr.Value = ov / mx
+	// Built in a local and stored once: this runs for every unit and
+	// indicator.
+	r := NodeResult{Code: ip.node.Code}
+	if st != cellNA {
+		r.Applicable = true
+		if st == cellFrac {
+			r.Value = clamp01(x)
+		} else {
+			r.Missing = true
+		}
+		mx := ip.maxBy[s.uType[u]]
+		if s.override != nil {
+			if ov := s.override[u*len(s.p.inds)+ip.num]; !math.IsNaN(ov) {
+				r.Overridden, r.Missing = true, false
+				if s.composite || mx == 0 {
+					r.Value = ov
+				} else {
+					r.Value = ov / mx
+				}
 			}
 		}
+		if s.composite {
+			mx = s.p.scale
+		}
+		r.MaxPoints = mx
+		r.Points = r.Value * mx * ip.sign
 	}
-	if composite {
-		nr.MaxPoints = s.p.scale
-	} else {
-		nr.MaxPoints = mx
-	}
-	nr.Points = nr.Value * nr.MaxPoints
-	if ip.adjIdx >= 0 && ip.node.Adjustment == "penalty" {
-		nr.Points = -nr.Points
-	}
+	*nr = r
 }
 
 // impute applies the missing-data policy to the units still missing.
 func (s *scorer) impute(ip *indPlan, pool cellState) {
 	st, x := s.st, s.x
-	if s.imputed != nil {
-		clear(s.imputed)
-	}
 	anyMissing := false
 	for _, c := range st {
 		if c == cellMissing {
@@ -738,9 +813,6 @@ func (s *scorer) impute(ip *indPlan, pool cellState) {
 				}
 				x[u] = sums[k] / float64(counts[k])
 				st[u] = pool
-				if s.imputed != nil {
-					s.imputed[u] = true
-				}
 				if s.notes != nil {
 					s.notes[u] = "imputed"
 				}
@@ -800,10 +872,10 @@ func (s *scorer) aggregate() {
 			if agg == "" {
 				agg = defAgg
 			}
-			p.combine(nodes, p.children[i], agg, n.MissingChildren, nr)
+			p.combine(nodes, p.children[i], agg, n.MissingChildren, p.weight, nr)
 		}
 		var root NodeResult
-		p.combine(nodes, p.top, defAgg, MissingSkip, &root)
+		p.combine(nodes, p.top, defAgg, MissingSkip, p.weight, &root)
 
 		// Pillars.
 		for k, inds := range p.pillarInds {
@@ -845,6 +917,7 @@ func (s *scorer) aggregate() {
 			adj += ur.Adjustments[i].Points
 		}
 		ur.Adjustment = roundTo(adj, p.pointDec)
+		s.adj[u] = adj
 		value := clamp01(root.Value)
 		ur.Value = math.Round(value*pow) / pow
 		total := value*p.scale + adj
@@ -857,7 +930,8 @@ func (s *scorer) aggregate() {
 }
 
 // combine aggregates a node's children into nr.
-func (p *scorePlan) combine(nodes []NodeResult, kids []int32, agg Aggregation, rule MissingChildren, nr *NodeResult) {
+// weight holds the nodes' weights (the plan's, or drawn ones).
+func (p *scorePlan) combine(nodes []NodeResult, kids []int32, agg Aggregation, rule MissingChildren, weight []float64, nr *NodeResult) {
 	var pts, mx, wsum, vsum, lsum float64
 	applicable, counted, geoZero := false, 0, false
 	for _, c := range kids {
@@ -866,7 +940,7 @@ func (p *scorePlan) combine(nodes []NodeResult, kids []int32, agg Aggregation, r
 			continue
 		}
 		applicable = true
-		w := p.weight[c]
+		w := weight[c]
 		if cr.Missing {
 			switch rule {
 			case MissingNA:

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -144,18 +145,22 @@ func TestScore_ASEMReproducesCOINr(t *testing.T) {
 	compare("COIN_Treated.csv", func(s *IndicatorStages) StageValues { return s.Treated }, 1)
 	compare("COIN_Normalised.csv", func(s *IndicatorStages) StageValues { return s.Normalised }, 100)
 
-	// COINr treats 15 indicators (winsorised or log-transformed).
-	treated := 0
+	// COINr treats 15 indicators (all by winsorisation in this data set).
+	var treated []string
 	for _, st := range res.Stages {
+		changed := false
 		for u := range st.Imputed {
-			if st.Treated[u] != st.Imputed[u] {
-				treated++
-				break
-			}
+			changed = changed || st.Treated[u] != st.Imputed[u]
+		}
+		if changed != (st.Treatment[0] == TreatWinsorised) {
+			t.Errorf("%s: treatment %q but values changed: %v", st.Code, st.Treatment[0], changed)
+		}
+		if changed {
+			treated = append(treated, st.Code)
 		}
 	}
-	if treated != 15 {
-		t.Errorf("%d indicators treated; want 15", treated)
+	if want := "Flights Bord Gas Services FDI ForPort CostImpEx Tariff StMob CultServ Forest Poverty NGOs FemLab PubDebt"; strings.Join(treated, " ") != want {
+		t.Errorf("treated indicators %v; want %s", treated, want)
 	}
 
 	// Every node (indicators and aggregates) against COIN_Aggregated.csv.

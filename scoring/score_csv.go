@@ -27,6 +27,7 @@ type CSVProblem struct {
 	Message string
 }
 
+// String formats the problem as FILE:ROW:COLUMN: message.
 func (p CSVProblem) String() string {
 	if p.Column == "" {
 		return fmt.Sprintf("%s:%d: %s", p.File, p.Row, p.Message)
@@ -39,6 +40,7 @@ type CSVError struct {
 	Problems []CSVProblem
 }
 
+// Error lists the problems, one per line.
 func (e *CSVError) Error() string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
@@ -55,6 +57,12 @@ const (
 	ColBlock = "block"
 	// AttrPrefix starts the name of an attribute column (attr:Population).
 	AttrPrefix = "attr:"
+	// ColNotApplicable lists, separated by ";", the optional indicators
+	// declared not applicable to the unit.
+	ColNotApplicable = "not_applicable"
+	// OverridePrefix starts the name of a column of points decided by the
+	// appraisal council for one indicator (override:NTS.01).
+	OverridePrefix = "override:"
 )
 
 // maxCSVRows bounds the units of one data file.
@@ -74,11 +82,14 @@ const (
 	colFixed = iota
 	colAttr
 	colInput
+	colNA
+	colOverride
 )
 
 // ReadDataCSV reads a data file for ix. file names the file in problems.
-// Year becomes Dataset.Year. On any problem it returns a *CSVError listing
-// them all (at most 1000) and no dataset.
+// Lines starting with # are comments; a leading "# year: 2025" gives the
+// assessed year, which year (when not 0) overrides. On any problem it
+// returns a *CSVError listing them all (at most 1000) and no dataset.
 func ReadDataCSV(ix *Index, file string, r io.Reader, year int) (*Dataset, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -91,8 +102,27 @@ func ReadDataCSV(ix *Index, file string, r io.Reader, year int) (*Dataset, error
 			probs = append(probs, CSVProblem{File: file, Row: row, Column: col, Message: fmt.Sprintf(format, args...)})
 		}
 	}
+	// Leading comment lines may set the assessed year ("# year: 2025").
+	fileYear := 0
+	for rest := data; len(rest) > 0 && rest[0] == '#'; {
+		line, next, _ := bytes.Cut(rest, []byte("\n"))
+		rest = next
+		text := strings.TrimSpace(strings.TrimPrefix(string(line), "#"))
+		if k, v, ok := strings.Cut(text, ":"); ok && strings.TrimSpace(strings.ToLower(k)) == "year" {
+			y, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || y < 1900 || y > 2200 {
+				add(1, "", "comment %q: the year must be a number like 2025", text)
+				return nil, &CSVError{Problems: probs}
+			}
+			fileYear = y
+		}
+	}
+	if year == 0 {
+		year = fileYear
+	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
+	cr.Comment = '#'
 	header, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -123,10 +153,19 @@ func ReadDataCSV(ix *Index, file string, r io.Reader, year int) (*Dataset, error
 			if c.attr == "" {
 				add(1, h, "attribute column without a name: want attr:NAME")
 			}
+		case h == ColNotApplicable:
+			c.kind = colNA
+		case strings.HasPrefix(h, OverridePrefix):
+			code := strings.TrimPrefix(h, OverridePrefix)
+			if n := ix.Node(code); n == nil || !n.IsIndicator() {
+				add(1, h, "unknown column: the index has no indicator %s", code)
+				continue
+			}
+			c.kind, c.attr = colOverride, code
 		default:
 			ind, key, ok := strings.Cut(h, "/")
 			if !ok {
-				add(1, h, "unknown column: want code, name, type, block, attr:NAME or INDICATOR/input")
+				add(1, h, "unknown column: want code, name, type, block, attr:NAME, not_applicable, override:INDICATOR or INDICATOR/input")
 				continue
 			}
 			in, found := ix.Input(ind, key)
@@ -155,21 +194,23 @@ func ReadDataCSV(ix *Index, file string, r io.Reader, year int) (*Dataset, error
 
 	ds := &Dataset{Year: year}
 	units := map[string]int{}
+	lastLine := 1
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				add(pe.Line, "", "%v", pe.Err)
 			} else {
-				add(line, "", "%v", err)
+				add(lastLine+1, "", "%v", err)
 			}
 			break
 		}
+		line, _ := cr.FieldPos(0)
+		lastLine = line
 		if len(ds.Units) >= maxCSVRows {
 			add(line, "", "more than %d units", maxCSVRows)
 			break
@@ -182,20 +223,26 @@ func ReadDataCSV(ix *Index, file string, r io.Reader, year int) (*Dataset, error
 			continue
 		}
 		ud := UnitData{Values: make([]Value, ix.NumSlots())}
+		// The fixed columns first: checks of other cells need the type.
+		for i, c := range cols {
+			if c.kind != colFixed {
+				continue
+			}
+			cell := strings.TrimSpace(rec[i])
+			switch c.fixed {
+			case ColCode:
+				ud.Code = cell
+			case ColName:
+				ud.Name = cell
+			case ColType:
+				ud.Type = cell
+			case ColBlock:
+				ud.Block = cell
+			}
+		}
 		for i, c := range cols {
 			cell := strings.TrimSpace(rec[i])
 			switch c.kind {
-			case colFixed:
-				switch c.fixed {
-				case ColCode:
-					ud.Code = cell
-				case ColName:
-					ud.Name = cell
-				case ColType:
-					ud.Type = cell
-				case ColBlock:
-					ud.Block = cell
-				}
 			case colAttr:
 				if cell != "" {
 					if ud.Attrs == nil {
@@ -213,6 +260,49 @@ func ReadDataCSV(ix *Index, file string, r io.Reader, year int) (*Dataset, error
 					continue
 				}
 				ud.Values[c.slot] = v
+			case colNA:
+				for _, code := range strings.Split(cell, ";") {
+					if code = strings.TrimSpace(code); code == "" {
+						continue
+					}
+					n := ix.Node(code)
+					switch {
+					case n == nil || !n.IsIndicator():
+						add(line, c.name, "%q is not an indicator of the index", code)
+					case !n.Optional:
+						add(line, c.name, "indicator %s is not optional: it cannot be declared not applicable", code)
+					case !ix.Applies(n, ud.Type) && ud.Type != "":
+						add(line, c.name, "indicator %s does not apply to units of type %s anyway", code, ud.Type)
+					default:
+						if ud.NotApplicable == nil {
+							ud.NotApplicable = map[string]bool{}
+						}
+						ud.NotApplicable[code] = true
+					}
+				}
+			case colOverride:
+				if cell == "" {
+					continue
+				}
+				x, err := strconv.ParseFloat(cell, 64)
+				n := ix.Node(c.attr)
+				hi := ix.MaxPointsFor(n, ud.Type)
+				if ix.Style == StyleComposite {
+					hi = 1
+				}
+				switch {
+				case err != nil || math.IsNaN(x) || math.IsInf(x, 0):
+					add(line, c.name, "%q is not a number", cell)
+				case ud.Type != "" && !ix.Applies(n, ud.Type):
+					add(line, c.name, "indicator %s does not apply to units of type %s", c.attr, ud.Type)
+				case x < 0 || x > hi:
+					add(line, c.name, "%s points outside 0..%s", cell, fmtLocal(hi, "en"))
+				default:
+					if ud.Overrides == nil {
+						ud.Overrides = map[string]float64{}
+					}
+					ud.Overrides[c.attr] = x
+				}
 			}
 		}
 		// The unit itself.
@@ -238,7 +328,7 @@ func ReadDataCSV(ix *Index, file string, r io.Reader, year int) (*Dataset, error
 		switch {
 		case !okBlock:
 			add(line, ColBlock, "unknown block %q%s", ud.Block, oneOfCodes(blockCodes(ix)))
-		case okType && !containsString(b.UnitTypes, ud.Type):
+		case okType && ut.Enabled && !containsString(b.UnitTypes, ud.Type):
 			add(line, ColBlock, "block %s does not take units of type %s", ud.Block, ud.Type)
 		}
 		ds.Units = append(ds.Units, ud)

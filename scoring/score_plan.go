@@ -55,6 +55,8 @@ type indPlan struct {
 	peers    PeerScope
 	// attr is the denominator attribute ("" for none).
 	attr string
+	// sign is -1 for penalty adjustments, 1 otherwise.
+	sign float64
 }
 
 // methodPlan is a Method with its input keys resolved to slots.
@@ -261,6 +263,10 @@ func (p *scorePlan) newIndPlan(n *Node, nodeIdx, adjIdx int, applies []bool) (*i
 		adjIdx:  adjIdx,
 		applyBy: applies,
 		maxBy:   make([]float64, p.nTypes),
+		sign:    1,
+	}
+	if n.Adjustment == "penalty" {
+		ip.sign = -1
 	}
 	for k, t := range p.ix.UnitTypes {
 		if applies[k] {

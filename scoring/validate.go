@@ -75,8 +75,11 @@ func fmtNum(x float64) string {
 func (p *parser) resolvePoints(scaleDeclared bool) {
 	ix := p.ix
 	total := map[string]float64{}
+	pointsOK := true // no points problem below: totals are worth checking
 	for _, n := range ix.Nodes {
-		p.nodePoints(n)
+		if !p.nodePoints(n) {
+			pointsOK = false
+		}
 		if n.maxBy == nil {
 			continue
 		}
@@ -103,7 +106,7 @@ func (p *parser) resolvePoints(scaleDeclared bool) {
 			}
 			continue
 		}
-		if ix.Style == StylePoints && scaleDeclared && math.Abs(total[u.Code]-ix.Scale) > pointsTolerance {
+		if ix.Style == StylePoints && scaleDeclared && pointsOK && math.Abs(total[u.Code]-ix.Scale) > pointsTolerance {
 			p.addAt(u.Pos, u.Code, "unit type %s: its indicators add up to %s points, not the scale %s", u.Code, fmtNum(total[u.Code]), fmtNum(ix.Scale))
 		}
 	}
@@ -119,7 +122,19 @@ func (p *parser) nodePoints(n *Node) bool {
 	f := p.nodeFields[n]
 	declared := f != nil && f.has("max_points")
 	n.maxBy = make(map[string]float64, len(n.applies))
-	if n.IsIndicator() || len(n.Children) == 0 {
+	if !n.IsIndicator() && len(n.Children) == 0 {
+		// Neither group nor indicator: reported already; count what it
+		// declares so that its parent is not reported as well.
+		for _, t := range n.applies {
+			if x, ok := n.MaxPointsBy[t]; ok {
+				n.maxBy[t] = x
+			} else {
+				n.maxBy[t] = n.MaxPoints
+			}
+		}
+		return false
+	}
+	if n.IsIndicator() {
 		var lacking []string
 		for _, t := range n.applies {
 			x, ok := n.MaxPointsBy[t]
@@ -132,6 +147,14 @@ func (p *parser) nodePoints(n *Node) bool {
 				continue
 			}
 			n.maxBy[t] = x
+			if x == 0 && f != nil {
+				key := "max_points"
+				if _, by := n.MaxPointsBy[t]; by {
+					key = "max_points_by"
+				}
+				f.errorf(key, "max points for unit type %s must be greater than 0 (use applies_to to leave a unit type out)", t)
+				return false
+			}
 		}
 		if len(lacking) > 0 && f != nil && !f.suggested["max_points"] {
 			if len(n.MaxPointsBy) == 0 {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dti-platform/dti/assessment"
 	"github.com/dti-platform/dti/scoring"
@@ -242,8 +243,13 @@ func (b *builder) createAccounts(ctx context.Context) ([]Account, error) {
 		case g.Role == assessment.RoleApprover:
 			b.approvers[a.unit] = actor
 		}
+		noteVI, noteEN := a.noteVI, a.noteEN
+		if len(g.Pillars) > 0 {
+			noteVI = "Thành viên Hội đồng thẩm định, chỉ trụ cột " + strings.Join(g.Pillars, ", ")
+			noteEN = "Council member, pillar " + strings.Join(g.Pillars, ", ") + " only"
+		}
 		out = append(out, Account{Username: u.Username, Password: b.opts.Password, FullName: u.FullName, Role: g.Role,
-			Unit: a.unit, NoteVI: a.noteVI, NoteEN: a.noteEN})
+			Unit: a.unit, NoteVI: noteVI, NoteEN: noteEN})
 	}
 	return out, nil
 }
@@ -353,6 +359,12 @@ func (b *builder) currentPeriod(ctx context.Context, year int) (*assessment.Peri
 	if err != nil {
 		return nil, nil, err
 	}
+	// Let the steering committee follow the ranking while forms come in.
+	show := true
+	p, err = b.st.UpdatePeriod(ctx, b.admin, p.ID, assessment.PeriodUpdate{Version: p.Version, ShowInProgress: &show})
+	if err != nil {
+		return nil, nil, err
+	}
 	units := b.scoredUnits()
 	if err := b.importCentral(ctx, p, units, 0.85); err != nil {
 		return nil, nil, err
@@ -380,12 +392,24 @@ func (b *builder) currentPeriod(ctx context.Context, year int) (*assessment.Peri
 // PrintAccounts writes the demo accounts as a table, with their password.
 func PrintAccounts(w io.Writer, accs []Account) {
 	fmt.Fprintln(w, "Tài khoản dùng thử / Demo accounts:")
-	fmt.Fprintf(w, "  %-18s %-18s %-14s %-12s %s\n", "tên đăng nhập", "mật khẩu", "vai trò", "đơn vị", "ghi chú / note")
+	row := func(cells ...string) {
+		var b strings.Builder
+		b.WriteString(" ")
+		for i, c := range cells {
+			b.WriteString(" ")
+			b.WriteString(c)
+			if i < len(cells)-1 {
+				b.WriteString(strings.Repeat(" ", max(1, []int{18, 18, 14, 12}[i]-utf8.RuneCountInString(c))))
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+	row("tên đăng nhập", "mật khẩu", "vai trò", "đơn vị", "ghi chú / note")
 	for _, a := range accs {
 		unit := a.Unit
 		if unit == "" {
 			unit = "(toàn tỉnh)"
 		}
-		fmt.Fprintf(w, "  %-18s %-18s %-14s %-12s %s / %s\n", a.Username, a.Password, a.Role, unit, a.NoteVI, a.NoteEN)
+		row(a.Username, a.Password, string(a.Role), unit, a.NoteVI+" / "+a.NoteEN)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -216,6 +218,45 @@ func checkDemo(t *testing.T, db *sqlite.DB, res *demo.Result) {
 	if asked == 0 || !returned {
 		t.Errorf("returned form: %d evidence requests, return comment audited %v", asked, returned)
 	}
+	// Evidence: links, explanations and uploaded files that open.
+	evKinds := map[assessment.EvidenceKind]int{}
+	for _, sub := range subs {
+		evs, _ := db.FindEvidence(ctx, sub.ID)
+		for _, e := range evs {
+			evKinds[e.Kind]++
+			if e.Kind != assessment.EvidenceFile {
+				continue
+			}
+			_, rc, err := db.OpenEvidenceFile(ctx, e.ID)
+			if err != nil {
+				t.Fatalf("evidence file %s: %v", e.FileName, err)
+			}
+			head := make([]byte, 5)
+			_, err = io.ReadFull(rc, head)
+			rc.Close()
+			if err != nil || string(head) != "%PDF-" || e.ContentType != "application/pdf" {
+				t.Errorf("evidence file %s: %q %s %v", e.FileName, head, e.ContentType, err)
+			}
+		}
+	}
+	if evKinds[assessment.EvidenceLink] == 0 || evKinds[assessment.EvidenceFile] == 0 {
+		t.Errorf("evidence of the current forms: %v; want links and files", evKinds)
+	}
+	if !cur.ShowInProgress {
+		t.Errorf("the current period does not show results in progress")
+	}
+	// The resubmitted form corrected a value after the return.
+	nv, _ := db.FindUnitByCode(ctx, "SO-NV")
+	changed, _, _ := db.FindAudit(ctx, assessment.AuditFilter{UnitID: &nv.ID, PeriodID: &cur.ID, Action: assessment.ActionValueSet})
+	corrected := false
+	for _, e := range changed {
+		if e.From != "" && e.From != e.To {
+			corrected = true
+		}
+	}
+	if !corrected {
+		t.Errorf("the resubmitted form of SO-NV shows no corrected value (%d value entries)", len(changed))
+	}
 	// The draft is partly filled: some values, not all.
 	tc, _ := db.FindUnitByCode(ctx, "SO-TC")
 	s, _ = db.FindSubmission(ctx, cur.ID, tc.ID)
@@ -256,5 +297,38 @@ func TestBuild_deterministic(t *testing.T) {
 	}
 	if a, b := dump(), dump(); a != b {
 		t.Errorf("two builds with the same seed differ:\n%s\n---\n%s", a, b)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// TestPrintAccounts_golden pins the account table dti demo and dti serve
+// --demo print.
+func TestPrintAccounts_golden(t *testing.T) {
+	src, err := os.ReadFile("../../scoring/testdata/small.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := demo.Build(context.Background(), openStore(t), demo.Options{Index: src, Now: demoNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	demo.PrintAccounts(&buf, res.Accounts)
+	golden := filepath.Join("testdata", "accounts.golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Errorf("PrintAccounts differs from %s (go test -update rewrites it):\n%s", golden, buf.String())
 	}
 }

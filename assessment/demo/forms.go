@@ -1,8 +1,10 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"sort"
@@ -297,7 +299,7 @@ func (b *builder) runForm(ctx context.Context, p *assessment.Period, u *assessme
 		}
 	}
 	for i, n := range evidence {
-		if err := b.addEvidence(ctx, ua, s, u, n, i%6 == 5); err != nil {
+		if err := b.addEvidence(ctx, ua, s, u, n, evidenceKinds[i%len(evidenceKinds)]); err != nil {
 			return err
 		}
 	}
@@ -326,12 +328,19 @@ func (b *builder) runForm(ctx context.Context, p *assessment.Period, u *assessme
 			return nil
 		}
 		for _, code := range asked {
-			if err := b.addEvidence(ctx, ua, s, u, b.ix.Node(code), false); err != nil {
+			if err := b.addEvidence(ctx, ua, s, u, b.ix.Node(code), assessment.EvidenceFile); err != nil {
 				return err
 			}
 		}
 		if s, err = b.st.FindSubmissionByID(ctx, s.ID); err != nil {
 			return err
+		}
+		// The unit also corrects a figure, so the reviewer sees a change.
+		if fix := b.correction(u); fix != nil {
+			if s, err = b.st.SaveValues(ctx, ua, assessment.ValueSave{SubmissionID: s.ID, Version: s.Version,
+				Changes: []assessment.ValueChange{*fix}, Check: assessment.SubmissionCheck(ua, edit, "")}); err != nil {
+				return fmt.Errorf("correct values: %w", err)
+			}
 		}
 		_, err = b.transition(ctx, head, p, u, s, assessment.ActSubmit, assessment.SubmissionResubmitted, at, "")
 		return err
@@ -346,6 +355,28 @@ func (b *builder) runForm(ctx context.Context, p *assessment.Period, u *assessme
 		return err
 	}
 	return fmt.Errorf("unknown demo state %q", state)
+}
+
+// correction returns a change of the first numeric input the unit fills
+// itself, lowered by a tenth, or nil when there is none.
+func (b *builder) correction(u *assessment.Unit) *assessment.ValueChange {
+	vals := b.values[u.Code]
+	for _, n := range b.indicatorsFor(u.Type) {
+		for i := range n.Inputs {
+			in := &n.Inputs[i]
+			k := scoring.InputKey{Indicator: n.Code, Input: in.Key}
+			v := vals[k]
+			numeric := in.Type == scoring.InputCount || in.Type == scoring.InputNumber
+			if !numeric || !v.Set || v.Num < 10 || assessment.InputSource(n, in).ReadOnlyForUnit() {
+				continue
+			}
+			v.Num = math.Round(v.Num * 0.9)
+			vals[k] = v
+			c := assessment.ChangeOf(k, in, v)
+			return &c
+		}
+	}
+	return nil
 }
 
 // transition moves a form with the workflow rule checked on fresh rows.
@@ -390,18 +421,57 @@ func (b *builder) missing(ctx context.Context, s *assessment.Submission, u *asse
 	return assessment.CheckSubmission(b.ix, u.Type, vals, have, nil), nil
 }
 
-func (b *builder) addEvidence(ctx context.Context, a assessment.Actor, s *assessment.Submission, u *assessment.Unit, n *scoring.Node, explain bool) error {
-	e := &assessment.Evidence{SubmissionID: s.ID, Indicator: n.Code, Kind: assessment.EvidenceLink,
-		URL:  "https://" + host(u) + "/van-ban/" + strings.ToLower(n.Code),
-		Text: "Văn bản đăng trên Cổng thông tin điện tử của đơn vị"}
-	if explain {
-		e.Kind, e.URL = assessment.EvidenceExplanation, ""
+// evidenceKinds is the mix of evidence the demo units give: mostly links
+// to published documents, some uploaded files, a few explanations.
+var evidenceKinds = []assessment.EvidenceKind{assessment.EvidenceLink, assessment.EvidenceFile, assessment.EvidenceLink,
+	assessment.EvidenceLink, assessment.EvidenceFile, assessment.EvidenceExplanation}
+
+func (b *builder) addEvidence(ctx context.Context, a assessment.Actor, s *assessment.Submission, u *assessment.Unit, n *scoring.Node, kind assessment.EvidenceKind) error {
+	e := &assessment.Evidence{SubmissionID: s.ID, Indicator: n.Code, Kind: kind}
+	var file io.Reader
+	switch kind {
+	case assessment.EvidenceLink:
+		e.URL = "https://" + host(u) + "/van-ban/" + strings.ToLower(n.Code)
+		e.Text = "Văn bản đăng trên Cổng thông tin điện tử của đơn vị"
+	case assessment.EvidenceFile:
+		e.FileName = "QD-" + u.Code + "-" + n.Code + ".pdf"
+		e.Text = "Bản chụp văn bản có chữ ký số"
+		file = bytes.NewReader(demoPDF(u.Code, n.Code))
+	default:
 		e.Text = "Nội dung đã lồng ghép trong kế hoạch công tác năm của đơn vị; đơn vị không ban hành văn bản riêng."
 	}
-	if err := b.st.AddEvidence(ctx, a, e, nil); err != nil {
+	if err := b.st.AddEvidence(ctx, a, e, file); err != nil {
 		return fmt.Errorf("evidence %s: %w", n.Code, err)
 	}
 	return nil
+}
+
+// demoPDF returns a small valid one-page PDF standing for a scanned
+// document.
+func demoPDF(unit, indicator string) []byte {
+	text := "Tai lieu kiem chung " + indicator + " - " + unit
+	content := "BT /F1 14 Tf 72 760 Td (" + text + ") Tj ET"
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	}
+	var buf bytes.Buffer
+	buf.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objs))
+	for i, o := range objs {
+		offsets[i] = buf.Len()
+		fmt.Fprintf(&buf, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := buf.Len()
+	fmt.Fprintf(&buf, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&buf, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&buf, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return buf.Bytes()
 }
 
 // reviewerFor returns a reviewer who may decide on n: the pillar-scoped

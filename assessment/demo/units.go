@@ -64,8 +64,8 @@ type accountSpec struct {
 var accounts = []accountSpec{
 	{"quantri", "Nguyễn Thị Hạnh", "admin", "", false, "Cơ quan thường trực (Sở KH&CN)", "Secretariat (Department of Science and Technology)"},
 	{"hoidong.chutich", "Trần Văn Minh", "reviewer", "", false, "Chủ tịch Hội đồng thẩm định, mọi trụ cột", "Appraisal council chair, every pillar"},
-	{"hoidong.tru1", "Lê Thị Thu", "reviewer:first", "", false, "Thành viên Hội đồng, trụ cột thứ nhất", "Council member, first pillar only"},
-	{"hoidong.tru23", "Phạm Quốc Bảo", "reviewer:rest", "", false, "Thành viên Hội đồng, các trụ cột còn lại", "Council member, the other pillars"},
+	{"hoidong.tru1", "Lê Thị Thu", "reviewer:first", "", false, "", ""},
+	{"hoidong.tru23", "Phạm Quốc Bảo", "reviewer:rest", "", false, "", ""},
 	{"lanhdao.tinh", "Đỗ Văn Long", "viewer", "", false, "Ban Chỉ đạo chuyển đổi số tỉnh", "Provincial digital transformation steering committee"},
 	{"sotc.daumoi", "Vũ Thị Lan", "unit_editor", "SO-TC", false, "Cán bộ đầu mối Sở Tài chính (hồ sơ đang soạn)", "Focal point, Department of Finance (draft form)"},
 	{"sotc.lanhdao", "Hoàng Văn Nam", "unit_approver", "SO-TC", false, "Phó Giám đốc Sở Tài chính", "Deputy director, Department of Finance"},

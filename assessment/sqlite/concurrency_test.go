@@ -208,17 +208,27 @@ func TestCrash_KillDuringSaves(t *testing.T) {
 		t.Fatal(err)
 	}
 	acks := make(chan []string)
+	going := make(chan struct{}) // closed after the first 50 acknowledgements
 	go func() {
 		var lines []string
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
 			if strings.HasPrefix(sc.Text(), "ack ") {
 				lines = append(lines, sc.Text())
+				if len(lines) == 50 {
+					close(going)
+				}
 			}
 		}
 		acks <- lines
 	}()
-	time.Sleep(1200 * time.Millisecond)
+	// Kill about a second into the saves (however slow the child was to
+	// start on a busy machine).
+	select {
+	case <-going:
+	case <-time.After(30 * time.Second):
+	}
+	time.Sleep(time.Second)
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -307,4 +317,54 @@ func crashChild(path string) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestSaveValues_PerValueConcurrent: 50 writers fill different inputs of
+// one form in per-value mode; none conflicts and every save is stored.
+func TestSaveValues_PerValueConcurrent(t *testing.T) {
+	db, _ := MustOpen(t)
+	_, subs := seedPeriod(t, db, 1)
+	ctx := context.Background()
+	s := subs[0]
+	const writers, saves = 50, 5
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*saves)
+	for g := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var base int64 // this writer's input, as it last wrote it
+			for i := range saves {
+				c := num("F", fmt.Sprintf("in%d", g), float64(i))
+				c.BaseVersion = base
+				got, err := db.SaveValues(ctx, admin, assessment.ValueSave{SubmissionID: s.ID, PerValue: true, Changes: []assessment.ValueChange{c}})
+				if err != nil {
+					errs <- fmt.Errorf("writer %d save %d: %w", g, i, err)
+					return
+				}
+				base = got.Version
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	vals, _ := db.FindValues(ctx, s.ID)
+	if len(vals) != writers {
+		t.Fatalf("%d values; want %d", len(vals), writers)
+	}
+	for _, v := range vals {
+		if v.Text != fmt.Sprint(saves-1) {
+			t.Errorf("%s = %s; want the last save %d", v.Input, v.Text, saves-1)
+		}
+	}
+	cur, _ := db.FindSubmissionByID(ctx, s.ID)
+	if cur.Version != s.Version+writers*saves {
+		t.Errorf("version %d; want %d", cur.Version, s.Version+writers*saves)
+	}
+	if err := db.CheckPacked(ctx); err != nil {
+		t.Error(err)
+	}
 }

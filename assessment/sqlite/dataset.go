@@ -13,8 +13,9 @@ import (
 )
 
 // LoadDataset returns the period's data for the scoring engine. Units are
-// the active units whose type is an enabled unit type of ix (all active
-// units when ix declares no unit types), in code order. A unit's block is
+// the active units, and the inactive ones that submitted in the period,
+// whose type is an enabled unit type of ix (any type when ix declares
+// none), in code order. A unit's block is
 // its own Block or else the first block of ix listing its type.
 func (db *DB) LoadDataset(ctx context.Context, periodID int64, kind assessment.DatasetKind, ix *scoring.Index) (*scoring.Dataset, error) {
 	if !kind.Valid() {
@@ -131,7 +132,10 @@ func loadDataset(ctx context.Context, t *sql.Tx, periodID int64, kind assessment
 			}
 		}
 	}
-	units, err := queryUnits(ctx, t, "SELECT "+unitColumns+" FROM units WHERE active = TRUE ORDER BY code")
+	// Units deactivated later (a district merged away) still count in a
+	// period they took part in: submitted at least once.
+	units, err := queryUnits(ctx, t, "SELECT "+unitColumns+` FROM units WHERE active = TRUE
+		OR id IN (SELECT unit_id FROM submissions WHERE period_id = ? AND round > 0) ORDER BY code`, periodID)
 	if err != nil {
 		return nil, err
 	}

@@ -60,6 +60,7 @@ func TestLoadDataset(t *testing.T) {
 		{Code: "SO-YT", NameVI: "Sở Y tế", Type: "department", Active: true},
 		{Code: "H-CP", NameVI: "Huyện Cao Phong", Type: "district", Active: true, Block: "HUYEN"},
 		{Code: "SO-CU", NameVI: "Sở đã giải thể", Type: "department", Active: false},
+		{Code: "H-LS", NameVI: "Huyện đã sáp nhập", Type: "district", Active: true},
 		{Code: "X-BP", NameVI: "Xã Bắc Phong", Type: "commune", Active: true},
 	} {
 		if err := db.CreateUnit(ctx, admin, u); err != nil {
@@ -85,6 +86,16 @@ func TestLoadDataset(t *testing.T) {
 		num("GONE.1", "x", 5)) // an input the index does not know is skipped
 	save("SO-YT", text("A.2", "chair_role", "none"))
 	save("SO-CU", text("A.2", "chair_role", "head"))
+	// H-LS submitted, then was merged away (deactivated): it still counts
+	// in this period.
+	ls := save("H-LS", text("A.2", "chair_role", "deputy"))
+	if _, err := db.TransitionSubmission(ctx, admin, assessment.Transition{SubmissionID: ls.ID, Version: ls.Version, To: assessment.SubmissionSubmitted}); err != nil {
+		t.Fatal(err)
+	}
+	inactive := false
+	if _, err := db.UpdateUnit(ctx, admin, units["H-LS"].ID, assessment.UnitUpdate{Active: &inactive}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := db.ImportValues(ctx, admin, assessment.CentralImport{PeriodID: p.ID, Source: scoring.SourceSecretariat,
 		Values: []assessment.CentralValue{{UnitID: units["SO-TC"].ID, ValueChange: num("BONUS.01", "awards", 1)}}}); err != nil {
 		t.Fatal(err)
@@ -130,8 +141,8 @@ func TestLoadDataset(t *testing.T) {
 					t.Errorf("%s has %d values; want %d slots", u.Code, len(u.Values), ix.NumSlots())
 				}
 			}
-			if got := strings.Join(codes, " "); got != "H-CP:HUYEN SO-TC:SO SO-YT:SO" || ds.Year != 2025 {
-				t.Errorf("units = %s, year %d; want H-CP:HUYEN SO-TC:SO SO-YT:SO (inactive and unknown types left out), 2025", got, ds.Year)
+			if got := strings.Join(codes, " "); got != "H-CP:HUYEN H-LS:HUYEN SO-TC:SO SO-YT:SO" || ds.Year != 2025 {
+				t.Errorf("units = %s, year %d; want H-CP:HUYEN H-LS:HUYEN SO-TC:SO SO-YT:SO (inactive without submission and unknown types left out), 2025", got, ds.Year)
 			}
 			if v := slotValue(t, ix, ds, "SO-TC", "A.2", "chair_role"); !v.Set || v.Text != tt.wantChair {
 				t.Errorf("SO-TC A.2 chair_role = %+v; want %q", v, tt.wantChair)
@@ -145,7 +156,7 @@ func TestLoadDataset(t *testing.T) {
 			if v := slotValue(t, ix, ds, "SO-YT", "A.1", "has_plan"); v.Set {
 				t.Errorf("SO-YT A.1 has_plan = %+v; want missing", v)
 			}
-			tcData := ds.Units[1]
+			tcData := ds.Units[2]
 			if got := fmt.Sprint(tcData.Overrides); got != tt.wantOverrides {
 				t.Errorf("overrides = %s; want %s", got, tt.wantOverrides)
 			}
@@ -156,7 +167,7 @@ func TestLoadDataset(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Score: %v", err)
 			}
-			if len(res.Units) != 3 {
+			if len(res.Units) != 4 {
 				t.Errorf("Score gave %d units", len(res.Units))
 			}
 		})
@@ -174,8 +185,8 @@ func TestLoadDataset(t *testing.T) {
 	if v := slotValue(t, ix, ds, "SO-TC", "A.2", "chair_role"); v.Text != "head" {
 		t.Errorf("after round 2 acceptance, A.2 chair_role = %q; want head", v.Text)
 	}
-	if ds.Units[1].Overrides["A.1"] != 5 {
-		t.Errorf("round-1 score adjustment on A.1 lost: %v", ds.Units[1].Overrides)
+	if ds.Units[2].Overrides["A.1"] != 5 {
+		t.Errorf("round-1 score adjustment on A.1 lost: %v", ds.Units[2].Overrides)
 	}
 
 	if err := db.CheckPacked(ctx); err != nil {

@@ -142,3 +142,8 @@ func (db *DB) Exec(q string, args ...any) error {
 	_, err := db.write.Exec(q, args...)
 	return err
 }
+
+// QueryRowForTest scans one row of a read query.
+func (db *DB) QueryRowForTest(q string, dest ...any) error {
+	return db.read.QueryRow(q).Scan(dest...)
+}

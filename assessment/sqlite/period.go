@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -211,7 +210,7 @@ func (db *DB) SetPeriodStatus(ctx context.Context, actor assessment.Actor, id, v
 
 // PublishPeriod stores the next snapshot and marks the period published.
 func (db *DB) PublishPeriod(ctx context.Context, actor assessment.Actor, id, version int64, snap *assessment.Snapshot) (*assessment.Period, error) {
-	results, err := json.Marshal(snap.Results)
+	results, err := encodeResults(snap.Results)
 	if err != nil {
 		return nil, fmt.Errorf("publish period %d: encode results: %w", id, err)
 	}
@@ -347,7 +346,7 @@ func (db *DB) FindSnapshot(ctx context.Context, periodID int64, number int) (*as
 	if err != nil {
 		return nil, translate(err, fmt.Sprintf("find snapshot %d of period %d", number, periodID))
 	}
-	if err := json.Unmarshal(results, &s.Results); err != nil {
+	if err := decodeResults(results, &s.Results); err != nil {
 		return nil, fmt.Errorf("find snapshot %d of period %d: decode results: %w", s.Number, periodID, err)
 	}
 	return s, nil

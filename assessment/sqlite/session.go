@@ -23,9 +23,8 @@ func (db *DB) CreateSession(ctx context.Context, s *assessment.Session) error {
 		}
 		x.actor = u.Actor()
 		s.CreatedAt, s.LastSeenAt = x.now, x.now
-		if len(s.UserAgent) > 500 {
-			s.UserAgent = s.UserAgent[:500]
-		}
+		s.UserAgent = clip(s.UserAgent, 500)
+		s.IP = clip(s.IP, 64)
 		if _, err := x.ExecContext(ctx, "INSERT INTO sessions ("+sessionColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			s.ID, s.UserID, s.CSRFToken, x.now, s.ExpiresAt.UTC(), x.now, s.IP, s.UserAgent); err != nil {
 			return translate(err, "create session")
@@ -194,4 +193,12 @@ func (db *DB) FindAPITokens(ctx context.Context, userID int64) ([]*assessment.AP
 		out = append(out, t)
 	}
 	return out, translate(rows.Err(), "find tokens")
+}
+
+// clip cuts s to at most n bytes without splitting a character.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "")
 }

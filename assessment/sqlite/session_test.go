@@ -152,12 +152,48 @@ func TestFindAudit_FiltersAndPaging(t *testing.T) {
 func TestBackup(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	if _, err := f.db.SaveValues(ctx, f.editorActor(), assessment.ValueSave{SubmissionID: f.sub.ID, Version: f.sub.Version,
-		Changes: []assessment.ValueChange{num("A", "x", 7)}}); err != nil {
+	first, err := f.db.SaveValues(ctx, f.editorActor(), assessment.ValueSave{SubmissionID: f.sub.ID, Version: f.sub.Version,
+		Changes: []assessment.ValueChange{num("A", "x", 7)}})
+	if err != nil {
 		t.Fatal(err)
 	}
+	// Writers keep saving while the backup runs, as under a live server.
+	stop := make(chan struct{})
+	done := make(chan error, 1)
+	started := make(chan struct{})
+	go func() {
+		s := first
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			next, err := f.db.SaveValues(ctx, admin, assessment.ValueSave{SubmissionID: s.ID, Version: s.Version,
+				Changes: []assessment.ValueChange{num("B", fmt.Sprintf("x%d", i), float64(i))}})
+			if err != nil {
+				done <- err
+				return
+			}
+			s = next
+			if i == 20 {
+				close(started) // back up in the middle of the saves
+			}
+		}
+	}()
+	select {
+	case <-started:
+	case err := <-done:
+		t.Fatalf("writer before backup: %v", err)
+	}
 	dest := filepath.Join(t.TempDir(), "backup.db")
-	if err := f.db.Backup(ctx, dest); err != nil {
+	err = f.db.Backup(ctx, dest)
+	close(stop)
+	if werr := <-done; werr != nil {
+		t.Fatalf("writer during backup: %v", werr)
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	if err := f.db.Backup(ctx, dest); err == nil {
@@ -168,17 +204,32 @@ func TestBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	for _, table := range []string{"units", "users", "user_grants", "periods", "submissions", "input_values", "audit_log"} {
+	for _, table := range []string{"units", "users", "user_grants", "periods", "submissions"} {
 		want, err1 := f.db.CountRows(ctx, table)
 		got, err2 := b.CountRows(ctx, table)
 		if err1 != nil || err2 != nil || got != want || want == 0 {
 			t.Errorf("%s: backup has %d rows, database %d (%v, %v)", table, got, want, err1, err2)
 		}
 	}
+	// The backup is one consistent state: every save in it is whole (its
+	// value, its audit entry, the packed copy and the version agree).
 	vals, err := b.FindValues(ctx, f.sub.ID)
-	if err != nil || len(vals) != 1 || vals[0].Text != "7" {
-		t.Errorf("values in backup = %+v, %v", vals, err)
+	if err != nil || len(vals) == 0 || vals[0].Indicator != "A" || vals[0].Text != "7" {
+		t.Errorf("values in backup = %d, %v", len(vals), err)
 	}
+	if err := b.CheckPacked(ctx); err != nil {
+		t.Errorf("backup packed values: %v", err)
+	}
+	sub, _ := b.FindSubmissionByID(ctx, f.sub.ID)
+	if want := f.sub.Version + int64(len(vals)); sub.Version != want {
+		t.Errorf("backup: submission version %d with %d values; want %d", sub.Version, len(vals), want)
+	}
+	sid := f.sub.ID
+	_, nAudit, _ := b.FindAudit(ctx, assessment.AuditFilter{Action: assessment.ActionValueSet, EntityID: &sid})
+	if nAudit != len(vals) {
+		t.Errorf("backup: %d value audit entries for %d values", nAudit, len(vals))
+	}
+	t.Logf("backup taken with %d values saved", len(vals))
 	if res, err := b.IntegrityCheck(ctx); err != nil || res != "ok" {
 		t.Errorf("integrity of backup = %q, %v", res, err)
 	}

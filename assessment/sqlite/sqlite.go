@@ -27,7 +27,12 @@ var migrationFS embed.FS
 // Open; it is safe for concurrent use.
 type DB struct {
 	write *sql.DB // one connection: SQLite has one writer at a time
-	read  *sql.DB // readers, in parallel thanks to WAL
+	// writeTurn admits write transactions one at a time in arrival order:
+	// goroutines blocked on a channel are served first come, first served,
+	// while database/sql hands a free connection to a random waiter, which
+	// under load makes the slowest saves many times slower than the mean.
+	writeTurn chan struct{}
+	read      *sql.DB // readers, in parallel thanks to WAL
 
 	// prepared holds the write pool's statements of the hot path
 	// (saves), prepared once at open: parsing SQL costs more than running
@@ -71,6 +76,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("open database: %q is not a usable file path", path)
 	}
 	db := &DB{
+		writeTurn:   make(chan struct{}, 1),
 		path:        path,
 		evidenceDir: filepath.Join(filepath.Dir(path), "evidence"),
 		maxEvidence: assessment.MaxEvidenceSize,
@@ -85,8 +91,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 	// times faster than FULL. _txlock=immediate takes the write lock at
 	// BEGIN, so read-then-write transactions never fail with SQLITE_BUSY
 	// half-way.
-	common := commonDSN
-	w, err := sql.Open("sqlite", path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate&"+common)
+	w, err := sql.Open("sqlite", path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate&"+commonDSN)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -106,12 +111,14 @@ func Open(path string, opts ...Option) (*DB, error) {
 			return nil, err
 		}
 	}
-	r, err := sql.Open("sqlite", path+"?_pragma=query_only(1)&"+common)
+	r, err := sql.Open("sqlite", path+"?_pragma=query_only(1)&"+commonDSN)
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	n := max(2, runtime.GOMAXPROCS(0))
+	// A few more readers than cores, so a reader waiting on the disk does
+	// not hold up the others.
+	n := max(4, 2*runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	db.read = r
@@ -242,6 +249,12 @@ type tx struct {
 // update runs fn in a write transaction and commits it when fn returns
 // nil.
 func (db *DB) update(ctx context.Context, actor assessment.Actor, fn func(*tx) error) error {
+	select {
+	case db.writeTurn <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-db.writeTurn }()
 	t, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -471,8 +484,9 @@ func inList(n int) string {
 	return "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
 }
 
-// likePattern escapes s for a LIKE ... ESCAPE '\' substring match.
+// likePattern folds s (assessment.Fold) and escapes it for a
+// "dti_fold(column) LIKE ? ESCAPE '\'" substring match.
 func likePattern(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(strings.ToLower(s)) + "%"
+	return "%" + r.Replace(assessment.Fold(s)) + "%"
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/dti-platform/dti/assessment"
 )
@@ -242,12 +243,16 @@ func TestPeriods(t *testing.T) {
 	}
 
 	name := "DTI năm 2025"
-	got, err := db.UpdatePeriod(ctx, admin, p.ID, assessment.PeriodUpdate{Version: p.Version, Name: &name})
+	closes := time.Date(2026, 3, 31, 17, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+	got, err := db.UpdatePeriod(ctx, admin, p.ID, assessment.PeriodUpdate{Version: p.Version, Name: &name, ClosesAt: &closes})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Version != p.Version+1 || got.Name != name {
 		t.Errorf("UpdatePeriod = version %d name %q", got.Version, got.Name)
+	}
+	if re, _ := db.FindPeriodByID(ctx, p.ID); !re.ClosesAt.Equal(closes) || !re.OpensAt.IsZero() || re.ClosesAt.Location() != time.UTC {
+		t.Errorf("ClosesAt read back = %v, OpensAt %v; want %v in UTC and zero", re.ClosesAt, re.OpensAt, closes)
 	}
 	if _, err := db.UpdatePeriod(ctx, admin, p.ID, assessment.PeriodUpdate{Version: p.Version, Name: &name}); !errors.Is(err, assessment.ErrConflict) {
 		t.Errorf("UpdatePeriod(stale) = %v; want ErrConflict", err)
@@ -301,9 +306,10 @@ func TestPeriods(t *testing.T) {
 	}
 	pid := p.ID
 	entries, _, _ := db.FindAudit(ctx, assessment.AuditFilter{PeriodID: &pid, Action: "period."})
-	// created, updated name, closed, published, reopened, published
-	if len(entries) != 6 {
-		t.Errorf("period audit entries = %d; want 6: %+v", len(entries), entries)
+	// created, updated name and deadline, closed, published, reopened,
+	// published
+	if len(entries) != 7 {
+		t.Errorf("period audit entries = %d; want 7: %+v", len(entries), entries)
 	}
 	periods, total, err := db.FindPeriods(ctx, assessment.PeriodFilter{})
 	if err != nil || total != 1 || len(periods) != 1 || periods[0].IndexSource != nil {

@@ -3,8 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dti-platform/dti/assessment"
@@ -60,7 +62,7 @@ func (db *DB) EnsureSubmission(ctx context.Context, actor assessment.Actor, peri
 			out = s
 			return nil
 		}
-		if err != sql.ErrNoRows {
+		if !errors.Is(err, sql.ErrNoRows) {
 			return translate(err, "find submission")
 		}
 		if _, err := findPeriodMeta(ctx, x, periodID); err != nil {
@@ -255,14 +257,13 @@ func loadValueRows(ctx context.Context, q queryer, submissionID int64) (map[[2]s
 
 // applyToRows mirrors a written change in the rows loaded before the
 // save, so they can be packed.
-func applyToRows(rows map[[2]string]valueRow, c assessment.ValueChange, locked bool) {
+func applyToRows(rows map[[2]string]valueRow, c assessment.ValueChange, locked bool, version int64) {
 	k := [2]string{c.Indicator, c.Input}
 	if c.Clear {
 		delete(rows, k)
 		return
 	}
-	r := rows[k]
-	rows[k] = valueRow{text: c.Text, num: c.Num, locked: locked, version: r.version + 1}
+	rows[k] = valueRow{text: c.Text, num: c.Num, locked: locked, version: version}
 }
 
 func sameNum(a, b *float64) bool {
@@ -272,11 +273,13 @@ func sameNum(a, b *float64) bool {
 	return *a == *b
 }
 
+// qUpsertValue writes a value. Its version is the submission version the
+// save produces, so value versions never repeat, even after a clear.
 const qUpsertValue = `INSERT INTO input_values (submission_id, indicator, input, text, num, source, locked, updated_at, updated_by, version)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (submission_id, indicator, input) DO UPDATE SET text = excluded.text, num = excluded.num,
 		source = excluded.source, locked = excluded.locked, updated_at = excluded.updated_at,
-		updated_by = excluded.updated_by, version = input_values.version + 1`
+		updated_by = excluded.updated_by, version = excluded.version`
 
 const qDeleteValue = "DELETE FROM input_values WHERE submission_id = ? AND indicator = ? AND input = ?"
 
@@ -301,7 +304,7 @@ func applyChange(ctx context.Context, x *tx, s *assessment.Submission, old value
 		return false, nil
 	}
 	_, err := x.ExecContext(ctx, qUpsertValue,
-		s.ID, c.Indicator, c.Input, c.Text, nullFloat(c.Num), string(source), locked, x.now, nullID(x.actor.ID))
+		s.ID, c.Indicator, c.Input, c.Text, nullFloat(c.Num), string(source), locked, x.now, nullID(x.actor.ID), s.Version+1)
 	if err != nil {
 		return false, translate(err, "save value "+field)
 	}
@@ -313,6 +316,25 @@ func applyChange(ctx context.Context, x *tx, s *assessment.Submission, old value
 		entry.Reason = "source: " + string(source)
 	}
 	return true, x.audit(ctx, entry)
+}
+
+// checkBaseVersions refuses changes to inputs written since the client
+// loaded them: the stored version (0 for no value) must be the change's
+// BaseVersion. The error names every such input.
+func checkBaseVersions(rows map[[2]string]valueRow, changes []assessment.ValueChange) error {
+	var stale []string
+	for _, c := range changes {
+		if rows[[2]string{c.Indicator, c.Input}].version != c.BaseVersion {
+			stale = append(stale, c.Indicator+"/"+c.Input)
+		}
+	}
+	if len(stale) == 0 {
+		return nil
+	}
+	list := strings.Join(stale, ", ")
+	return assessment.NewError(assessment.ErrConflict, "value.conflict",
+		"Giá trị đã được người khác sửa trong lúc bạn nhập: "+list+". Vui lòng tải lại để xem giá trị mới.",
+		"values changed by someone else while you typed: "+list+"; reload to see them", list)
 }
 
 func forbidden(key, vi, en string, args ...any) error {
@@ -327,7 +349,11 @@ func (db *DB) SaveValues(ctx context.Context, actor assessment.Actor, req assess
 	}
 	var out *assessment.Submission
 	err := db.update(ctx, actor, func(x *tx) error {
-		p, u, s, err := loadForChange(ctx, x, req.SubmissionID, req.Version)
+		expect := req.Version
+		if req.PerValue {
+			expect = -1 // each change is checked against its value below
+		}
+		p, u, s, err := loadForChange(ctx, x, req.SubmissionID, expect)
 		if err != nil {
 			return err
 		}
@@ -347,6 +373,11 @@ func (db *DB) SaveValues(ctx context.Context, actor assessment.Actor, req assess
 		if err != nil {
 			return err
 		}
+		if req.PerValue {
+			if err := checkBaseVersions(old, req.Changes); err != nil {
+				return err
+			}
+		}
 		changed := false
 		for _, c := range req.Changes {
 			r, exists := old[[2]string{c.Indicator, c.Input}]
@@ -362,7 +393,7 @@ func (db *DB) SaveValues(ctx context.Context, actor assessment.Actor, req assess
 			}
 			if ch {
 				changed = true
-				applyToRows(old, c, false)
+				applyToRows(old, c, false, s.Version+1)
 			}
 		}
 		if changed {
@@ -423,7 +454,7 @@ func (db *DB) ImportValues(ctx context.Context, actor assessment.Actor, imp asse
 			st := subs[cv.UnitID]
 			if st == nil {
 				s, err := findSubmission(ctx, x, "s.period_id = ? AND s.unit_id = ?", imp.PeriodID, cv.UnitID)
-				if err == sql.ErrNoRows {
+				if errors.Is(err, sql.ErrNoRows) {
 					if _, err := findUnit(ctx, x, "id = ?", cv.UnitID); err != nil {
 						return &assessment.ValidationError{Fields: []assessment.FieldError{{Field: fmt.Sprintf("values[%d]", i),
 							VI: fmt.Sprintf("Đơn vị %d không tồn tại.", cv.UnitID), EN: fmt.Sprintf("unit %d does not exist", cv.UnitID)}}}
@@ -449,7 +480,7 @@ func (db *DB) ImportValues(ctx context.Context, actor assessment.Actor, imp asse
 			if ch {
 				n++
 				st.changed = true
-				applyToRows(st.old, cv.ValueChange, true)
+				applyToRows(st.old, cv.ValueChange, true, st.s.Version+1)
 			}
 		}
 		for _, id := range order {

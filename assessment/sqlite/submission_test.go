@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/dti-platform/dti/assessment"
@@ -74,6 +75,7 @@ func TestSaveValues(t *testing.T) {
 				version = tt.version(f)
 			}
 			before := f.sub.Version
+			_, auditBefore, _ := f.db.FindAudit(ctx, assessment.AuditFilter{})
 			s, err := f.db.SaveValues(ctx, f.editorActor(), assessment.ValueSave{SubmissionID: f.sub.ID, Version: version,
 				Changes: tt.changes, Check: tt.check})
 			if !isErr(err, tt.want) {
@@ -85,6 +87,13 @@ func TestSaveValues(t *testing.T) {
 			}
 			if err != nil && cur.Version != before {
 				t.Errorf("a refused save changed the version: %d → %d", before, cur.Version)
+			}
+			_, auditAfter, _ := f.db.FindAudit(ctx, assessment.AuditFilter{})
+			if err != nil && auditAfter != auditBefore {
+				t.Errorf("a refused save wrote %d audit entries", auditAfter-auditBefore)
+			}
+			if err == nil && auditAfter <= auditBefore {
+				t.Errorf("a save wrote no audit entry")
 			}
 			vals, err := f.db.FindValues(ctx, f.sub.ID)
 			if err != nil {
@@ -137,7 +146,7 @@ func TestSaveValues_NoChangeKeepsVersionAndAudits(t *testing.T) {
 	}
 	s3 := save(s2.Version, num("A", "x", 2))
 	vals, _ := f.db.FindValues(ctx, f.sub.ID)
-	if len(vals) != 1 || vals[0].Version != 2 || vals[0].Source != scoring.SourceSelf || vals[0].UpdatedBy != f.editor.ID ||
+	if len(vals) != 1 || vals[0].Version != s3.Version || vals[0].Source != scoring.SourceSelf || vals[0].UpdatedBy != f.editor.ID ||
 		!vals[0].UpdatedAt.Equal(testNow.Add(60e9)) || *vals[0].Num != 2 {
 		t.Errorf("stored value = %+v", vals[0])
 	}
@@ -264,5 +273,76 @@ func TestTransitionSubmission(t *testing.T) {
 	}
 	if _, err := f.db.EnsureSubmission(ctx, admin, pid, 9999); !errors.Is(err, assessment.ErrNotFound) {
 		t.Errorf("EnsureSubmission(missing unit) = %v; want ErrNotFound", err)
+	}
+}
+
+// TestSaveValues_PerValue: two people fill one form from the same loaded
+// state; saves touching different inputs both succeed, a save touching an
+// input the other changed is refused whole and names it.
+func TestSaveValues_PerValue(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	s0, err := f.db.SaveValues(ctx, f.editorActor(), assessment.ValueSave{SubmissionID: f.sub.ID, Version: f.sub.Version,
+		Changes: []assessment.ValueChange{num("A", "x", 1), num("A", "y", 1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded := map[string]int64{} // what both people loaded
+	vals, _ := f.db.FindValues(ctx, s0.ID)
+	for _, v := range vals {
+		loaded[v.Input] = v.Version
+	}
+	if loaded["x"] != s0.Version {
+		t.Fatalf("value version = %d; want the submission version %d", loaded["x"], s0.Version)
+	}
+	change := func(in string, v float64) assessment.ValueChange {
+		c := num("A", in, v)
+		c.BaseVersion = loaded[in]
+		return c
+	}
+	save := func(changes ...assessment.ValueChange) (*assessment.Submission, error) {
+		return f.db.SaveValues(ctx, f.editorActor(), assessment.ValueSave{SubmissionID: s0.ID, PerValue: true, Changes: changes})
+	}
+	if _, err := save(change("x", 2)); err != nil {
+		t.Fatalf("first person: %v", err)
+	}
+	if _, err := save(change("y", 3), change("z", 4)); err != nil {
+		t.Fatalf("second person, other inputs: %v", err)
+	}
+	_, err = save(change("w", 5), change("x", 9))
+	var de *assessment.Error
+	if !errors.Is(err, assessment.ErrConflict) || !errors.As(err, &de) || !strings.Contains(de.EN, "A/x") || strings.Contains(de.EN, "A/w") {
+		t.Fatalf("second person, same input = %v; want ErrConflict naming A/x only", err)
+	}
+	got := map[string]string{}
+	vals, _ = f.db.FindValues(ctx, s0.ID)
+	for _, v := range vals {
+		got[v.Input] = v.Text
+	}
+	if fmt.Sprint(got) != "map[x:2 y:3 z:4]" {
+		t.Errorf("values = %v; want map[x:2 y:3 z:4] (the refused save wrote nothing)", got)
+	}
+
+	// Clearing and setting again gives a new version: a client holding
+	// the old one still conflicts.
+	cur := map[string]int64{}
+	for _, v := range vals {
+		cur[v.Input] = v.Version
+	}
+	old := cur["z"]
+	clr := assessment.ValueChange{Indicator: "A", Input: "z", Clear: true, BaseVersion: old}
+	if _, err := save(clr); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := save(assessment.ValueChange{Indicator: "A", Input: "z", Text: "7", Num: fp(7)}); err != nil {
+		t.Fatalf("setting a cleared input from base 0: %v", err)
+	}
+	stale := num("A", "z", 8)
+	stale.BaseVersion = old
+	if _, err := save(stale); !errors.Is(err, assessment.ErrConflict) {
+		t.Errorf("save based on the value before clear and reset = %v; want ErrConflict", err)
+	}
+	if err := f.db.CheckPacked(ctx); err != nil {
+		t.Error(err)
 	}
 }

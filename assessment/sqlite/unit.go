@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"slices"
 
 	"github.com/dti-platform/dti/assessment"
 )
@@ -188,7 +187,7 @@ func (db *DB) FindUnits(ctx context.Context, f assessment.UnitFilter) ([]*assess
 	}
 	if f.Query != "" {
 		p := likePattern(f.Query)
-		w.add(`(lower(code) LIKE ? ESCAPE '\' OR lower(name_vi) LIKE ? ESCAPE '\' OR lower(name_en) LIKE ? ESCAPE '\')`, p, p, p)
+		w.add(`dti_fold(code || ' ' || name_vi || ' ' || name_en) LIKE ? ESCAPE '\'`, p)
 	}
 	var out []*assessment.Unit
 	var total int
@@ -230,19 +229,4 @@ func (db *DB) UnitTree(ctx context.Context) (*assessment.UnitTree, error) {
 		return nil, translate(err, "load unit tree")
 	}
 	return assessment.NewUnitTree(units), nil
-}
-
-// unitAncestors returns the ancestors of a unit, nearest first, inside a
-// transaction.
-func unitAncestors(ctx context.Context, q queryer, u *assessment.Unit) ([]int64, error) {
-	var out []int64
-	for p := u.ParentID; p != 0 && !slices.Contains(out, p); {
-		out = append(out, p)
-		var next int64
-		if err := q.QueryRowContext(ctx, "SELECT parent_id FROM units WHERE id = ?", p).Scan(idDest{&next}); err != nil {
-			return nil, translate(err, "unit ancestors")
-		}
-		p = next
-	}
-	return out, nil
 }

@@ -256,7 +256,7 @@ func (db *DB) FindUsers(ctx context.Context, f assessment.UserFilter) ([]*assess
 	}
 	if f.Query != "" {
 		p := likePattern(f.Query)
-		w.add(`(username LIKE ? ESCAPE '\' OR lower(full_name) LIKE ? ESCAPE '\' OR lower(email) LIKE ? ESCAPE '\')`, p, p, p)
+		w.add(`dti_fold(username || ' ' || full_name || ' ' || email) LIKE ? ESCAPE '\'`, p)
 	}
 	var out []*assessment.User
 	var total int

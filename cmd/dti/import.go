@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/dti-platform/dti/assessment"
 	"github.com/dti-platform/dti/assessment/sqlite"
@@ -117,9 +118,10 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 		} else if err != nil {
 			return err
 		}
-		ix, err := scoring.ParseIndex(p.IndexSource)
+		ix, err := assessment.PeriodIndex(p)
 		if err != nil {
-			return fmt.Errorf("the index pinned to period %s does not parse: %w", p.Code, err)
+			fmt.Fprintf(env.stderr, "dti import: %s\n", assessment.ErrorMessage(err, *lang))
+			return exitError{1}
 		}
 		preview, err = im.PreviewValues(ctx, p, ix, scoring.Source(*source), table)
 		if err != nil {
@@ -186,14 +188,25 @@ func printPreview(w io.Writer, p *assessment.ImportPreview, lang string) {
 				parts = append(parts, fmt.Sprintf("%s: %q → %q", f.Field, f.From, f.To))
 			}
 		}
-		fmt.Fprintf(w, "  %5d  %-9s %s  %s\n", c.Line, c.Op, c.Key, strings.Join(parts, ", "))
+		fmt.Fprintf(w, "  %5d  %-9s %s  %s\n", c.Line, c.Op, printable(c.Key), strings.Join(parts, ", "))
 	}
 	for _, i := range p.Issues {
-		fmt.Fprintf(w, "  %s: %s\n", importText(lang, "LỖI", "ERROR"), i.Message(lang))
+		fmt.Fprintf(w, "  %s: %s\n", importText(lang, "LỖI", "ERROR"), printable(i.Message(lang)))
 	}
 }
 
-// readIndexFile reads and validates an index file.
+// printable replaces control characters (terminal escape sequences in a
+// hostile file) with U+FFFD before text goes to a terminal.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}
+
+// importIndexFile reads and validates an index file.
 func importIndexFile(path string) (*scoring.Index, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
@@ -206,6 +219,7 @@ func importIndexFile(path string) (*scoring.Index, error) {
 	return ix, nil
 }
 
+// importText picks the Vietnamese or English text.
 func importText(lang, vi, en string) string {
 	if lang == "en" {
 		return en

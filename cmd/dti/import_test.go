@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,17 +27,6 @@ func writeFile(t *testing.T, dir, name, text string) string {
 		t.Fatal(err)
 	}
 	return p
-}
-
-func exitCode(err error) int {
-	var ee exitError
-	if errors.As(err, &ee) {
-		return ee.code
-	}
-	if err != nil {
-		return -1
-	}
-	return 0
 }
 
 func TestImportCommand(t *testing.T) {
@@ -138,5 +126,11 @@ func TestImportCommand(t *testing.T) {
 	entries, _, _ := db.FindAudit(ctx, assessment.AuditFilter{Action: "value."})
 	if len(entries) != 2 || !strings.Contains(entries[0].Reason, "system") {
 		t.Errorf("audit of imported values: %d entries; want 2 naming the source", len(entries))
+	}
+}
+
+func TestPrintable(t *testing.T) {
+	if got := printable("Sở \x1b[31mY tế\tA\n"); got != "Sở \uFFFD[31mY tế\uFFFDA\uFFFD" {
+		t.Errorf("printable = %q", got)
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"path/filepath"
@@ -12,16 +11,6 @@ import (
 	"github.com/dti-platform/dti/assessment"
 	"github.com/dti-platform/dti/assessment/sqlite"
 )
-
-// runCmd runs dti in-process with env vars and returns stdout, stderr and
-// the error.
-func runCmd(t *testing.T, vars map[string]string, args ...string) (string, string, error) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	env := &cmdEnv{stdout: &out, stderr: &errOut, getenv: func(k string) string { return vars[k] }}
-	err := run(context.Background(), env, args)
-	return out.String(), errOut.String(), err
-}
 
 func TestUsersCommand(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "dti.db")
@@ -70,7 +59,7 @@ func TestUsersCommand(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, errOut, err := runCmd(t, tt.vars, tt.args...)
+			out, errOut, err := runCmdEnv(t, tt.vars, tt.args...)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("dti %s: err = %v (stderr %q); want error %v", strings.Join(tt.args, " "), err, errOut, tt.wantErr)
 			}
@@ -123,20 +112,20 @@ func TestBackupCommand(t *testing.T) {
 	defer db.Close()
 	out := filepath.Join(dir, "backup.db")
 
-	if _, _, err := runCmd(t, nil, "backup", "--db", dbPath); err == nil {
+	if _, _, err := runCmdEnv(t, nil, "backup", "--db", dbPath); err == nil {
 		t.Error("backup without --out succeeded")
 	}
-	if _, _, err := runCmd(t, nil, "backup", "--db", filepath.Join(dir, "none.db"), "--out", out); err == nil {
+	if _, _, err := runCmdEnv(t, nil, "backup", "--db", filepath.Join(dir, "none.db"), "--out", out); err == nil {
 		t.Error("backup of a missing database succeeded")
 	}
-	stdout, stderr, err := runCmd(t, map[string]string{"DTI_DB": dbPath}, "backup", "--out", out)
+	stdout, stderr, err := runCmdEnv(t, map[string]string{"DTI_DB": dbPath}, "backup", "--out", out)
 	if err != nil {
 		t.Fatalf("backup: %v (%s)", err, stderr)
 	}
 	if !strings.Contains(stdout, "integrity ok") {
 		t.Errorf("stdout = %q", stdout)
 	}
-	if _, _, err := runCmd(t, nil, "backup", "--db", dbPath, "--out", out); err == nil {
+	if _, _, err := runCmdEnv(t, nil, "backup", "--db", dbPath, "--out", out); err == nil {
 		t.Error("backup over an existing file succeeded")
 	}
 	b, err := sqlite.Open(out)
