@@ -247,6 +247,12 @@ func TestHistory(t *testing.T) {
 	if got := text(rows[2]); !strings.Contains(got, "2024") || !strings.Contains(got, "Khối sở") {
 		t.Errorf("2024 row = %q", got)
 	}
+	// Both 2025 periods compare with 2024 (52,50 points, rank 2).
+	for _, r := range rows[:2] {
+		if got := text(r); !strings.HasSuffix(got, "+47,50 +1") {
+			t.Errorf("2025 row = %q; want the change since 2024", got)
+		}
+	}
 	if len(findAll(doc, byAttr("div", "id", "chart-trend-so-tc"))) != 1 {
 		t.Error("no trend chart")
 	}
