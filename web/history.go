@@ -42,7 +42,7 @@ func (s *Server) historyPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !ua.profile {
+	if !ua.private {
 		return assessment.ErrForbidden
 	}
 	ctx := c.UserContext()

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -245,5 +246,49 @@ func TestProfile_EscapesUnitNames(t *testing.T) {
 	}
 	if !strings.Contains(body, "&lt;script&gt;") {
 		t.Error("the escaped unit name is not shown")
+	}
+}
+
+// TestProfile_TrendOfAnotherUnit: a user of another unit reads the public
+// profile, whose trend leaves out the private period.
+func TestProfile_TrendOfAnotherUnit(t *testing.T) {
+	s, fx := resultsServer(t)
+	_, body := get(t, s, "/results/RES-2025/units/SO-TC", fx.signIn(t, "editor.yt"))
+	doc := parseHTML(t, body)
+	tables := findAll(doc, byAttr("details", "id", "chart-trend-so-tc-table"))
+	if len(tables) != 1 {
+		t.Fatal("no trend data table")
+	}
+	if got := text(tables[0]); strings.Contains(got, "NOIBO-2025") || !strings.Contains(got, "RES-2024") {
+		t.Errorf("trend of another unit's profile = %q; want the public periods only", got)
+	}
+	_, body = get(t, s, "/results/RES-2025/units/SO-TC", fx.signIn(t, "editor.tc"))
+	if !strings.Contains(body, "NOIBO-2025") {
+		t.Error("the unit's own trend lacks its private period")
+	}
+}
+
+// TestProfile_Golden compares the main content of a profile, in both
+// languages, with testdata/profile_*.golden (go test -run
+// TestProfile_Golden -update rewrites them).
+func TestProfile_Golden(t *testing.T) {
+	s, fx := resultsServer(t)
+	for _, lang := range languages {
+		t.Run(lang, func(t *testing.T) {
+			req := httptest.NewRequest("GET", "/results/RES-2025/units/SO-YT", nil)
+			req.AddCookie(&http.Cookie{Name: cookieLang, Value: lang})
+			req.AddCookie(fx.signIn(t, "editor.yt"))
+			resp, body := do(t, s, req)
+			if resp.StatusCode != 200 {
+				t.Fatalf("profile: %d", resp.StatusCode)
+			}
+			main := findAll(parseHTML(t, body), byAttr("main", "id", "main"))[0]
+			var buf bytes.Buffer
+			if err := html.Render(&buf, main); err != nil {
+				t.Fatal(err)
+			}
+			buf.WriteByte('\n')
+			checkGolden(t, "profile_"+lang+".golden", buf.Bytes())
+		})
 	}
 }
