@@ -29,6 +29,7 @@ func TestBrowser_ResultPages(t *testing.T) {
 		{"charts-distribution", "/results/RES-2025/charts/distribution"},
 		{"history", "/units/SO-TC/history"},
 		{"import", "/periods/DTI-2025/units/SO-TC/form/import"},
+		{"form", "/periods/DTI-2025/units/SO-TC/form"},
 	}
 	dir := os.Getenv("DTI_SCREENSHOTS")
 	for _, width := range []int64{1280, 390} {
