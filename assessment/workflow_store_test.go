@@ -296,3 +296,76 @@ func TestNotApplicable(t *testing.T) {
 		t.Errorf("NotApplicable = %v; want B only", got)
 	}
 }
+
+func TestChangesSinceReturn(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	src, err := os.ReadFile("../scoring/testdata/small.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pin, ix, err := assessment.PinIndex(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &assessment.Unit{Code: "SO-TC", NameVI: "Sở Tài chính", Type: "department", Block: "SO", Active: true}
+	if err := db.CreateUnit(ctx, admin, u); err != nil {
+		t.Fatal(err)
+	}
+	p := &assessment.Period{Code: "P", Name: "P", Year: 2025, Status: assessment.PeriodOpen,
+		IndexCode: pin.Code, IndexVersion: pin.Version, IndexHash: pin.Hash, IndexSource: pin.Source}
+	if err := db.CreatePeriod(ctx, admin, p); err != nil {
+		t.Fatal(err)
+	}
+	editor := assessment.Actor{Username: "daumoi", Grants: []assessment.Grant{{Role: assessment.RoleEditor, UnitID: u.ID}}}
+	s, err := db.EnsureSubmission(ctx, editor, p.ID, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	save := func(raw map[scoring.InputKey]string) {
+		t.Helper()
+		changes, err := assessment.FormChanges(ix, u.Type, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, err = db.SaveValues(ctx, editor, assessment.ValueSave{SubmissionID: s.ID, Version: s.Version, Changes: changes}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	move := func(to assessment.SubmissionStatus, comment string) {
+		t.Helper()
+		if s, err = db.TransitionSubmission(ctx, admin, assessment.Transition{SubmissionID: s.ID, Version: s.Version, To: to, Comment: comment}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	k := func(ind, in string) scoring.InputKey { return scoring.InputKey{Indicator: ind, Input: in} }
+	save(map[scoring.InputKey]string{k("A.1", "has_plan"): "không", k("A.2", "chair_role"): "deputy", k("A.6", "platforms"): "2"})
+	if got, err := assessment.ChangesSinceReturn(ctx, db, s); err != nil || got != nil {
+		t.Fatalf("never returned: %v, %v", got, err)
+	}
+	move(assessment.SubmissionSubmitted, "")
+	move(assessment.SubmissionReturned, "Bổ sung kế hoạch")
+	// After the return: a value changed, one changed and changed back,
+	// one cleared, one new; evidence added.
+	save(map[scoring.InputKey]string{k("A.1", "has_plan"): "có", k("A.2", "chair_role"): "head", k("A.6", "platforms"): "", k("A.4", "signed_pct"): "80"})
+	save(map[scoring.InputKey]string{k("A.2", "chair_role"): "deputy"})
+	if err := db.AddEvidence(ctx, editor, &assessment.Evidence{SubmissionID: s.ID, Indicator: "A.1", Kind: assessment.EvidenceLink,
+		URL: "https://sotc.vn/kh"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := assessment.ChangesSinceReturn(ctx, db, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, c := range got {
+		lines = append(lines, c.Indicator+"/"+c.Input+" "+c.From+" -> "+c.To+" by "+c.By)
+	}
+	want := []string{
+		"A.1/  -> link: https://sotc.vn/kh by daumoi",
+		"A.1/has_plan false -> true by daumoi",
+		"A.4/signed_pct  -> 80 by daumoi",
+		"A.6/platforms 2 ->  by daumoi",
+	}
+	assertLines(t, "changes since the return", lines, want)
+}

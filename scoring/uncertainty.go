@@ -13,7 +13,6 @@ package scoring
 // tree with its own weights and aggregation, as Score does (combine).
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -150,6 +149,9 @@ func (e *UncertaintyConfigError) Error() string {
 func Uncertainty(ix *Index, ds *Dataset, cfg UncertaintyConfig) (*UncertaintyResult, error) {
 	if ix == nil || ds == nil {
 		return nil, errors.New("uncertainty: nil index or dataset")
+	}
+	if len(ds.Units) >= 1<<uncUnitBits {
+		return nil, fmt.Errorf("uncertainty: %d units: at most %d", len(ds.Units), 1<<uncUnitBits-1)
 	}
 	cfg, err := cfg.resolve(ix)
 	if err != nil {
@@ -303,6 +305,7 @@ type uncAnalysis struct {
 	scen  []uncScenario // missing choice × normalisation choice
 	nNorm int
 
+	indNode []int32   // tree indicator -> its node
 	perturb []bool    // node -> its weight is drawn
 	parent  []int32   // node -> parent node (-1: top level)
 	sets    [][]int32 // sibling sets, parents before children: top, then each group's children
@@ -344,6 +347,10 @@ func newUncAnalysis(ix *Index, ds *Dataset, cfg UncertaintyConfig, nominal *Resu
 	}
 
 	// The tree: parents, sibling sets and which weights are drawn.
+	a.indNode = make([]int32, a.nT)
+	for k, ip := range p.inds[:a.nT] {
+		a.indNode[k] = int32(ip.nodeIdx)
+	}
 	a.parent = make([]int32, a.nN)
 	a.perturb = make([]bool, a.nN)
 	a.nodeMax = make([]float64, a.nN*a.nTypes)
@@ -378,7 +385,7 @@ func newUncAnalysis(ix *Index, ds *Dataset, cfg UncertaintyConfig, nominal *Resu
 	a.nNorm = len(norms)
 	for _, m := range missing {
 		for _, k := range norms {
-			sc, err := a.scenario(ix, m, k)
+			sc, err := a.scenario(ix, nominal, m, k)
 			if err != nil {
 				return nil, err
 			}
@@ -389,8 +396,17 @@ func newUncAnalysis(ix *Index, ds *Dataset, cfg UncertaintyConfig, nominal *Resu
 }
 
 // scenario scores every indicator with the missing-data policy and the
-// normalisation given ("": as the index declares).
-func (a *uncAnalysis) scenario(ix *Index, missing MissingPolicy, norm MethodKind) (uncScenario, error) {
+// normalisation given; with neither, it takes nominal's scores.
+func (a *uncAnalysis) scenario(ix *Index, nominal *Results, missing MissingPolicy, norm MethodKind) (uncScenario, error) {
+	if missing == "" && norm == "" {
+		return a.newScenario(func(u, i int) *NodeResult {
+			ur, ip := &nominal.Units[u], a.p.inds[i]
+			if ip.nodeIdx >= 0 {
+				return &ur.Nodes[ip.nodeIdx]
+			}
+			return &ur.Adjustments[ip.adjIdx]
+		}), nil
+	}
 	p, err := newScorePlan(ix)
 	if err != nil {
 		return uncScenario{}, err
@@ -408,13 +424,23 @@ func (a *uncAnalysis) scenario(ix *Index, missing MissingPolicy, norm MethodKind
 		return uncScenario{}, err
 	}
 	defer s.release()
-	nInd := len(p.inds)
-	sc := uncScenario{cells: make([]float64, a.nU*a.nT), adj: make([]float64, a.nU)}
 	var nr NodeResult
+	nInd := len(p.inds)
+	return a.newScenario(func(u, i int) *NodeResult {
+		k := u*nInd + i
+		s.fillCell(p.inds[i], u, s.mSt[k], s.mX[k], &nr)
+		return &nr
+	}), nil
+}
+
+// newScenario collects a scenario from a scoring run: result(u, i) is
+// unit u's result of indicator i (the tree's, then the adjustments).
+func (a *uncAnalysis) newScenario(result func(u, i int) *NodeResult) uncScenario {
+	sc := uncScenario{cells: make([]float64, a.nU*a.nT), adj: make([]float64, a.nU)}
+	nInd := len(a.p.inds)
 	for u := 0; u < a.nU; u++ {
-		for i, ip := range p.inds {
-			k := u*nInd + i
-			s.fillCell(ip, u, s.mSt[k], s.mX[k], &nr)
+		for i := 0; i < nInd; i++ {
+			nr := result(u, i)
 			if i >= a.nT {
 				// Summed in the order Score sums them.
 				sc.adj[u] += nr.Points
@@ -430,36 +456,40 @@ func (a *uncAnalysis) scenario(ix *Index, missing MissingPolicy, norm MethodKind
 			sc.cells[u*a.nT+i] = c
 		}
 	}
-	return sc, nil
+	return sc
 }
 
 // uncWorker holds one goroutine's scratch and counts.
 type uncWorker struct {
 	a      *uncAnalysis
+	src    *rand.PCG // reseeded for every draw
+	rng    *rand.Rand
 	nodes  []NodeResult // one unit's tree
 	weight []float64    // node weights of the draw
 	maxW   []float64    // points style, geometric: children weighed by max points
 	fac    []float64    // node -> drawn factor
 	mult   []float64    // node*nTypes + type: max points multiplier (points style)
+	effMax []float64    // type*nTree + indicator: the indicator's max points in the draw
 	keys   []int64      // unit -> ranking key (total ÷ scale in value decimals)
-	order  []uncEntry
+	order  []uint64     // a block's packed keys (see draw)
 
 	ranks []rankCounts // unit -> its ranks over the draws
 	shift []int64      // unit -> Σ |rank − nominal rank|
 }
 
-type uncEntry struct {
-	key int64
-	u   int32
-}
+// uncUnitBits is the width of the unit number in a packed ranking key:
+// the key (at most 10^10, 34 bits) fills the bits above.
+const uncUnitBits = 30
 
 func (a *uncAnalysis) newWorker() *uncWorker {
-	w := &uncWorker{a: a,
+	src := rand.NewPCG(0, 0)
+	w := &uncWorker{a: a, src: src, rng: rand.New(src),
 		nodes:  make([]NodeResult, a.nN),
 		weight: slices.Clone(a.p.weight),
 		maxW:   make([]float64, a.nN),
 		fac:    make([]float64, a.nN),
 		mult:   make([]float64, a.nN*a.nTypes),
+		effMax: make([]float64, a.nTypes*a.nT),
 		keys:   make([]int64, a.nU),
 		ranks:  make([]rankCounts, a.nU),
 		shift:  make([]int64, a.nU),
@@ -481,7 +511,8 @@ func splitMix64(x uint64) uint64 {
 // draw runs draw d: its choices, every unit's total, the ranks.
 func (w *uncWorker) draw(d int) {
 	a, p := w.a, w.a.p
-	r := rand.New(rand.NewPCG(a.cfg.Seed, splitMix64(uint64(d))))
+	w.src.Seed(a.cfg.Seed, splitMix64(uint64(d)))
+	r := w.rng
 
 	// The choices of the draw, always drawn in this order.
 	mi, ni := 0, 0
@@ -512,30 +543,35 @@ func (w *uncWorker) draw(d int) {
 	if pointsGeo {
 		weight = w.maxW
 	}
+	// Every indicator's max points for each unit type in this draw.
+	for k, ip := range p.inds[:a.nT] {
+		for t := 0; t < a.nTypes; t++ {
+			mx := p.scale
+			if !a.composite {
+				mx = ip.maxBy[t] * w.mult[int(a.indNode[k])*a.nTypes+t]
+			}
+			w.effMax[t*a.nT+k] = mx
+		}
+	}
 
 	nodes := w.nodes
 	for u := 0; u < a.nU; u++ {
 		t := a.uType[u]
 		row := sc.cells[u*a.nT : (u+1)*a.nT]
-		for k, ip := range p.inds[:a.nT] {
-			i := ip.nodeIdx
+		maxes := w.effMax[t*a.nT : (t+1)*a.nT]
+		for k, i := range a.indNode {
 			nr := &nodes[i]
-			c := row[k]
-			if c == uncNA {
+			switch c, mx := row[k], maxes[k]; c {
+			case uncNA:
 				*nr = NodeResult{}
-				w.maxW[i] = 0
-				continue
-			}
-			mx := p.scale
-			if !a.composite {
-				mx = ip.maxBy[t] * w.mult[i*a.nTypes+t]
-			}
-			if c == uncMissing {
+			case uncMissing:
 				*nr = NodeResult{Applicable: true, Missing: true, MaxPoints: mx}
-			} else {
+			default:
 				*nr = NodeResult{Applicable: true, Value: c, Points: c * mx, MaxPoints: mx}
 			}
-			w.maxW[i] = mx
+			if pointsGeo {
+				w.maxW[i] = nr.MaxPoints
+			}
 		}
 		for i := a.nN - 1; i >= 0; i-- {
 			if p.indOf[i] >= 0 {
@@ -553,7 +589,9 @@ func (w *uncWorker) draw(d int) {
 				}
 				p.combine(nodes, p.children[i], agg, p.nodes[i].MissingChildren, weight, nr)
 			}
-			w.maxW[i] = nr.MaxPoints
+			if pointsGeo {
+				w.maxW[i] = nr.MaxPoints
+			}
 		}
 		var root NodeResult
 		p.combine(nodes, p.top, rootAgg, MissingSkip, weight, &root)
@@ -563,20 +601,25 @@ func (w *uncWorker) draw(d int) {
 		w.keys[u] = int64(math.Round(total / p.scale * a.pow))
 	}
 
+	// Standard competition ranks: units sorted by key, best first, as
+	// packed integers (the key's distance from the best possible key above
+	// the unit number) that sort faster than pairs.
+	maxKey := int64(a.pow)
 	for _, members := range a.blocks {
 		ord := w.order[:0]
 		for _, u := range members {
-			ord = append(ord, uncEntry{w.keys[u], u})
+			ord = append(ord, uint64(maxKey-w.keys[u])<<uncUnitBits|uint64(u))
 		}
-		slices.SortFunc(ord, func(x, y uncEntry) int { return cmp.Compare(y.key, x.key) })
+		slices.Sort(ord)
 		rank := 0
 		for pos, e := range ord {
-			if pos == 0 || ord[pos-1].key != e.key {
+			if pos == 0 || ord[pos-1]>>uncUnitBits != e>>uncUnitBits {
 				rank = pos + 1
 			}
-			w.ranks[e.u].add(int32(rank), 1)
-			diff := int64(rank) - int64(a.nominal[e.u])
-			w.shift[e.u] += max(diff, -diff)
+			u := int32(e & (1<<uncUnitBits - 1))
+			w.ranks[u].add(int32(rank), 1)
+			diff := int64(rank) - int64(a.nominal[u])
+			w.shift[u] += max(diff, -diff)
 		}
 		w.order = ord
 	}

@@ -111,6 +111,17 @@ func TestUncertainty_NoPerturbationIsNominal(t *testing.T) {
 		t.Fatal(err)
 	}
 	fixtures = append(fixtures, fixture{"small", small, ds})
+	// Appraisal overrides and indicators declared not applicable.
+	appraised := &Dataset{Year: ds.Year, Units: slices.Clone(ds.Units)}
+	appraised.Units[1].Overrides = map[string]float64{"A.1": 0, "A.2": 0, "A.3": 0, "B.1": 9.5}
+	appraised.Units[2].NotApplicable = map[string]bool{"A.4": true}
+	appraised.Units[3].Overrides = map[string]float64{"A.3": 0}
+	before, _ := Score(small, ds, Options{})
+	after, err := Score(small, appraised, Options{})
+	if err != nil || before.Units[1].Rank == after.Units[1].Rank {
+		t.Fatalf("the appraisal does not move STP (err %v): the fixture proves nothing", err)
+	}
+	fixtures = append(fixtures, fixture{"small-appraised", small, appraised})
 	for _, rule := range []string{"skip", "zero", "na"} {
 		ix := scParse(t, strings.Replace(compositeYAML, "MISSING_RULE", rule, 1))
 		fixtures = append(fixtures, fixture{"composite-" + rule, ix, compositeDataset(t, ix)})
@@ -126,13 +137,19 @@ func TestUncertainty_NoPerturbationIsNominal(t *testing.T) {
 			uncCheckNominal(t, fx.ix, fx.ds, res)
 		})
 	}
-	// Perturbing only the weights of a node without siblings (the
-	// composite root) changes nothing either: siblings are renormalised.
+	// Perturbing only the weights of a node without siblings (the root)
+	// changes nothing either: siblings are renormalised.
 	t.Run("root-level-only", func(t *testing.T) {
 		ix := scParse(t, strings.Replace(compositeYAML, "MISSING_RULE", "skip", 1))
 		ds := compositeDataset(t, ix)
 		res, err := Uncertainty(ix, ds, UncertaintyConfig{Draws: 50, Levels: []int{0}, WeightSpread: 0.9})
 		if err != nil {
+			t.Fatal(err)
+		}
+		uncCheckNominal(t, ix, ds, res)
+		ix = uncIndex(t, "points")
+		ds = uncDataset(t, ix)
+		if res, err = Uncertainty(ix, ds, UncertaintyConfig{Draws: 50, Levels: []int{0}, WeightSpread: 0.9}); err != nil {
 			t.Fatal(err)
 		}
 		uncCheckNominal(t, ix, ds, res)
@@ -293,6 +310,25 @@ func TestUncertainty_AggregationIsScore(t *testing.T) {
 	}
 	if !differ {
 		t.Error("mean and geometric rank every unit alike: the test proves nothing")
+	}
+}
+
+// In a points-style index the geometric draws weigh the children by
+// their max points, and a zero anywhere makes the total 0: F (zeros on Y
+// and Z) is 5th on the sum of points but ties with E (a zero on Y) for
+// 4th on the geometric mean.
+func TestUncertainty_PointsGeometric(t *testing.T) {
+	ix := uncIndex(t, "points")
+	ds := uncDataset(t, ix)
+	res, err := Uncertainty(ix, ds, UncertaintyConfig{Draws: 200, FixedWeights: true, Aggregation: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][2]int{"A": {1, 1}, "B": {2, 2}, "C": {2, 2}, "E": {4, 4}, "F": {4, 5}}
+	for _, u := range res.Units {
+		if w, ok := want[u.Code]; ok && (u.RankBest != w[0] || u.RankWorst != w[1]) {
+			t.Errorf("%s: ranks %d..%d; want %d..%d", u.Code, u.RankBest, u.RankWorst, w[0], w[1])
+		}
 	}
 }
 
@@ -531,4 +567,49 @@ func uncBenchIndex(t testing.TB, edit string) *Index {
 		src = strings.Replace(src, "tree:", edit+"\ntree:", 1)
 	}
 	return scParse(t, src)
+}
+
+// Whatever is drawn, every unit's statistics are ordered and within its
+// block, and a block's mean shift is its units' mean.
+func TestUncertainty_Invariants(t *testing.T) {
+	ix := uncBenchIndex(t, "")
+	ds := benchDataset(ix, 200)
+	size := map[string]int{}
+	for _, u := range ds.Units {
+		size[u.Block]++
+	}
+	r := rand.New(rand.NewPCG(9, 9))
+	for trial := 0; trial < 6; trial++ {
+		cfg := UncertaintyConfig{Draws: 1 + r.IntN(60), Seed: r.Uint64(), WeightSpread: 0.05 + 0.9*r.Float64(), Aggregation: r.IntN(2) == 0}
+		if r.IntN(2) == 0 {
+			cfg.Levels = []int{r.IntN(3)}
+		}
+		if r.IntN(2) == 0 {
+			cfg.MissingPolicies = []MissingPolicy{MissingAsZero, MissingMean, MissingAsNA, MissingNone}[:1+r.IntN(4)]
+		}
+		if r.IntN(2) == 0 {
+			cfg.Normalisations = []MethodKind{MethodZScore, MethodRank, MethodBestInBlock}[:1+r.IntN(3)]
+		}
+		res, err := Uncertainty(ix, ds, cfg)
+		if err != nil {
+			t.Fatalf("%+v: %v", cfg, err)
+		}
+		shift := map[string]float64{}
+		for _, u := range res.Units {
+			n := size[u.Block]
+			if !(1 <= u.RankBest && u.RankBest <= u.RankLow && float64(u.RankLow) <= u.MedianRank &&
+				u.MedianRank <= float64(u.RankHigh) && u.RankHigh <= u.RankWorst && u.RankWorst <= n) {
+				t.Fatalf("%+v: %s: best %d, [%d, %d], median %v, worst %d in a block of %d", cfg, u.Code, u.RankBest, u.RankLow, u.RankHigh, u.MedianRank, u.RankWorst, n)
+			}
+			if far := max(u.Rank-u.RankBest, u.RankWorst-u.Rank); u.MeanShift < 0 || u.MeanShift > float64(far) {
+				t.Fatalf("%+v: %s: mean shift %v beyond the farthest rank (%d from %d)", cfg, u.Code, u.MeanShift, far, u.Rank)
+			}
+			shift[u.Block] += u.MeanShift / float64(n)
+		}
+		for _, b := range res.Blocks {
+			if b.Units != size[b.Code] || math.Abs(b.MeanShift-shift[b.Code]) > 1e-9 {
+				t.Fatalf("%+v: block %+v; want %d units, mean shift %v", cfg, b, size[b.Code], shift[b.Code])
+			}
+		}
+	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -236,5 +237,61 @@ func TestAdminUnits_escapesNames(t *testing.T) {
 		if strings.Contains(body, evil) {
 			t.Errorf("%s shows the unit name unescaped", path)
 		}
+	}
+}
+
+// TestAdminScopeMatrix checks what an admin of the H-A subtree reaches:
+// its units, accounts and forms, nothing of other units, and none of the
+// province-wide pages.
+func TestAdminScopeMatrix(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	fx.addDistrictAdmin(t)
+	t.Cleanup(func() { s.imports.close() })
+	ck := fx.signIn(t, "admin.ha")
+	id := func(name string) string { return jsonNum(fx.users[name].ID) }
+	tests := []struct {
+		method, path string
+		form         url.Values
+		want         int
+	}{
+		{"GET", "/admin/units", nil, 200},
+		{"GET", "/admin/units/H-A", nil, 200},
+		{"GET", "/admin/units/X-A1", nil, 200},
+		{"GET", "/admin/units/SO-TC", nil, 403},
+		{"POST", "/admin/units/SO-TC", url.Values{"name_vi": {"x"}, "type": {"department"}}, 403},
+		{"GET", "/admin/units/new", nil, 200},
+		{"GET", "/admin/users", nil, 200},
+		{"GET", "/admin/users/new", nil, 200},
+		{"GET", "/admin/users/" + id("editor.xa1"), nil, 200},
+		{"GET", "/admin/users/" + id("editor.tc"), nil, 403},
+		{"GET", "/admin/users/" + id("admin"), nil, 403},
+		{"POST", "/admin/users/" + id("editor.tc") + "/disable", url.Values{}, 403},
+		{"POST", "/admin/users/" + id("editor.tc") + "/reset-password", url.Values{}, 403},
+		{"POST", "/admin/users/" + id("admin") + "/disable", url.Values{}, 403},
+		{"GET", "/admin/users/999999", nil, 404},
+		{"GET", "/periods/DTI-2025/units/X-A1/form", nil, 200},
+		{"GET", "/periods/DTI-2025/units/SO-TC/form", nil, 403},
+		{"GET", "/admin/periods", nil, 403},
+		{"GET", "/admin/audit", nil, 403},
+		{"GET", "/admin/audit/export.csv", nil, 403},
+		{"GET", "/admin/imports/units", nil, 403},
+		{"POST", "/admin/imports/units", url.Values{}, 403},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			var resp *http.Response
+			if tt.method == "POST" {
+				tt.form.Set("_csrf", "csrf-admin.ha")
+				resp, _ = postForm(t, s, tt.path, tt.form, ck)
+			} else {
+				resp, _ = get(t, s, tt.path, ck)
+			}
+			if resp.StatusCode != tt.want {
+				t.Errorf("%s %s as admin.ha = %d; want %d", tt.method, tt.path, resp.StatusCode, tt.want)
+			}
+		})
+	}
+	if u, _ := fx.store.FindUserByID(context.Background(), fx.users["editor.tc"].ID); u.Disabled {
+		t.Errorf("a refused request disabled editor.tc")
 	}
 }

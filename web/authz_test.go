@@ -56,9 +56,27 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/periods/DTI-2025/units/SO-YT/form", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200, "editor.yt": 200, "approver.yt": 200})},
 		{"GET", "/periods/NOPE/units/SO-TC/form", false, nil, all(404, map[string]int{"visitor": 303})},
 		{"GET", "/admin/periods/DTI-2025/preview", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
+		// The form's Excel template: whoever reads the form downloads it;
+		// only who may edit it now imports (results: TestAuthorizationMatrix_Results).
+		{"GET", tcForm + "/template.xlsx", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200, "editor.tc": 200, "approver.tc": 200})},
+		{"GET", tcForm + "/import", false, nil, all(403, map[string]int{"visitor": 303, "editor.tc": 200, "approver.tc": 200})},
+		{"POST", tcForm + "/import", false, nil, all(403, map[string]int{"visitor": 401, "editor.tc": 422, "approver.tc": 422})},
+		{"POST", tcForm + "/import/apply", false, func() string { return url.Values{"version": {"0"}, "v|NT.02|meetings": {"7"}}.Encode() },
+			all(403, map[string]int{"visitor": 401, "editor.tc": 409, "approver.tc": 409})},
+		{"GET", "/admin/periods/DTI-2025/rawdata.csv", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
 		// A stale version: allowed roles get 409 and nothing changes.
 		{"POST", "/admin/periods/DTI-2025/close", false, func() string { return url.Values{"version": {"0"}}.Encode() },
 			all(403, map[string]int{"visitor": 401, "admin": 409})},
+		// Administration of units, users, imports and the audit log
+		// (subtree admins: TestAdminScopeMatrix).
+		{"GET", "/admin/units", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
+		{"GET", "/admin/units/SO-TC", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
+		{"POST", "/admin/units", false, nil, all(403, map[string]int{"visitor": 401, "admin": 422})},
+		{"GET", "/admin/users", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
+		{"POST", "/admin/users/" + jsonNum(fx.users["editor.yt"].ID) + "/enable", false, nil, all(403, map[string]int{"visitor": 401, "admin": 303})},
+		{"GET", "/admin/imports/units", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
+		{"GET", "/admin/audit", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
+		{"GET", "/admin/audit/export.csv", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
 	}
 	cookies := map[string]*http.Cookie{}
 	anon, anonToken := visitorToken(t, s)

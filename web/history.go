@@ -42,7 +42,7 @@ func (s *Server) historyPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !ua.profile {
+	if !ua.private {
 		return assessment.ErrForbidden
 	}
 	ctx := c.UserContext()
@@ -52,9 +52,8 @@ func (s *Server) historyPage(c *fiber.Ctx) error {
 		return err
 	}
 	v := historyView{UnitName: ua.unit.Name(l.Lang), ChartScripts: s.chartScripts}
-	var prev *scoring.Results
 	var cps []reports.ChartPeriod
-	for _, pr := range periods {
+	for i, pr := range periods {
 		ix, err := s.periodIndex(ctx, pr.period)
 		if err != nil {
 			return err
@@ -78,6 +77,15 @@ func (s *Server) historyPage(c *fiber.Ctx) error {
 				row.BandName, row.BandClass = b.Name.In(l.Lang), bandClass(i)
 			}
 		}
+		// The change since the latest period of an earlier year with the
+		// same index, as the ranking shows it.
+		var prev *scoring.Results
+		for j := i - 1; j >= 0; j-- {
+			if q := periods[j].period; q.Year < pr.period.Year && q.IndexCode == pr.period.IndexCode {
+				prev = periods[j].res
+				break
+			}
+		}
 		if prev != nil {
 			for _, ch := range scoring.Compare(prev, pr.res) {
 				if ch.Code != ur.Code || ch.New || ch.Gone {
@@ -89,7 +97,6 @@ func (s *Server) historyPage(c *fiber.Ctx) error {
 				}
 			}
 		}
-		prev = pr.res
 		v.Rows = append(v.Rows, row)
 		cps = append(cps, reports.ChartPeriod{Name: pr.period.Name, Results: pr.res})
 	}

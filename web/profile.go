@@ -41,6 +41,9 @@ type unitAccess struct {
 	scorecard bool
 	// own: the user holds a role of the unit (its history is theirs).
 	own bool
+	// private: the user may read the unit's results of periods that are
+	// not public.
+	private bool
 }
 
 // accessUnit loads the unit named by the request and says what the user
@@ -65,7 +68,7 @@ func (s *Server) accessUnit(c *fiber.Ctx, p *assessment.Period) (*unitAccess, er
 	staff := a.HasRoleFor(assessment.RoleAdmin, unit.ID, ua.ancestors) || a.HasRoleFor(assessment.RoleReviewer, unit.ID, ua.ancestors)
 	ua.scorecard = ua.own || staff
 	if ua.scorecard || a.HasRole(assessment.RoleViewer) || a.HasRole(assessment.RoleAdmin) || a.HasRole(assessment.RoleReviewer) {
-		ua.profile = true
+		ua.profile, ua.private = true, true
 	}
 	return ua, nil
 }
@@ -364,7 +367,7 @@ func (s *Server) unitPeriods(c *fiber.Ctx, indexCode string, ua *unitAccess) ([]
 		if indexCode != "" && p.IndexCode != indexCode {
 			continue
 		}
-		if !p.Public && !ua.profile {
+		if !p.Public && !ua.private {
 			continue
 		}
 		res, snap, err := s.finalResults(c.UserContext(), p)

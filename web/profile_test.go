@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -35,11 +36,15 @@ type unitValues map[string]string
 
 // scoredPeriod creates a period pinned to fx.ix, stores every unit's
 // values, closes it and publishes the results the server computes.
-func (fx *fixture) scoredPeriod(t testing.TB, s *Server, code string, year int, public bool, values map[string]unitValues) *assessment.Period {
+// before, when given, runs on the open period with the units'
+// submissions before it is closed (to submit and review forms).
+func (fx *fixture) scoredPeriod(t testing.TB, s *Server, code string, year int, public bool, values map[string]unitValues,
+	before ...func(p *assessment.Period, subs map[string]*assessment.Submission)) *assessment.Period {
 	t.Helper()
 	ctx := context.Background()
 	sys := assessment.SystemActor
 	p := fx.addPeriod(t, code, year, assessment.PeriodOpen, public)
+	subs := map[string]*assessment.Submission{}
 	for unitCode, vals := range values {
 		unit := fx.units[unitCode]
 		sub, err := fx.store.EnsureSubmission(ctx, sys, p.ID, unit.ID)
@@ -59,9 +64,12 @@ func (fx *fixture) scoredPeriod(t testing.TB, s *Server, code string, year int, 
 			}
 			changes = append(changes, assessment.ChangeOf(scoring.InputKey{Indicator: ind, Input: in}, def, v))
 		}
-		if _, err := fx.store.SaveValues(ctx, sys, assessment.ValueSave{SubmissionID: sub.ID, Version: sub.Version, Changes: changes}); err != nil {
+		if subs[unitCode], err = fx.store.SaveValues(ctx, sys, assessment.ValueSave{SubmissionID: sub.ID, Version: sub.Version, Changes: changes}); err != nil {
 			t.Fatalf("SaveValues %s: %v", unitCode, err)
 		}
+	}
+	for _, b := range before {
+		b(p, subs)
 	}
 	p, err := fx.store.SetPeriodStatus(ctx, sys, p.ID, p.Version, assessment.PeriodClosed, "", nil)
 	if err != nil {
@@ -238,5 +246,49 @@ func TestProfile_EscapesUnitNames(t *testing.T) {
 	}
 	if !strings.Contains(body, "&lt;script&gt;") {
 		t.Error("the escaped unit name is not shown")
+	}
+}
+
+// TestProfile_TrendOfAnotherUnit: a user of another unit reads the public
+// profile, whose trend leaves out the private period.
+func TestProfile_TrendOfAnotherUnit(t *testing.T) {
+	s, fx := resultsServer(t)
+	_, body := get(t, s, "/results/RES-2025/units/SO-TC", fx.signIn(t, "editor.yt"))
+	doc := parseHTML(t, body)
+	tables := findAll(doc, byAttr("details", "id", "chart-trend-so-tc-table"))
+	if len(tables) != 1 {
+		t.Fatal("no trend data table")
+	}
+	if got := text(tables[0]); strings.Contains(got, "NOIBO-2025") || !strings.Contains(got, "RES-2024") {
+		t.Errorf("trend of another unit's profile = %q; want the public periods only", got)
+	}
+	_, body = get(t, s, "/results/RES-2025/units/SO-TC", fx.signIn(t, "editor.tc"))
+	if !strings.Contains(body, "NOIBO-2025") {
+		t.Error("the unit's own trend lacks its private period")
+	}
+}
+
+// TestProfile_Golden compares the main content of a profile, in both
+// languages, with testdata/profile_*.golden (go test -run
+// TestProfile_Golden -update rewrites them).
+func TestProfile_Golden(t *testing.T) {
+	s, fx := resultsServer(t)
+	for _, lang := range languages {
+		t.Run(lang, func(t *testing.T) {
+			req := httptest.NewRequest("GET", "/results/RES-2025/units/SO-YT", nil)
+			req.AddCookie(&http.Cookie{Name: cookieLang, Value: lang})
+			req.AddCookie(fx.signIn(t, "editor.yt"))
+			resp, body := do(t, s, req)
+			if resp.StatusCode != 200 {
+				t.Fatalf("profile: %d", resp.StatusCode)
+			}
+			main := findAll(parseHTML(t, body), byAttr("main", "id", "main"))[0]
+			var buf bytes.Buffer
+			if err := html.Render(&buf, main); err != nil {
+				t.Fatal(err)
+			}
+			buf.WriteByte('\n')
+			checkGolden(t, "profile_"+lang+".golden", buf.Bytes())
+		})
 	}
 }
