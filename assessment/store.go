@@ -66,6 +66,15 @@ type UnitStore interface {
 	FindUnits(ctx context.Context, f UnitFilter) ([]*Unit, int, error)
 	// UnitTree returns the tree of every unit (active or not).
 	UnitTree(ctx context.Context) (*UnitTree, error)
+	// ImportUnits creates and updates units in one transaction, all or
+	// nothing, with the audit entries of CreateUnit and UpdateUnit: the
+	// creates first, in order (a ParentCode may name a unit created
+	// earlier in the batch), then the updates. It returns an
+	// *ImportItemError naming the failing item around ErrInvalid,
+	// ErrConflict (a code taken meanwhile, or a unit that no longer
+	// matches its Old) or ErrNotFound. Created units get their IDs and
+	// timestamps only when everything is written.
+	ImportUnits(ctx context.Context, actor Actor, creates []UnitImportCreate, updates []UnitImportUpdate) error
 }
 
 // UserStore keeps users and their grants.
@@ -89,6 +98,15 @@ type UserStore interface {
 	// FindUsers returns the matching users (with grants) in username
 	// order and the total count before paging.
 	FindUsers(ctx context.Context, f UserFilter) ([]*User, int, error)
+	// ImportUsers creates users (PasswordHash set by the caller, as for
+	// CreateUser) and updates users in one transaction, all or nothing,
+	// with the audit entries of CreateUser and UpdateUser (disabling a
+	// user ends its sessions). It returns an *ImportItemError naming the
+	// failing item around ErrInvalid, ErrConflict (a username taken
+	// meanwhile, or a user that no longer matches its Old) or
+	// ErrNotFound. Created users get their IDs and timestamps only when
+	// everything is written.
+	ImportUsers(ctx context.Context, actor Actor, creates []*User, updates []UserImportUpdate) error
 }
 
 // PeriodStore keeps assessment periods.
