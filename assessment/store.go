@@ -167,7 +167,9 @@ type SubmissionStore interface {
 	// ImportValues stores centrally sourced values for many units of a
 	// period (creating draft submissions as needed) as Locked values with
 	// imp.Source, all or nothing, bumping each touched submission's
-	// version. Refused with ErrForbidden for a published period.
+	// version. Each value's audit entry gives the source and imp.Reason
+	// (e.g. the file it came from). Refused with ErrForbidden for a
+	// published period; ErrInvalid for a bad source, value or reason.
 	// Returns the number of values written.
 	ImportValues(ctx context.Context, actor Actor, imp CentralImport) (int, error)
 	// FindValues returns the submission's values ordered by indicator and
