@@ -41,6 +41,9 @@ type userPlan struct {
 	op     ImportOp
 	user   User // ID set for an existing account
 	update UserUpdate
+	// old is the stored account an update was compared with; the store
+	// refuses the update when the account no longer matches it.
+	old *User
 }
 
 // PreviewUsers reads a users table: one row per role grant, with the
@@ -223,6 +226,7 @@ func (im *Importer) PreviewUsers(ctx context.Context, t *Table) (*ImportPreview,
 			}
 		} else {
 			pl.user.ID = old.ID
+			pl.old = old
 			pl.update, ch.Fields = userDiff(old, &a.user, it, unitCode)
 			pl.op = OpUpdate
 			if len(ch.Fields) == 0 {
@@ -313,7 +317,14 @@ func userDiff(old, nu *User, it *importTable, unitCode map[int64]string) (UserUp
 	return upd, out
 }
 
+// applyUsers makes the initial passwords of new accounts and writes the
+// planned accounts in one Store.ImportUsers. The passwords are returned
+// only when everything was written.
 func (im *Importer) applyUsers(ctx context.Context, p *ImportPreview, res *ImportResult) error {
+	var creates []*User
+	var updates []UserImportUpdate
+	lines := map[ImportOp][]int{}
+	passwords := map[string]string{}
 	for _, pl := range p.users {
 		switch pl.op {
 		case OpCreate:
@@ -328,20 +339,21 @@ func (im *Importer) applyUsers(ctx context.Context, p *ImportPreview, res *Impor
 			u := pl.user
 			u.PasswordHash = hash
 			u.Grants = slices.Clone(pl.user.Grants)
-			if err := im.Store.CreateUser(ctx, im.Actor, &u); err != nil {
-				return fmt.Errorf("line %d (%s): %w", pl.line, u.Username, err)
-			}
-			if res.Passwords == nil {
-				res.Passwords = map[string]string{}
-			}
-			res.Passwords[u.Username] = pw
-			res.Created++
+			creates = append(creates, &u)
+			passwords[u.Username] = pw
 		case OpUpdate:
-			if _, err := im.Store.UpdateUser(ctx, im.Actor, pl.user.ID, pl.update); err != nil {
-				return fmt.Errorf("line %d (%s): %w", pl.line, pl.user.Username, err)
-			}
-			res.Updated++
+			updates = append(updates, UserImportUpdate{ID: pl.user.ID, Old: pl.old, Update: pl.update})
+		default:
+			continue
 		}
+		lines[pl.op] = append(lines[pl.op], pl.line)
+	}
+	if err := im.Store.ImportUsers(ctx, im.Actor, creates, updates); err != nil {
+		return rowError(err, lines)
+	}
+	res.Created, res.Updated = len(creates), len(updates)
+	if len(passwords) > 0 {
+		res.Passwords = passwords
 	}
 	return nil
 }
