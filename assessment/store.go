@@ -69,11 +69,11 @@ type UnitStore interface {
 	// ImportUnits creates and updates units in one transaction, all or
 	// nothing, with the audit entries of CreateUnit and UpdateUnit: the
 	// creates first, in order (a ParentCode may name a unit created
-	// earlier in the batch), then the updates. It returns an
-	// *ImportItemError naming the failing item around ErrInvalid,
-	// ErrConflict (a code taken meanwhile, or a unit that no longer
-	// matches its Old) or ErrNotFound. Created units get their IDs and
-	// timestamps only when everything is written.
+	// earlier in the batch), then the updates. A failing item is
+	// reported as an *ImportItemError wrapping ErrInvalid, ErrConflict (a
+	// code taken meanwhile, or a unit that no longer matches its Old) or
+	// ErrNotFound. Created units keep their IDs and timestamps only when
+	// everything is written.
 	ImportUnits(ctx context.Context, actor Actor, creates []UnitImportCreate, updates []UnitImportUpdate) error
 }
 
@@ -101,10 +101,10 @@ type UserStore interface {
 	// ImportUsers creates users (PasswordHash set by the caller, as for
 	// CreateUser) and updates users in one transaction, all or nothing,
 	// with the audit entries of CreateUser and UpdateUser (disabling a
-	// user ends its sessions). It returns an *ImportItemError naming the
-	// failing item around ErrInvalid, ErrConflict (a username taken
+	// user ends its sessions). A failing item is reported as an
+	// *ImportItemError wrapping ErrInvalid, ErrConflict (a username taken
 	// meanwhile, or a user that no longer matches its Old) or
-	// ErrNotFound. Created users get their IDs and timestamps only when
+	// ErrNotFound. Created users keep their IDs and timestamps only when
 	// everything is written.
 	ImportUsers(ctx context.Context, actor Actor, creates []*User, updates []UserImportUpdate) error
 }

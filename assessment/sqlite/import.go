@@ -45,13 +45,17 @@ func (db *DB) ImportUnits(ctx context.Context, actor assessment.Actor, creates [
 			}
 		}
 		for i, up := range updates {
+			key := fmt.Sprint(up.ID)
+			if up.Old != nil {
+				key = up.Old.Code
+			}
 			upd := up.Update
 			if up.ParentCode != nil {
 				var id int64
 				if *up.ParentCode != "" {
 					var err error
 					if id, err = unitIDByCode(ctx, x, *up.ParentCode); err != nil {
-						return itemErr(assessment.OpUpdate, i, fmt.Sprint(up.ID), err)
+						return itemErr(assessment.OpUpdate, i, key, err)
 					}
 				}
 				upd.ParentID = &id
@@ -66,10 +70,6 @@ func (db *DB) ImportUnits(ctx context.Context, actor assessment.Actor, creates [
 				}
 			}
 			if _, err := updateUnit(ctx, x, up.ID, upd, check); err != nil {
-				key := fmt.Sprint(up.ID)
-				if up.Old != nil {
-					key = up.Old.Code
-				}
 				return itemErr(assessment.OpUpdate, i, key, err)
 			}
 		}

@@ -558,3 +558,29 @@ func TestImportValues_reason(t *testing.T) {
 		assertSameDB(t, "after a refused reason", dumpDB(t, f.db), before)
 	}
 }
+
+// BenchmarkImportUnits writes a province-sized units file (a district
+// for every 10 communes, 3,500 units) in one ImportUnits, the communes
+// naming districts created by the same batch.
+func BenchmarkImportUnits(b *testing.B) {
+	db, _ := MustOpen(b)
+	ctx := context.Background()
+	for i := 0; b.Loop(); i++ {
+		creates := make([]assessment.UnitImportCreate, 0, 3500)
+		var district string
+		for n := range 3500 {
+			code := fmt.Sprintf("R%d-%04d", i, n)
+			c := assessment.UnitImportCreate{Unit: &assessment.Unit{Code: code, NameVI: "Đơn vị " + code, Active: true,
+				Attrs: map[string]string{"population": "12000"}}}
+			if n%10 == 0 {
+				c.Unit.Type, district = "district", code
+			} else {
+				c.Unit.Type, c.ParentCode = "commune", district
+			}
+			creates = append(creates, c)
+		}
+		if err := db.ImportUnits(ctx, admin, creates, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
