@@ -303,3 +303,36 @@ func TestImportApply_usersAllOrNothing(t *testing.T) {
 		t.Errorf("user audit entries = %q; want %q", acts, want)
 	}
 }
+
+// TestImportApply_usersPasswords checks that every new account gets its
+// own initial password (hashed in parallel) and that each one signs in.
+func TestImportApply_usersPasswords(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	im := &assessment.Importer{Store: db, Actor: admin}
+	csv := "username,full_name,role\n"
+	for i := range 5 {
+		csv += fmt.Sprintf("user%d,Người dùng %d,viewer\n", i, i)
+	}
+	p, err := im.PreviewUsers(ctx, readCSV(t, csv))
+	if err != nil || !p.OK() {
+		t.Fatalf("PreviewUsers: %v %v", err, issueLines(p, "en"))
+	}
+	res, err := im.Apply(ctx, p)
+	if err != nil || res.Created != 5 || len(res.Passwords) != 5 {
+		t.Fatalf("Apply = %+v, %v; want 5 accounts with passwords", res, err)
+	}
+	seen := map[string]bool{}
+	for i := range 5 {
+		name := fmt.Sprintf("user%d", i)
+		pw := res.Passwords[name]
+		u, err := db.FindUserByUsername(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seen[pw] || assessment.CheckPassword(u.PasswordHash, pw) != nil || !u.MustChangePassword {
+			t.Errorf("%s: password %q is repeated or does not sign in (must change: %v)", name, pw, u.MustChangePassword)
+		}
+		seen[pw] = true
+	}
+}

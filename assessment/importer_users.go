@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"math/big"
 	"net/mail"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -324,29 +326,27 @@ func (im *Importer) applyUsers(ctx context.Context, p *ImportPreview, res *Impor
 	var creates []*User
 	var updates []UserImportUpdate
 	lines := map[ImportOp][]int{}
-	passwords := map[string]string{}
 	for _, pl := range p.users {
 		switch pl.op {
 		case OpCreate:
-			pw, err := NewInitialPassword()
-			if err != nil {
-				return err
-			}
-			hash, err := HashPassword(pw)
-			if err != nil {
-				return err
-			}
 			u := pl.user
-			u.PasswordHash = hash
 			u.Grants = slices.Clone(pl.user.Grants)
 			creates = append(creates, &u)
-			passwords[u.Username] = pw
 		case OpUpdate:
 			updates = append(updates, UserImportUpdate{ID: pl.user.ID, Old: pl.old, Update: pl.update})
 		default:
 			continue
 		}
 		lines[pl.op] = append(lines[pl.op], pl.line)
+	}
+	pws, err := initialPasswords(ctx, len(creates))
+	if err != nil {
+		return err
+	}
+	passwords := map[string]string{}
+	for i, u := range creates {
+		u.PasswordHash = pws[i].hash
+		passwords[u.Username] = pws[i].password
 	}
 	if err := im.Store.ImportUsers(ctx, im.Actor, creates, updates); err != nil {
 		return rowError(err, lines)
@@ -356,6 +356,40 @@ func (im *Importer) applyUsers(ctx context.Context, p *ImportPreview, res *Impor
 		res.Passwords = passwords
 	}
 	return nil
+}
+
+// initialPassword is a new account's password and its hash.
+type initialPassword struct{ password, hash string }
+
+// initialPasswords makes n initial passwords and hashes them on every
+// core: argon2id is slow on purpose (about 25 ms a hash here), and an
+// import may create hundreds of accounts.
+func initialPasswords(ctx context.Context, n int) ([]initialPassword, error) {
+	out := make([]initialPassword, n)
+	errs := make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range next {
+				pw, err := NewInitialPassword()
+				if err == nil {
+					out[i].hash, err = HashPassword(pw)
+				}
+				out[i].password, errs[i] = pw, err
+			}
+		})
+	}
+	var err error
+	for i := range n {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out, errors.Join(append(errs, err)...)
 }
 
 // passwordAlphabet has no look-alike characters (0/O, 1/l/I).
