@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -25,6 +26,10 @@ func (db *DB) ImportUnits(ctx context.Context, actor assessment.Actor, creates [
 		if err := c.Unit.Validate(); err != nil {
 			return itemErr(assessment.OpCreate, i, c.Unit.Code, err)
 		}
+	}
+	parents := make([]int64, len(creates))
+	for i, c := range creates {
+		parents[i] = c.Unit.ParentID
 	}
 	err := db.update(ctx, actor, func(x *tx) error {
 		for i, c := range creates {
@@ -77,10 +82,8 @@ func (db *DB) ImportUnits(ctx context.Context, actor assessment.Actor, creates [
 	})
 	if err != nil {
 		// The rows were rolled back: the IDs the inserts gave mean nothing.
-		for _, c := range creates {
-			if c.Unit != nil {
-				c.Unit.ID, c.Unit.CreatedAt, c.Unit.UpdatedAt = 0, time.Time{}, time.Time{}
-			}
+		for i, c := range creates {
+			c.Unit.ID, c.Unit.ParentID, c.Unit.CreatedAt, c.Unit.UpdatedAt = 0, parents[i], time.Time{}, time.Time{}
 		}
 	}
 	return err
@@ -89,10 +92,11 @@ func (db *DB) ImportUnits(ctx context.Context, actor assessment.Actor, creates [
 // unitIDByCode returns the ID of the unit with code, or a parent error.
 func unitIDByCode(ctx context.Context, x *tx, code string) (int64, error) {
 	var id int64
-	if err := x.QueryRowContext(ctx, "SELECT id FROM units WHERE code = ?", code).Scan(&id); err != nil {
+	err := x.QueryRowContext(ctx, "SELECT id FROM units WHERE code = ?", code).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
 		return 0, parentError()
 	}
-	return id, nil
+	return id, translate(err, "find parent unit "+code)
 }
 
 // sameUnit reports whether the fields an import may change are equal.

@@ -331,8 +331,8 @@ func TestImportUnits_allOrNothing(t *testing.T) {
 			}
 			assertSameDB(t, "after a failed import", dumpDB(t, f.db), before)
 			for _, c := range tt.creates {
-				if c.Unit.ID != 0 || !c.Unit.CreatedAt.IsZero() {
-					t.Errorf("unit %s kept ID %d from a rolled back import", c.Unit.Code, c.Unit.ID)
+				if c.Unit.ID != 0 || c.Unit.ParentID != 0 || !c.Unit.CreatedAt.IsZero() {
+					t.Errorf("unit %s kept ID %d, parent %d from a rolled back import", c.Unit.Code, c.Unit.ID, c.Unit.ParentID)
 				}
 			}
 		})
