@@ -658,6 +658,11 @@ func TestImportValues(t *testing.T) {
 	if len(audit) == 0 {
 		t.Errorf("no audit entries for imported values")
 	}
+	for _, e := range audit {
+		if want := "source: system; Cổng DVC quốc gia, 15/01/2026"; e.Reason != want {
+			t.Errorf("audit reason of %s = %q; want %q", e.Field, e.Reason, want)
+		}
+	}
 
 	// Wide format from Excel: a date cell, an update, an unchanged value.
 	data := xlsx(t, [][]any{

@@ -120,6 +120,8 @@ var messages = map[string][2]string{
 
 	"import.stale":    {"dữ liệu đã thay đổi sau khi xem trước; hãy xem trước lại rồi mới ghi", "the data changed after the preview; preview again before writing"},
 	"import.no_table": {"bản xem trước không còn dữ liệu của tệp; hãy tải tệp lên lại", "the preview no longer holds the file's data; upload the file again"},
+	// A row failed while the import was written: line, key, the row's error.
+	"import.row_failed": {"không ghi gì: dòng %d (%s): %s", "nothing was written: line %d (%s): %s"},
 
 	// Imports: columns and rows.
 	"import.invalid":              {"dữ liệu không hợp lệ", "invalid data"},

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dti-platform/dti/assessment"
 	"github.com/dti-platform/dti/scoring"
@@ -284,9 +285,10 @@ const qUpsertValue = `INSERT INTO input_values (submission_id, indicator, input,
 const qDeleteValue = "DELETE FROM input_values WHERE submission_id = ? AND indicator = ? AND input = ?"
 
 // applyChange writes one change over the stored row (if any) and audits
-// it; it reports whether anything changed.
+// it; it reports whether anything changed. The audit reason of a locked
+// value names its source and then reason (e.g. the imported file).
 func applyChange(ctx context.Context, x *tx, s *assessment.Submission, old valueRow, exists bool, c assessment.ValueChange,
-	source scoring.Source, locked bool) (bool, error) {
+	source scoring.Source, locked bool, reason string) (bool, error) {
 	field := c.Indicator + "/" + c.Input
 	entry := assessment.AuditEntry{Entity: "submission", EntityID: s.ID, UnitID: s.UnitID, PeriodID: s.PeriodID, Field: field}
 	if c.Clear {
@@ -314,6 +316,9 @@ func applyChange(ctx context.Context, x *tx, s *assessment.Submission, old value
 	}
 	if locked {
 		entry.Reason = "source: " + string(source)
+		if reason != "" {
+			entry.Reason += "; " + reason
+		}
 	}
 	return true, x.audit(ctx, entry)
 }
@@ -387,7 +392,7 @@ func (db *DB) SaveValues(ctx context.Context, actor assessment.Actor, req assess
 					fmt.Sprintf("the value %s/%s is centrally sourced and read-only for the unit", c.Indicator, c.Input),
 					c.Indicator, c.Input)
 			}
-			ch, err := applyChange(ctx, x, s, r, exists, c, scoring.SourceSelf, false)
+			ch, err := applyChange(ctx, x, s, r, exists, c, scoring.SourceSelf, false, "")
 			if err != nil {
 				return err
 			}
@@ -418,6 +423,11 @@ func (db *DB) ImportValues(ctx context.Context, actor assessment.Actor, imp asse
 	case scoring.SourceSystem, scoring.SourceSecretariat, scoring.SourceSurvey:
 	default:
 		v.Add("source", "Nguồn dữ liệu phải là system, secretariat hoặc survey.", "the source must be system, secretariat or survey")
+	}
+	reason := strings.TrimSpace(imp.Reason)
+	if !assessment.CleanText(reason) || utf8.RuneCountInString(reason) > 500 {
+		v.Add("reason", "Lý do nhập không hợp lệ (tối đa 500 ký tự, không có ký tự điều khiển).",
+			"the import reason is not valid (at most 500 characters, no control characters)")
 	}
 	seen := map[string]bool{}
 	for i, cv := range imp.Values {
@@ -473,7 +483,7 @@ func (db *DB) ImportValues(ctx context.Context, actor assessment.Actor, imp asse
 				order = append(order, cv.UnitID)
 			}
 			r, exists := st.old[[2]string{cv.Indicator, cv.Input}]
-			ch, err := applyChange(ctx, x, st.s, r, exists, cv.ValueChange, imp.Source, true)
+			ch, err := applyChange(ctx, x, st.s, r, exists, cv.ValueChange, imp.Source, true, reason)
 			if err != nil {
 				return err
 			}

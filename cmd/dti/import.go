@@ -143,10 +143,6 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 	res, err := im.Apply(ctx, preview)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "dti import: %s\n", assessment.ErrorMessage(err, *lang))
-		if res != nil {
-			fmt.Fprintf(env.stderr, "dti import: %s %d, %s %d\n", importText(*lang, "đã tạo", "created"), res.Created,
-				importText(*lang, "đã cập nhật", "updated"), res.Updated)
-		}
 		return exitError{1}
 	}
 	if kind == assessment.ImportValues {
