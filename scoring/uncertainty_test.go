@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -610,6 +611,41 @@ func TestUncertainty_Invariants(t *testing.T) {
 			if b.Units != size[b.Code] || math.Abs(b.MeanShift-shift[b.Code]) > 1e-9 {
 				t.Fatalf("%+v: block %+v; want %d units, mean shift %v", cfg, b, size[b.Code], shift[b.Code])
 			}
+		}
+	}
+}
+
+// Draws store nothing: 25 times more draws allocate no more memory when
+// the ranks do not move, and less than one rank per unit and draw would
+// take when they do (only the rank spans grow).
+func TestUncertainty_MemoryDoesNotGrowWithDraws(t *testing.T) {
+	ix := uncBenchIndex(t, "")
+	ds := benchDataset(ix, 350)
+	allocated := func(cfg UncertaintyConfig) uint64 {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		if _, err := Uncertainty(ix, ds, cfg); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	for _, c := range []struct {
+		name  string
+		cfg   UncertaintyConfig
+		extra uint64 // bytes allowed for 25× the draws
+	}{
+		{"fixed weights", UncertaintyConfig{FixedWeights: true, Workers: 2}, 16 << 10},
+		// Storing ranks would take 960 draws × 350 units × 4 bytes = 1.3 MB.
+		{"weights", UncertaintyConfig{WeightSpread: 0.25, Workers: 2}, 700 << 10},
+	} {
+		c.cfg.Draws = 40
+		few := allocated(c.cfg)
+		c.cfg.Draws = 1000
+		many := allocated(c.cfg)
+		if many > few+c.extra {
+			t.Errorf("%s: %d bytes for 40 draws, %d for 1000: more than %d bytes more", c.name, few, many, c.extra)
 		}
 	}
 }
