@@ -68,7 +68,8 @@ type UncertaintyConfig struct {
 	// once. Arithmetic is the sum of points in a points-style index and
 	// the weighted mean in a composite one; the geometric mean weighs a
 	// points-style node's children by their max points. Any child scoring
-	// 0 makes a geometric mean 0, as in the engine.
+	// 0 makes a geometric mean 0, as in the engine (in a DTI, where many
+	// yes/no indicators score 0, most geometric totals are then 0).
 	Aggregation bool
 	// MissingPolicies, when not empty, are the missing-data policies drawn
 	// (uniformly) in each draw for every indicator of the tree: zero, na,
