@@ -649,3 +649,45 @@ func TestUncertainty_MemoryDoesNotGrowWithDraws(t *testing.T) {
 		}
 	}
 }
+
+// Minmax against fixed goalposts is a fixed scale, not a comparison with
+// peers: a drawn normalisation leaves it alone.
+func TestUncertainty_GoalpostsKept(t *testing.T) {
+	src := strings.Replace(uncYAML, "STYLE", "composite", 1)
+	src = strings.ReplaceAll(src, "MAX", "weight: 1")
+	src = strings.Replace(src, "scoring: {method: percent, input: v}", "scoring: {method: minmax, input: v, goalposts: {low: 0, high: 100}}", 1)
+	ix := scParse(t, src)
+	ds := &Dataset{Units: []UnitData{
+		scUnit(t, ix, "P", "u", "B", scIn{"X/v": 50.0, "Y/v": 10.0, "Z/ok": true}),
+		scUnit(t, ix, "Q", "u", "B", scIn{"X/v": 45.0, "Y/v": 60.0, "Z/ok": true}),
+		scUnit(t, ix, "R", "u", "B", scIn{"X/v": 0.0, "Y/v": 100.0, "Z/ok": true}),
+	}}
+	res, err := Uncertainty(ix, ds, UncertaintyConfig{Draws: 5, FixedWeights: true, Normalisations: []MethodKind{MethodRank}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ranks := func(src string) []int {
+		res, err := Score(scParse(t, src), ds, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int
+		for _, u := range res.Units {
+			out = append(out, u.Rank)
+		}
+		return out
+	}
+	// Y (minmax over peers) becomes rank; X keeps its goalposts. Had X
+	// become rank too, the three would tie.
+	onlyY := ranks(strings.Replace(src, "scoring: {method: minmax, input: v}", "scoring: {method: rank, input: v}", 1))
+	both := ranks(strings.NewReplacer("scoring: {method: minmax, input: v}", "scoring: {method: rank, input: v}",
+		"scoring: {method: minmax, input: v, goalposts: {low: 0, high: 100}}", "scoring: {method: rank, input: v}").Replace(src))
+	if want := []int{3, 2, 1}; !slices.Equal(onlyY, want) || slices.Equal(both, want) || slices.Equal(ranks(src), want) {
+		t.Fatalf("ranks %v (Y rank), %v (both rank), %v (declared): the fixture proves nothing", onlyY, both, ranks(src))
+	}
+	for i, g := range res.Units {
+		if g.RankBest != onlyY[i] || g.RankWorst != onlyY[i] {
+			t.Errorf("%s: ranks %d..%d; want %d", g.Code, g.RankBest, g.RankWorst, onlyY[i])
+		}
+	}
+}
