@@ -13,6 +13,7 @@ package scoring
 // tree with its own weights and aggregation, as Score does (combine).
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -148,6 +149,12 @@ func (e *UncertaintyConfigError) Error() string {
 // and the errors of Score (*DataError, ErrNoYear) for data that cannot be
 // scored.
 func Uncertainty(ix *Index, ds *Dataset, cfg UncertaintyConfig) (*UncertaintyResult, error) {
+	return UncertaintyContext(context.Background(), ix, ds, cfg)
+}
+
+// UncertaintyContext is Uncertainty that stops between draws when ctx is
+// done (a web request gone, a deadline) and then returns ctx.Err().
+func UncertaintyContext(ctx context.Context, ix *Index, ds *Dataset, cfg UncertaintyConfig) (*UncertaintyResult, error) {
 	if ix == nil || ds == nil {
 		return nil, errors.New("uncertainty: nil index or dataset")
 	}
@@ -156,6 +163,9 @@ func Uncertainty(ix *Index, ds *Dataset, cfg UncertaintyConfig) (*UncertaintyRes
 	}
 	cfg, err := cfg.resolve(ix)
 	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	nominal, err := Score(ix, ds, Options{})
@@ -178,7 +188,7 @@ func Uncertainty(ix *Index, ds *Dataset, cfg UncertaintyConfig) (*UncertaintyRes
 		wg.Add(1)
 		go func(w *uncWorker) {
 			defer wg.Done()
-			for {
+			for ctx.Err() == nil {
 				d := int(next.Add(1) - 1)
 				if d >= cfg.Draws {
 					return
@@ -188,6 +198,9 @@ func Uncertainty(ix *Index, ds *Dataset, cfg UncertaintyConfig) (*UncertaintyRes
 		}(ws[k])
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	for _, w := range ws[1:] {
 		ws[0].merge(w)
 	}

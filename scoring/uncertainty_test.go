@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -689,5 +690,17 @@ func TestUncertainty_GoalpostsKept(t *testing.T) {
 		if g.RankBest != onlyY[i] || g.RankWorst != onlyY[i] {
 			t.Errorf("%s: ranks %d..%d; want %d", g.Code, g.RankBest, g.RankWorst, onlyY[i])
 		}
+	}
+}
+
+// A cancelled analysis stops and says why.
+func TestUncertaintyContext_Cancel(t *testing.T) {
+	ix := uncBenchIndex(t, "")
+	ds := benchDataset(ix, 350)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := UncertaintyContext(ctx, ix, ds, UncertaintyConfig{Draws: MaxUncertaintyDraws})
+	if !errors.Is(err, context.Canceled) || res != nil {
+		t.Errorf("cancelled: %v, %v; want context.Canceled and no result", res, err)
 	}
 }
