@@ -126,12 +126,15 @@ func runUncertainty(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return commandError("uncertainty", err)
 	}
-	res, err := scoring.Uncertainty(ix, ds, cfg)
+	res, err := scoring.UncertaintyContext(ctx, ix, ds, cfg)
 	if err != nil {
 		var ce *scoring.UncertaintyConfigError
 		if errors.As(err, &ce) {
 			fmt.Fprintf(env.stderr, "dti uncertainty: %s: %s\n", uncertaintyFlags[ce.Field], ce.Message)
 			return exitError{2}
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("uncertainty: interrupted: %w", err)
 		}
 		return reportScoreError(env, *dataFile, err)
 	}

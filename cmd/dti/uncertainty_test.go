@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -184,5 +187,17 @@ func TestUncertainty_UserText(t *testing.T) {
 	}
 	if !strings.Contains(out, "Sở Hai mới") {
 		t.Errorf("table keeps the tab and newline of a name:\n%s", out)
+	}
+}
+
+// An interrupted analysis prints nothing and says so.
+func TestUncertainty_Interrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	env := &cmdEnv{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+	err := run(ctx, env, []string{"uncertainty", "--index", smallIndex, "--data", smallData, "--year", "2025"})
+	if !errors.Is(err, context.Canceled) || stdout.Len() > 0 {
+		t.Errorf("err %v, stdout %q; want context.Canceled and nothing printed", err, stdout.String())
 	}
 }
