@@ -135,6 +135,7 @@ type UncertaintyConfigError struct {
 	Message string
 }
 
+// Error formats the problem as "uncertainty: FIELD: message".
 func (e *UncertaintyConfigError) Error() string {
 	return "uncertainty: " + e.Field + ": " + e.Message
 }
