@@ -116,6 +116,12 @@ type UnitUncertainty struct {
 	// MeanShift is the mean absolute difference between a draw's rank and
 	// the nominal rank.
 	MeanShift float64
+	// PointsLow and PointsHigh are the 5th and 95th percentiles of the
+	// unit's total points over the draws (value × scale plus adjustments,
+	// clamped to [0, scale], as Points), counted in steps of a thousandth
+	// of the scale (1 point of a 1000-point DTI), or of the value decimals
+	// when they are coarser. Units of unranked blocks have them too.
+	PointsLow, PointsHigh float64
 }
 
 // BlockUncertainty summarises the draws of one ranked block.
@@ -308,6 +314,9 @@ type uncAnalysis struct {
 	composite bool
 	defAgg    Aggregation
 	pow       float64
+	// ptsSteps is the number of steps of the scale in which the totals
+	// are counted (PointsLow, PointsHigh).
+	ptsSteps float64
 
 	nU, nN, nT, nTypes int
 	uType              []int
@@ -339,6 +348,7 @@ func newUncAnalysis(ix *Index, ds *Dataset, cfg UncertaintyConfig, nominal *Resu
 		a.defAgg = AggMean
 	}
 	a.pow = math.Pow(10, float64(p.valueDec))
+	a.ptsSteps = math.Min(a.pow, 1000)
 
 	// Units: Score has checked their types and blocks.
 	a.uType = make([]int, a.nU)
@@ -490,6 +500,9 @@ type uncWorker struct {
 
 	ranks []rankCounts // unit -> its ranks over the draws
 	shift []int64      // unit -> Σ |rank − nominal rank|
+	// points counts each unit's totals over the draws, in steps of the
+	// scale (ptsSteps), step s counted as s + 1.
+	points []rankCounts
 }
 
 // uncUnitBits is the width of the unit number in a packed ranking key:
@@ -508,6 +521,7 @@ func (a *uncAnalysis) newWorker() *uncWorker {
 		keys:   make([]int64, a.nU),
 		ranks:  make([]rankCounts, a.nU),
 		shift:  make([]int64, a.nU),
+		points: make([]rankCounts, a.nU),
 	}
 	for i := range w.mult {
 		w.mult[i] = 1
@@ -614,6 +628,7 @@ func (w *uncWorker) draw(d int) {
 		total := clamp01(root.Value)*p.scale + sc.adj[u]
 		total = math.Max(0, math.Min(p.scale, total))
 		w.keys[u] = int64(math.Round(total / p.scale * a.pow))
+		w.points[u].add(int32(math.Round(total/p.scale*a.ptsSteps))+1, 1)
 	}
 
 	// Standard competition ranks: units sorted by key, best first, as
@@ -687,12 +702,8 @@ func (w *uncWorker) drawWeights() {
 // merge adds o's counts to w's.
 func (w *uncWorker) merge(o *uncWorker) {
 	for u := range w.ranks {
-		rc := &o.ranks[u]
-		for i, n := range rc.counts {
-			if n > 0 {
-				w.ranks[u].add(rc.lo+int32(i), n)
-			}
-		}
+		w.ranks[u].merge(&o.ranks[u])
+		w.points[u].merge(&o.points[u])
 		w.shift[u] += o.shift[u]
 	}
 }
@@ -709,6 +720,11 @@ func (a *uncAnalysis) result(w *uncWorker, nominal *Results) *UncertaintyResult 
 			w.ranks[u].summarise(&uu)
 			uu.MeanShift = float64(w.shift[u]) / float64(n)
 		}
+		pc := &w.points[u]
+		step := func(k uint64) float64 {
+			return roundTo(float64(pc.nth(k)-1)/a.ptsSteps*a.p.scale, a.p.pointDec)
+		}
+		uu.PointsLow, uu.PointsHigh = step(uint64(5*n+99)/100), step(uint64(95*n+99)/100)
 		res.Units[u] = uu
 	}
 	for b, blk := range a.p.ix.Blocks {
@@ -760,6 +776,15 @@ func (rc *rankCounts) add(r int32, n uint32) {
 		rc.counts = rc.counts[:need]
 	}
 	rc.counts[r-rc.lo] += n
+}
+
+// merge adds o's counts.
+func (rc *rankCounts) merge(o *rankCounts) {
+	for i, n := range o.counts {
+		if n > 0 {
+			rc.add(o.lo+int32(i), n)
+		}
+	}
 }
 
 // nth returns the k-th smallest rank counted (k from 1).

@@ -81,6 +81,11 @@ func uncCheckNominal(t *testing.T, ix *Index, ds *Dataset, res *UncertaintyResul
 		if g.Code != ur.Code || g.Rank != ur.Rank || g.Value != ur.Value || g.Points != ur.Points {
 			t.Errorf("%s: nominal rank %d value %v points %v; Score gives %s %d %v %v", g.Code, g.Rank, g.Value, g.Points, ur.Code, ur.Rank, ur.Value, ur.Points)
 		}
+		// Totals are counted in thousandths of the scale at most.
+		step := ix.Scale / math.Min(1000, math.Pow(10, float64(max(ix.Rounding.ValueDecimals, 1))))
+		if g.PointsLow != g.PointsHigh || math.Abs(g.PointsLow-ur.Points) > step/2+1e-9 {
+			t.Errorf("%s: points [%v, %v]; want %v (± %v)", g.Code, g.PointsLow, g.PointsHigh, ur.Points, step/2)
+		}
 		r := float64(ur.Rank)
 		if g.RankLow != ur.Rank || g.RankHigh != ur.Rank || g.RankBest != ur.Rank || g.RankWorst != ur.Rank || g.MedianRank != r || g.MeanShift != 0 {
 			t.Errorf("%s: ranks best %d [%d, %d] worst %d median %v shift %v; want all %d", g.Code,
@@ -207,6 +212,18 @@ func TestUncertainty_Intervals(t *testing.T) {
 				if d.Rank != 0 || d.RankLow != 0 || d.RankHigh != 0 || d.MedianRank != 0 || d.MeanShift != 0 {
 					t.Errorf("D (unranked): %+v; want no rank statistics", d)
 				}
+				// Points intervals: ordered, within the scale, and moving
+				// for B, C and the unranked D.
+				for _, u := range res.Units {
+					if u.PointsLow > u.PointsHigh || u.PointsLow < 0 || u.PointsHigh > ix.Scale {
+						t.Errorf("%s: points interval [%v, %v] on a scale of %v", u.Code, u.PointsLow, u.PointsHigh, ix.Scale)
+					}
+				}
+				for _, u := range []UnitUncertainty{b, cc, d} {
+					if u.PointsLow >= u.PointsHigh {
+						t.Errorf("%s: points interval [%v, %v]; want the weights to move it", u.Code, u.PointsLow, u.PointsHigh)
+					}
+				}
 				if len(res.Blocks) != 1 || res.Blocks[0].Code != "B" || res.Blocks[0].Units != 5 || res.Blocks[0].MeanShift <= 0 {
 					t.Errorf("blocks %+v; want B with 5 units and a mean shift", res.Blocks)
 				}
@@ -287,6 +304,7 @@ func TestUncertainty_AggregationIsScore(t *testing.T) {
 	extra.Attrs = map[string]string{"region": "N", "pop": "1"}
 	ds.Units = append(ds.Units, extra)
 	ranks := map[string][]int{}
+	points := map[string][]float64{}
 	for _, agg := range []string{"mean", "geometric"} {
 		alt := scParse(t, strings.NewReplacer("aggregation: geometric", "aggregation: "+agg, "aggregation: mean", "aggregation: "+agg).Replace(src))
 		res, err := Score(alt, ds, Options{})
@@ -295,6 +313,7 @@ func TestUncertainty_AggregationIsScore(t *testing.T) {
 		}
 		for _, u := range res.Units {
 			ranks[u.Code] = append(ranks[u.Code], u.Rank)
+			points[u.Code] = append(points[u.Code], u.Points)
 		}
 	}
 	res, err := Uncertainty(ix, ds, UncertaintyConfig{Draws: 200, FixedWeights: true, Aggregation: true})
@@ -308,6 +327,12 @@ func TestUncertainty_AggregationIsScore(t *testing.T) {
 		differ = differ || lo != hi
 		if g.RankBest != lo || g.RankWorst != hi {
 			t.Errorf("%s: ranks %d..%d; mean and geometric rank it %v", g.Code, g.RankBest, g.RankWorst, r)
+		}
+		// Both totals are drawn often: the 5th and 95th percentiles are
+		// the two, counted in steps of 0.1 on the scale of 100.
+		p := points[g.Code]
+		if math.Abs(g.PointsLow-min(p[0], p[1])) > 0.05+1e-9 || math.Abs(g.PointsHigh-max(p[0], p[1])) > 0.05+1e-9 {
+			t.Errorf("%s: points [%v, %v]; mean and geometric give %v", g.Code, g.PointsLow, g.PointsHigh, p)
 		}
 	}
 	if !differ {
@@ -602,6 +627,9 @@ func TestUncertainty_Invariants(t *testing.T) {
 			if !(1 <= u.RankBest && u.RankBest <= u.RankLow && float64(u.RankLow) <= u.MedianRank &&
 				u.MedianRank <= float64(u.RankHigh) && u.RankHigh <= u.RankWorst && u.RankWorst <= n) {
 				t.Fatalf("%+v: %s: best %d, [%d, %d], median %v, worst %d in a block of %d", cfg, u.Code, u.RankBest, u.RankLow, u.RankHigh, u.MedianRank, u.RankWorst, n)
+			}
+			if u.PointsLow > u.PointsHigh || u.PointsLow < 0 || u.PointsHigh > ix.Scale {
+				t.Fatalf("%+v: %s: points interval [%v, %v]", cfg, u.Code, u.PointsLow, u.PointsHigh)
 			}
 			if far := max(u.Rank-u.RankBest, u.RankWorst-u.Rank); u.MeanShift < 0 || u.MeanShift > float64(far) {
 				t.Fatalf("%+v: %s: mean shift %v beyond the farthest rank (%d from %d)", cfg, u.Code, u.MeanShift, far, u.Rank)
