@@ -498,11 +498,11 @@ type uncWorker struct {
 	keys   []int64      // unit -> ranking key (total ÷ scale in value decimals)
 	order  []uint64     // a block's packed keys (see draw)
 
-	ranks []rankCounts // unit -> its ranks over the draws
+	ranks []spanCounts // unit -> its ranks over the draws
 	shift []int64      // unit -> Σ |rank − nominal rank|
 	// points counts each unit's totals over the draws, in steps of the
 	// scale (ptsSteps), step s counted as s + 1.
-	points []rankCounts
+	points []spanCounts
 }
 
 // uncUnitBits is the width of the unit number in a packed ranking key:
@@ -519,9 +519,9 @@ func (a *uncAnalysis) newWorker() *uncWorker {
 		mult:   make([]float64, a.nN*a.nTypes),
 		effMax: make([]float64, a.nTypes*a.nT),
 		keys:   make([]int64, a.nU),
-		ranks:  make([]rankCounts, a.nU),
+		ranks:  make([]spanCounts, a.nU),
 		shift:  make([]int64, a.nU),
-		points: make([]rankCounts, a.nU),
+		points: make([]spanCounts, a.nU),
 	}
 	for i := range w.mult {
 		w.mult[i] = 1
@@ -745,22 +745,23 @@ func (a *uncAnalysis) result(w *uncWorker, nominal *Results) *UncertaintyResult 
 	return res
 }
 
-// rankCounts counts a unit's ranks: counts[i] draws gave rank lo+i. Only
-// the span of ranks seen is kept, so memory does not grow with the draws.
-type rankCounts struct {
+// spanCounts counts values ≥ 1 over the draws (a unit's ranks, or its
+// totals in steps of the scale plus 1): counts[i] draws gave lo+i. Only
+// the span of values seen is kept, so memory does not grow with the draws.
+type spanCounts struct {
 	lo     int32
 	counts []uint32
 }
 
-// add counts n more draws at rank r (r ≥ 1). The span grows by doubling,
+// add counts n more draws at value r (r ≥ 1). The span grows by doubling,
 // on either side, so a unit whose ranks wander costs few allocations.
-func (rc *rankCounts) add(r int32, n uint32) {
+func (rc *spanCounts) add(r int32, n uint32) {
 	switch {
 	case len(rc.counts) == 0:
 		rc.lo = r
 		rc.counts = make([]uint32, 1, 4)
 	case r < rc.lo:
-		// Ranks start at 1: never reach below it.
+		// Values start at 1: never reach below it.
 		extra := min(max(int(rc.lo-r), len(rc.counts)), int(rc.lo-1))
 		grown := make([]uint32, extra+len(rc.counts))
 		copy(grown[extra:], rc.counts)
@@ -779,7 +780,7 @@ func (rc *rankCounts) add(r int32, n uint32) {
 }
 
 // merge adds o's counts.
-func (rc *rankCounts) merge(o *rankCounts) {
+func (rc *spanCounts) merge(o *spanCounts) {
 	for i, n := range o.counts {
 		if n > 0 {
 			rc.add(o.lo+int32(i), n)
@@ -787,8 +788,8 @@ func (rc *rankCounts) merge(o *rankCounts) {
 	}
 }
 
-// nth returns the k-th smallest rank counted (k from 1).
-func (rc *rankCounts) nth(k uint64) int {
+// nth returns the k-th smallest value counted (k from 1).
+func (rc *spanCounts) nth(k uint64) int {
 	var seen uint64
 	for i, n := range rc.counts {
 		seen += uint64(n)
@@ -800,7 +801,7 @@ func (rc *rankCounts) nth(k uint64) int {
 }
 
 // summarise sets the rank statistics of uu from the counts.
-func (rc *rankCounts) summarise(uu *UnitUncertainty) {
+func (rc *spanCounts) summarise(uu *UnitUncertainty) {
 	var n uint64
 	for _, c := range rc.counts {
 		n += uint64(c)

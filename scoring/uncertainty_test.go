@@ -513,7 +513,7 @@ func TestUncertainty_Config(t *testing.T) {
 	}
 }
 
-func TestRankCounts(t *testing.T) {
+func TestSpanCounts(t *testing.T) {
 	cases := []struct {
 		name                string
 		ranks               []int32
@@ -528,7 +528,7 @@ func TestRankCounts(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var rc rankCounts
+			var rc spanCounts
 			for _, r := range c.ranks {
 				rc.add(r, 1)
 			}
@@ -543,11 +543,11 @@ func TestRankCounts(t *testing.T) {
 }
 
 // Counts over a wandering span give the statistics of the sorted ranks.
-func TestRankCounts_Wandering(t *testing.T) {
+func TestSpanCounts_Wandering(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for trial := 0; trial < 50; trial++ {
 		n := 1 + r.IntN(300)
-		var rc rankCounts
+		var rc spanCounts
 		ranks := make([]int, n)
 		centre := 1 + r.IntN(500)
 		for i := range ranks {
