@@ -13,6 +13,7 @@ package scoring
 // tree with its own weights and aggregation, as Score does (combine).
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -68,7 +69,8 @@ type UncertaintyConfig struct {
 	// once. Arithmetic is the sum of points in a points-style index and
 	// the weighted mean in a composite one; the geometric mean weighs a
 	// points-style node's children by their max points. Any child scoring
-	// 0 makes a geometric mean 0, as in the engine.
+	// 0 makes a geometric mean 0, as in the engine (in a DTI, where many
+	// yes/no indicators score 0, most geometric totals are then 0).
 	Aggregation bool
 	// MissingPolicies, when not empty, are the missing-data policies drawn
 	// (uniformly) in each draw for every indicator of the tree: zero, na,
@@ -114,6 +116,12 @@ type UnitUncertainty struct {
 	// MeanShift is the mean absolute difference between a draw's rank and
 	// the nominal rank.
 	MeanShift float64
+	// PointsLow and PointsHigh are the 5th and 95th percentiles of the
+	// unit's total points over the draws (value × scale plus adjustments,
+	// clamped to [0, scale], as Points), counted in steps of a thousandth
+	// of the scale (1 point of a 1000-point DTI), or of the value decimals
+	// when they are coarser. Units of unranked blocks have them too.
+	PointsLow, PointsHigh float64
 }
 
 // BlockUncertainty summarises the draws of one ranked block.
@@ -133,6 +141,7 @@ type UncertaintyConfigError struct {
 	Message string
 }
 
+// Error formats the problem as "uncertainty: FIELD: message".
 func (e *UncertaintyConfigError) Error() string {
 	return "uncertainty: " + e.Field + ": " + e.Message
 }
@@ -147,6 +156,12 @@ func (e *UncertaintyConfigError) Error() string {
 // and the errors of Score (*DataError, ErrNoYear) for data that cannot be
 // scored.
 func Uncertainty(ix *Index, ds *Dataset, cfg UncertaintyConfig) (*UncertaintyResult, error) {
+	return UncertaintyContext(context.Background(), ix, ds, cfg)
+}
+
+// UncertaintyContext is Uncertainty that stops between draws when ctx is
+// done (a web request gone, a deadline) and then returns ctx.Err().
+func UncertaintyContext(ctx context.Context, ix *Index, ds *Dataset, cfg UncertaintyConfig) (*UncertaintyResult, error) {
 	if ix == nil || ds == nil {
 		return nil, errors.New("uncertainty: nil index or dataset")
 	}
@@ -155,6 +170,9 @@ func Uncertainty(ix *Index, ds *Dataset, cfg UncertaintyConfig) (*UncertaintyRes
 	}
 	cfg, err := cfg.resolve(ix)
 	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	nominal, err := Score(ix, ds, Options{})
@@ -177,7 +195,7 @@ func Uncertainty(ix *Index, ds *Dataset, cfg UncertaintyConfig) (*UncertaintyRes
 		wg.Add(1)
 		go func(w *uncWorker) {
 			defer wg.Done()
-			for {
+			for ctx.Err() == nil {
 				d := int(next.Add(1) - 1)
 				if d >= cfg.Draws {
 					return
@@ -187,6 +205,9 @@ func Uncertainty(ix *Index, ds *Dataset, cfg UncertaintyConfig) (*UncertaintyRes
 		}(ws[k])
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	for _, w := range ws[1:] {
 		ws[0].merge(w)
 	}
@@ -293,6 +314,9 @@ type uncAnalysis struct {
 	composite bool
 	defAgg    Aggregation
 	pow       float64
+	// ptsSteps is the number of steps of the scale in which the totals
+	// are counted (PointsLow, PointsHigh).
+	ptsSteps float64
 
 	nU, nN, nT, nTypes int
 	uType              []int
@@ -324,6 +348,7 @@ func newUncAnalysis(ix *Index, ds *Dataset, cfg UncertaintyConfig, nominal *Resu
 		a.defAgg = AggMean
 	}
 	a.pow = math.Pow(10, float64(p.valueDec))
+	a.ptsSteps = math.Min(a.pow, 1000)
 
 	// Units: Score has checked their types and blocks.
 	a.uType = make([]int, a.nU)
@@ -473,8 +498,11 @@ type uncWorker struct {
 	keys   []int64      // unit -> ranking key (total ÷ scale in value decimals)
 	order  []uint64     // a block's packed keys (see draw)
 
-	ranks []rankCounts // unit -> its ranks over the draws
+	ranks []spanCounts // unit -> its ranks over the draws
 	shift []int64      // unit -> Σ |rank − nominal rank|
+	// points counts each unit's totals over the draws, in steps of the
+	// scale (ptsSteps), step s counted as s + 1.
+	points []spanCounts
 }
 
 // uncUnitBits is the width of the unit number in a packed ranking key:
@@ -491,8 +519,9 @@ func (a *uncAnalysis) newWorker() *uncWorker {
 		mult:   make([]float64, a.nN*a.nTypes),
 		effMax: make([]float64, a.nTypes*a.nT),
 		keys:   make([]int64, a.nU),
-		ranks:  make([]rankCounts, a.nU),
+		ranks:  make([]spanCounts, a.nU),
 		shift:  make([]int64, a.nU),
+		points: make([]spanCounts, a.nU),
 	}
 	for i := range w.mult {
 		w.mult[i] = 1
@@ -599,6 +628,7 @@ func (w *uncWorker) draw(d int) {
 		total := clamp01(root.Value)*p.scale + sc.adj[u]
 		total = math.Max(0, math.Min(p.scale, total))
 		w.keys[u] = int64(math.Round(total / p.scale * a.pow))
+		w.points[u].add(int32(math.Round(total/p.scale*a.ptsSteps))+1, 1)
 	}
 
 	// Standard competition ranks: units sorted by key, best first, as
@@ -672,12 +702,8 @@ func (w *uncWorker) drawWeights() {
 // merge adds o's counts to w's.
 func (w *uncWorker) merge(o *uncWorker) {
 	for u := range w.ranks {
-		rc := &o.ranks[u]
-		for i, n := range rc.counts {
-			if n > 0 {
-				w.ranks[u].add(rc.lo+int32(i), n)
-			}
-		}
+		w.ranks[u].merge(&o.ranks[u])
+		w.points[u].merge(&o.points[u])
 		w.shift[u] += o.shift[u]
 	}
 }
@@ -694,6 +720,11 @@ func (a *uncAnalysis) result(w *uncWorker, nominal *Results) *UncertaintyResult 
 			w.ranks[u].summarise(&uu)
 			uu.MeanShift = float64(w.shift[u]) / float64(n)
 		}
+		pc := &w.points[u]
+		step := func(k uint64) float64 {
+			return roundTo(float64(pc.nth(k)-1)/a.ptsSteps*a.p.scale, a.p.pointDec)
+		}
+		uu.PointsLow, uu.PointsHigh = step(uint64(5*n+99)/100), step(uint64(95*n+99)/100)
 		res.Units[u] = uu
 	}
 	for b, blk := range a.p.ix.Blocks {
@@ -714,22 +745,23 @@ func (a *uncAnalysis) result(w *uncWorker, nominal *Results) *UncertaintyResult 
 	return res
 }
 
-// rankCounts counts a unit's ranks: counts[i] draws gave rank lo+i. Only
-// the span of ranks seen is kept, so memory does not grow with the draws.
-type rankCounts struct {
+// spanCounts counts values ≥ 1 over the draws (a unit's ranks, or its
+// totals in steps of the scale plus 1): counts[i] draws gave lo+i. Only
+// the span of values seen is kept, so memory does not grow with the draws.
+type spanCounts struct {
 	lo     int32
 	counts []uint32
 }
 
-// add counts n more draws at rank r (r ≥ 1). The span grows by doubling,
+// add counts n more draws at value r (r ≥ 1). The span grows by doubling,
 // on either side, so a unit whose ranks wander costs few allocations.
-func (rc *rankCounts) add(r int32, n uint32) {
+func (rc *spanCounts) add(r int32, n uint32) {
 	switch {
 	case len(rc.counts) == 0:
 		rc.lo = r
 		rc.counts = make([]uint32, 1, 4)
 	case r < rc.lo:
-		// Ranks start at 1: never reach below it.
+		// Values start at 1: never reach below it.
 		extra := min(max(int(rc.lo-r), len(rc.counts)), int(rc.lo-1))
 		grown := make([]uint32, extra+len(rc.counts))
 		copy(grown[extra:], rc.counts)
@@ -747,8 +779,17 @@ func (rc *rankCounts) add(r int32, n uint32) {
 	rc.counts[r-rc.lo] += n
 }
 
-// nth returns the k-th smallest rank counted (k from 1).
-func (rc *rankCounts) nth(k uint64) int {
+// merge adds o's counts.
+func (rc *spanCounts) merge(o *spanCounts) {
+	for i, n := range o.counts {
+		if n > 0 {
+			rc.add(o.lo+int32(i), n)
+		}
+	}
+}
+
+// nth returns the k-th smallest value counted (k from 1).
+func (rc *spanCounts) nth(k uint64) int {
 	var seen uint64
 	for i, n := range rc.counts {
 		seen += uint64(n)
@@ -760,7 +801,7 @@ func (rc *rankCounts) nth(k uint64) int {
 }
 
 // summarise sets the rank statistics of uu from the counts.
-func (rc *rankCounts) summarise(uu *UnitUncertainty) {
+func (rc *spanCounts) summarise(uu *UnitUncertainty) {
 	var n uint64
 	for _, c := range rc.counts {
 		n += uint64(c)
