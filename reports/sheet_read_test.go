@@ -268,3 +268,36 @@ func BenchmarkReadSheetRows(b *testing.B) {
 		}
 	}
 }
+
+// FuzzReadSheetRows feeds arbitrary worksheet XML to ReadSheetRows: it
+// must not panic, must keep to its bounds and refuse only with a
+// *SheetError.
+func FuzzReadSheetRows(f *testing.F) {
+	f.Add(`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><f>1+1</f><v>2</v></c></row>`)
+	f.Add(`<row><c t="inlineStr"><is><r><t>a</t></r><rPh><t>x</t></rPh></is></c></row>`)
+	f.Add(`<row r="3"><c r="XFD3"><v>1</v></c></row><row r="70"><c r="A70" s="1"/></row>`)
+	f.Fuzz(func(t *testing.T, rows string) {
+		data := sheetWorkbook(t, rows)
+		_, got, err := SheetLimits{MaxCells: 100}.ReadSheetRows(bytes.NewReader(data), int64(len(data)), 50, 4)
+		if err != nil {
+			var se *SheetError
+			if !errors.As(err, &se) {
+				t.Fatalf("error %v is not a *SheetError", err)
+			}
+			return
+		}
+		if len(got) > 50 {
+			t.Fatalf("%d rows; cap is 50", len(got))
+		}
+		cells := 0
+		for _, r := range got {
+			if len(r) > 4 {
+				t.Fatalf("%d columns; cap is 4", len(r))
+			}
+			cells += len(r)
+		}
+		if cells > 100 {
+			t.Fatalf("%d cells kept; cap is 100", cells)
+		}
+	})
+}
