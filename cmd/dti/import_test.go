@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/dti-platform/dti/assessment"
 	"github.com/dti-platform/dti/assessment/sqlite"
+	"github.com/dti-platform/dti/reports"
 )
 
 // runDti runs dti in-process and returns stdout, stderr and the error.
@@ -198,5 +201,40 @@ func writeXLSX(t *testing.T, dir, name string, cells map[string]any) string {
 func TestPrintable(t *testing.T) {
 	if got := printable("Sở \x1b[31mY tế\tA\n"); got != "Sở \uFFFD[31mY tế\uFFFDA\uFFFD" {
 		t.Errorf("printable = %q", got)
+	}
+}
+
+// TestSheetReaderContract pins the codes reports.SheetError gives to the
+// messages assessment.ReadTable shows for them: the two packages may not
+// import each other, so only a package that imports both can check that
+// they agree.
+func TestSheetReaderContract(t *testing.T) {
+	var _ assessment.SheetReader = reports.ReadSheetRows
+	tests := []struct {
+		err     *reports.SheetError
+		wantKey string
+	}{
+		{&reports.SheetError{Code: reports.SheetErrTooLarge}, "import.too_large"},
+		{&reports.SheetError{Code: reports.SheetErrNotWorkbook}, "import.not_xlsx"},
+		{&reports.SheetError{Code: reports.SheetErrTooManyRows, Cells: []string{"A21001"}}, "import.too_many_rows"},
+		{&reports.SheetError{Code: reports.SheetErrTooManyCols, Cells: []string{"XFD1"}}, "import.too_many_cols_at"},
+		{&reports.SheetError{Code: reports.SheetErrTooManyCells}, "import.too_many_cells"},
+		{&reports.SheetError{Code: reports.SheetErrFormula, Cells: []string{"B2"}}, "import.formula"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.err.Code, func(t *testing.T) {
+			read := func(io.Reader, int64, int, int) (string, [][]string, error) { return "", nil, tt.err }
+			_, err := assessment.ReadTable("f.xlsx", strings.NewReader("PK\x03\x04"), read)
+			var e *assessment.Error
+			var v *assessment.ValidationError
+			switch {
+			case errors.As(err, &v):
+				if tt.wantKey != "import.formula" || len(v.Fields) != 1 || v.Fields[0].Field != "B2" {
+					t.Errorf("ReadTable error %v; want key %s", err, tt.wantKey)
+				}
+			case !errors.As(err, &e) || e.Key != tt.wantKey:
+				t.Errorf("ReadTable error %v; want key %s", err, tt.wantKey)
+			}
+		})
 	}
 }
