@@ -137,7 +137,7 @@ func (l SheetLimits) ReadSheetRows(r io.Reader, size int64, maxRows, maxCols int
 	if size > l.MaxFileBytes {
 		return "", nil, tooLarge
 	}
-	data, err := io.ReadAll(io.LimitReader(r, l.MaxFileBytes+1))
+	data, err := readAtMost(r, size, l.MaxFileBytes)
 	if err != nil {
 		return "", nil, fmt.Errorf("reports: read sheet: %w", err)
 	}

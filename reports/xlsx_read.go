@@ -170,7 +170,7 @@ func (p *xlsxPackage) readPart(name string) ([]byte, error) {
 		return nil, fmt.Errorf("part %s: %w", name, err)
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, p.maxPart+1))
+	data, err := readAtMost(rc, int64(f.UncompressedSize64), p.maxPart)
 	if err != nil {
 		return nil, fmt.Errorf("part %s: %w", name, err)
 	}
@@ -178,6 +178,19 @@ func (p *xlsxPackage) readPart(name string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: part %s exceeds %d bytes", errTooLarge, name, p.maxPart)
 	}
 	return data, nil
+}
+
+// readAtMost reads r to its end or to max+1 bytes, whichever comes first,
+// into a buffer sized for hint bytes when hint is within max (the size a
+// caller or a zip header declares), so a large part is not copied while
+// its buffer doubles.
+func readAtMost(r io.Reader, hint, max int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if hint > 0 && hint <= max {
+		buf.Grow(int(hint) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(io.LimitReader(r, max+1))
+	return buf.Bytes(), err
 }
 
 // hasSheet reports whether the workbook has a sheet of that name.
