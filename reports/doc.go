@@ -87,4 +87,16 @@
 // names are sanitised: at most 31 characters, none of []:*?/\, unique.
 // Template imports are bounded: file size, unzipped size, rows read
 // (TemplateLimits).
+//
+// # Reading uploaded sheets
+//
+// ReadSheetRows reads the first sheet of any uploaded workbook as rows of
+// text with the same bounded reader (file, unzipped and part sizes, XML
+// nesting, rows, columns and cells kept: SheetLimits), refusing formula
+// cells and values past the rows and columns asked for with a *SheetError
+// naming the cells. Its signature uses only standard types so that the
+// bulk imports of the assessment package take it as an
+// assessment.SheetReader without importing this package. Uploads are
+// never opened with excelize, which fills every gap of a sparse sheet in
+// memory.
 package reports

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dti-platform/dti/assessment"
 	"github.com/dti-platform/dti/assessment/sqlite"
+	"github.com/dti-platform/dti/reports"
 	"github.com/dti-platform/dti/scoring"
 )
 
@@ -84,7 +85,7 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 		return exitError{1}
 	}
 	defer f.Close()
-	table, err := assessment.ReadTable(filepath.Base(*file), f)
+	table, err := assessment.ReadTable(filepath.Base(*file), f, reports.ReadSheetRows)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "dti import: %s: %s\n", *file, assessment.ErrorMessage(err, *lang))
 		return exitError{1}
