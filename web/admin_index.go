@@ -41,9 +41,11 @@ type migrateReport struct {
 	New                           string
 	Added, Removed, AddedRequired []string
 	Checked                       int
-	Issues                        []migrateIssue
-	More                          int
-	UnitsWithIssues               int
+	// Total counts every issue; Issues holds the first ones.
+	Total           int
+	Issues          []migrateIssue
+	More            int
+	UnitsWithIssues int
 }
 
 type migrateIssue struct {
@@ -185,7 +187,7 @@ func (s *Server) buildMigration(c *fiber.Ctx, p *assessment.Period) (migrateView
 	}
 	m := assessment.MigrationReport(oldIx, newIx, units)
 	r := &migrateReport{New: pin.Code + " " + pin.Version + " (" + shortHash(pin.Hash) + ")",
-		Added: m.AddedIndicators, Removed: m.RemovedIndicators, AddedRequired: m.AddedRequired, Checked: m.Checked}
+		Added: m.AddedIndicators, Removed: m.RemovedIndicators, AddedRequired: m.AddedRequired, Checked: m.Checked, Total: len(m.Issues)}
 	seen := map[string]bool{}
 	for i, is := range m.Issues {
 		if !seen[is.Unit] {
