@@ -57,6 +57,11 @@ func TestScorecard_WithReviewReasonsAndEvidence(t *testing.T) {
 			Reason: "Biên bản chỉ có 2 cuộc họp"}, nil); err != nil {
 			t.Fatal(err)
 		}
+		ten := 10.0
+		if err := fx.store.SaveReview(ctx, fx.users["reviewer"].Actor(), &assessment.Review{SubmissionID: sub.ID, Indicator: "HD.01",
+			Decision: assessment.DecisionAdjustScore, AdjustedPoints: &ten, Reason: "Trưởng ban chưa được bổ nhiệm"}, nil); err != nil {
+			t.Fatal(err)
+		}
 	})
 	const path = "/results/RES-2025/units/SO-TC/scorecard.xlsx"
 	for _, user := range []string{"editor.tc", "approver.tc", "reviewer", "admin"} {
@@ -97,10 +102,21 @@ func TestScorecard_WithReviewReasonsAndEvidence(t *testing.T) {
 	if resp, _ := get(t, s, path); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("scorecard as a visitor: %d; want 401", resp.StatusCode)
 	}
-	// The profile offers it to the unit, not to a viewer.
+	// The profile offers it to the unit, not to a viewer; its
+	// explanations show the appraisal's corrections.
 	_, body := get(t, s, "/results/RES-2025/units/SO-TC", fx.signIn(t, "editor.tc"))
 	if !strings.Contains(body, path) {
 		t.Error("the unit's profile does not offer its scorecard")
+	}
+	expl := findAll(parseHTML(t, body), byAttr("details", "class", "explanation"))
+	if len(expl) != 5 {
+		t.Fatalf("%d explanations; want 5", len(expl))
+	}
+	if got := text(expl[1]); !strings.Contains(got, "NT.02") || !strings.Contains(got, "Số cuộc họp: 2") || !strings.Contains(got, "5,00 / 10,00") {
+		t.Errorf("NT.02 explanation = %q; want the appraised 2 meetings, 5 points", got)
+	}
+	if got := text(expl[3]); !strings.Contains(got, "HD.01") || !strings.Contains(got, "10,00 / 30,00") || !strings.Contains(got, "Điểm do Hội đồng thẩm định quyết định") {
+		t.Errorf("HD.01 explanation = %q; want the council's 10 points", got)
 	}
 	_, body = get(t, s, "/results/RES-2025/units/SO-TC", fx.signIn(t, "viewer"))
 	if strings.Contains(body, path) {

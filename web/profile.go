@@ -146,6 +146,8 @@ type profileRow struct {
 type profileExplanation struct {
 	Code, Name, Points, Max, Steps string
 	Inputs                         []string
+	// Overridden: the appraisal council set the points.
+	Overridden bool
 }
 
 // profilePage shows a unit's profile in a published period.
@@ -280,7 +282,7 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 			continue
 		}
 		e := profileExplanation{Code: node.Code, Name: node.Name.In(l.Lang), Steps: nr.Explanation.Steps.In(l.Lang),
-			Points: l.Num(nr.Points, pd), Max: l.Num(nr.MaxPoints, pd)}
+			Points: l.Num(nr.Points, pd), Max: l.Num(nr.MaxPoints, pd), Overridden: nr.Overridden}
 		for _, in := range nr.Explanation.Inputs {
 			label := in.Key
 			if def, ok := ix.Input(node.Code, in.Key); ok {

@@ -235,17 +235,36 @@ func TestProfile_Visibility(t *testing.T) {
 }
 
 func TestProfile_EscapesUnitNames(t *testing.T) {
-	s, fx := resultsServer(t)
-	name := `<script>alert("x")</script>`
+	s, fx := newFixtureServer(t)
+	fx.ix = profileIndex(t)
+	name := `</script><script>alert("x")</script>`
 	if _, err := fx.store.UpdateUnit(context.Background(), assessment.SystemActor, fx.units["SO-TC"].ID, assessment.UnitUpdate{NameVI: &name}); err != nil {
 		t.Fatal(err)
 	}
-	_, body := get(t, s, "/results/RES-2025/units/SO-TC")
-	if strings.Contains(body, name) {
-		t.Error("the unit name is not escaped")
+	// Published after the rename: the results and the charts carry it.
+	vals := unitValues{"NT.01/has_board": "có", "NT.02/meetings": "4", "NT.03/online": "80", "HD.01/chair": "head", "HD.02/dvc": "12"}
+	fx.scoredPeriod(t, s, "RES-2024", 2024, true, map[string]unitValues{"SO-TC": vals, "SO-YT": vals})
+	fx.scoredPeriod(t, s, "RES-2025", 2025, true, map[string]unitValues{"SO-TC": vals, "SO-YT": vals})
+	for _, path := range []string{
+		"/results/RES-2025/units/SO-TC",
+		"/results/RES-2025/charts/ranking",
+		"/results/RES-2025/charts/heatmap",
+		"/results/RES-2025/charts/ranking/download?block=SO",
+		"/results/RES-2025/units/SO-TC/radar.html",
+		"/results/RES-2025/units/SO-TC/trend.html",
+		"/results/RES-2025",
+	} {
+		resp, body := get(t, s, path)
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d", path, resp.StatusCode)
+		}
+		if strings.Contains(body, "<script>alert") {
+			t.Errorf("GET %s: the unit name is not escaped", path)
+		}
 	}
-	if !strings.Contains(body, "&lt;script&gt;") {
-		t.Error("the escaped unit name is not shown")
+	_, body := get(t, s, "/results/RES-2025/units/SO-TC")
+	if h1 := text(findAll(parseHTML(t, body), func(n *html.Node) bool { return n.Data == "h1" })[0]); h1 != name {
+		t.Errorf("heading = %q; want the name as text", h1)
 	}
 }
 
