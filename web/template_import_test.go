@@ -179,6 +179,14 @@ func TestTemplateImport_Refusals(t *testing.T) {
 			}
 		})
 	}
+	// A template of another period of the same unit.
+	fx.addPeriod(t, "DTI-2026", 2026, assessment.PeriodOpen, false)
+	good := downloadTemplate(t, s, fx, tcForm, "editor.tc")
+	setTemplateValue(t, good, "NT.02", "meetings", 3)
+	resp, body := uploadTemplate(t, s, fx, "/periods/DTI-2026/units/SO-TC/form", "editor.tc", workbookBytes(t, good))
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "mẫu của kỳ đánh giá &#34;DTI-2025&#34;, không phải kỳ &#34;DTI-2026&#34;") {
+		t.Errorf("another period's template: %d\n%s", resp.StatusCode, text(findAll(parseHTML(t, body), byAttr("main", "id", "main"))[0]))
+	}
 	// Nothing was stored by any of them.
 	if got := fx.values(t, "SO-TC"); len(got) != 0 {
 		t.Errorf("stored values after refused imports: %v", got)
