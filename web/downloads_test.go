@@ -99,8 +99,8 @@ func TestScorecard_WithReviewReasonsAndEvidence(t *testing.T) {
 			t.Errorf("scorecard as %s: %d; want %d", user, resp.StatusCode, want)
 		}
 	}
-	if resp, _ := get(t, s, path); resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("scorecard as a visitor: %d; want 401", resp.StatusCode)
+	if resp, _ := get(t, s, path); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login?next=") {
+		t.Errorf("scorecard as a visitor: %d to %q; want 303 to sign in", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	// The profile offers it to the unit, not to a viewer; its
 	// explanations show the appraisal's corrections.

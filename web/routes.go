@@ -53,7 +53,7 @@ func (s *Server) routes() {
 	app.Get("/results/:period/units/:unit", s.profilePage)
 	app.Get("/results/:period/units/:unit/radar.html", s.unitChartDownload("radar"))
 	app.Get("/results/:period/units/:unit/trend.html", s.unitChartDownload("trend"))
-	app.Get("/results/:period/units/:unit/scorecard.xlsx", s.scorecardDownload)
+	app.Get("/results/:period/units/:unit/scorecard.xlsx", s.requireUser, s.scorecardDownload)
 	app.Get("/index", s.indexOverview)
 	app.Get("/index/form/:type", s.formPreview)
 
