@@ -265,3 +265,41 @@ func TestImportStash_bounds(t *testing.T) {
 		t.Errorf("stash holds %d files; want %d", n, stashMax)
 	}
 }
+
+func TestAdminImports_sample(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	ck := fx.signIn(t, "admin")
+	tests := []struct {
+		path   string
+		status int
+		want   string // the first lines
+	}{
+		{"/admin/imports/units/sample.csv", 200, "code,name_vi,name_en,type,block,parent_code,active\n"},
+		{"/admin/imports/users/sample.csv", 200, "username,full_name,email,lang,role,unit_code,subtree,pillars,disabled\n"},
+		// NT.07 is the secretariat's; the test index ranks departments and districts.
+		{"/admin/imports/values/sample.csv?period=DTI-2025", 200, "unit_code,NT.07/dvc\nH-A,\nSO-TC,\nSO-YT,\n"},
+		{"/admin/imports/values/sample.csv?period=NOPE", 404, ""},
+		{"/admin/imports/other/sample.csv", 404, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			resp, body := get(t, s, tt.path, ck)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("GET = %d; want %d", resp.StatusCode, tt.status)
+			}
+			if tt.status != 200 {
+				return
+			}
+			if !strings.HasPrefix(body, "\xEF\xBB\xBF"+tt.want) {
+				t.Errorf("sample = %q; want it to start with %q", body, tt.want)
+			}
+			// The sample is a valid file for its import (read back).
+			if _, err := assessment.ReadTable("sample.csv", strings.NewReader(body)); err != nil {
+				t.Errorf("the sample does not read back: %v", err)
+			}
+		})
+	}
+	if resp, _ := get(t, s, "/admin/imports/units/sample.csv", fx.signIn(t, "editor.tc")); resp.StatusCode != 403 {
+		t.Errorf("editor gets the sample: %d", resp.StatusCode)
+	}
+}

@@ -20,6 +20,8 @@ type adminUnitsView struct {
 	// CanCreate: the admin manages at least one unit to create under, or
 	// the whole province.
 	CanCreate bool
+	// Labels are the texts repeated on every row, translated once.
+	Labels struct{ BlockAuto, Active, Inactive, Edit, AddChild string }
 }
 
 type adminUnitRow struct {
@@ -40,6 +42,8 @@ func (s *Server) adminUnits(c *fiber.Ctx) error {
 	}
 	l := s.localizer(c)
 	v := adminUnitsView{Query: strings.TrimSpace(c.Query("q")), CanImport: sc.all}
+	v.Labels.BlockAuto, v.Labels.Active, v.Labels.Inactive = l.T("admin.units.block_auto"), l.T("admin.units.is_active"), l.T("admin.units.is_inactive")
+	v.Labels.Edit, v.Labels.AddChild = l.T("admin.edit"), l.T("admin.units.add_child")
 	q := assessment.Fold(v.Query)
 	other := "en"
 	if l.Lang == "en" {

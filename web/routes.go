@@ -114,6 +114,7 @@ func (s *Server) routes() {
 	admin.Get("/audit", s.adminAudit)
 	admin.Get("/audit/export.:format", s.auditExport)
 	admin.Get("/imports/:kind", s.adminImportPage)
+	admin.Get("/imports/:kind/sample.csv", s.importSample)
 	admin.Post("/imports/:kind", s.uploadImport)
 	admin.Get("/imports/:kind/:id", s.previewImport)
 	admin.Post("/imports/:kind/:id", s.applyImport)
