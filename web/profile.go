@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -23,7 +24,41 @@ import (
 // snapshots, which never change.
 type resultCaches struct {
 	// explained holds a unit's explained indicator results per snapshot.
-	explained renderCache[map[string]scoring.NodeResult]
+	explained explainCache
+}
+
+// maxExplained bounds the explanations kept: a unit's take some tens of
+// kilobytes, and a province has thousands of units over several periods.
+const maxExplained = 256
+
+// explainCache keeps the explanations of the most recently viewed
+// profiles, at most maxExplained; when full it starts afresh.
+type explainCache struct {
+	mu sync.Mutex
+	m  map[string]map[string]scoring.NodeResult
+}
+
+// get returns the explanations cached for key, computing them with fn on
+// a miss. Explanations do not exist for some results (nil): that is
+// cached too.
+func (ec *explainCache) get(key string, fn func() (map[string]scoring.NodeResult, error)) (map[string]scoring.NodeResult, error) {
+	ec.mu.Lock()
+	out, ok := ec.m[key]
+	ec.mu.Unlock()
+	if ok {
+		return out, nil
+	}
+	out, err := fn()
+	if err != nil {
+		return nil, err
+	}
+	ec.mu.Lock()
+	if ec.m == nil || len(ec.m) >= maxExplained {
+		ec.m = make(map[string]map[string]scoring.NodeResult)
+	}
+	ec.m[key] = out
+	ec.mu.Unlock()
+	return out, nil
 }
 
 // profileHighlights is how many strengths and weaknesses a profile lists.
@@ -403,16 +438,16 @@ func (s *Server) unitPeriods(c *fiber.Ctx, indexCode string, ua *unitAccess) ([]
 // indicators by code: the period's final data scored again with
 // explanations. Published data are frozen, so this gives the snapshot's
 // points; if the unit's total differs all the same (a unit deactivated
-// since), there are no explanations (nil). Computed once per snapshot and
-// unit.
+// since), there are no explanations (nil). Only the unit is explained,
+// and the result is kept per snapshot and unit (explainCache).
 func (s *Server) explanations(ctx context.Context, pb *published, ur *scoring.UnitResult) (map[string]scoring.NodeResult, error) {
 	key := strconv.FormatInt(pb.period.ID, 10) + "/" + strconv.Itoa(pb.snap.Number) + "/" + ur.Code
-	return s.results.explained.get(key, false, func() (map[string]scoring.NodeResult, error) {
+	return s.results.explained.get(key, func() (map[string]scoring.NodeResult, error) {
 		ds, err := s.cfg.Store.LoadDataset(ctx, pb.period.ID, assessment.DatasetFinal, pb.ix)
 		if err != nil {
 			return nil, err
 		}
-		res, err := scoring.Score(pb.ix, ds, scoring.Options{Explain: true})
+		res, err := scoring.Score(pb.ix, ds, scoring.Options{Explain: true, ExplainUnits: []string{ur.Code}})
 		if err != nil {
 			return nil, err
 		}

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -309,5 +310,27 @@ func TestProfile_Golden(t *testing.T) {
 			buf.WriteByte('\n')
 			checkGolden(t, "profile_"+lang+".golden", buf.Bytes())
 		})
+	}
+}
+
+func TestExplainCache_Bounded(t *testing.T) {
+	var ec explainCache
+	calls := 0
+	fn := func() (map[string]scoring.NodeResult, error) { calls++; return map[string]scoring.NodeResult{}, nil }
+	for i := 0; i < maxExplained; i++ {
+		ec.get(strconv.Itoa(i), fn)
+	}
+	ec.get("0", fn)
+	if calls != maxExplained {
+		t.Fatalf("%d computations for %d keys and a repeat; want %d", calls, maxExplained, maxExplained)
+	}
+	// One more key: the cache starts afresh instead of growing.
+	ec.get("new", fn)
+	if len(ec.m) != 1 {
+		t.Errorf("cache holds %d entries after overflowing; want 1", len(ec.m))
+	}
+	ec.get("0", fn)
+	if calls != maxExplained+2 {
+		t.Errorf("%d computations; want %d (the dropped key computed again)", calls, maxExplained+2)
 	}
 }
