@@ -54,24 +54,6 @@ func (s *Server) routes() {
 	app.Get("/results/:period/units/:unit/radar.html", s.unitChartDownload("radar"))
 	app.Get("/results/:period/units/:unit/trend.html", s.unitChartDownload("trend"))
 	app.Get("/results/:period/units/:unit/scorecard.xlsx", s.requireUser, s.scorecardDownload)
-	// Charts, unit profiles and their downloads: the ranking's visibility;
-	// a profile of a private period also needs a right over results, and
-	// the scorecard a role over the unit (see accessUnit).
-	app.Get("/results/:period/charts/:kind", s.chartPage)
-	app.Get("/results/:period/charts/:kind/download", s.chartDownload)
-	app.Get("/results/:period/units/:unit", s.profilePage)
-	app.Get("/results/:period/units/:unit/radar.html", s.unitChartDownload("radar"))
-	app.Get("/results/:period/units/:unit/trend.html", s.unitChartDownload("trend"))
-	app.Get("/results/:period/units/:unit/scorecard.xlsx", s.requireUser, s.scorecardDownload)
-	// Charts, unit profiles and their downloads: the ranking's visibility;
-	// a profile of a private period also needs a right over results, and
-	// the scorecard a role over the unit (see accessUnit).
-	app.Get("/results/:period/charts/:kind", s.chartPage)
-	app.Get("/results/:period/charts/:kind/download", s.chartDownload)
-	app.Get("/results/:period/units/:unit", s.profilePage)
-	app.Get("/results/:period/units/:unit/radar.html", s.unitChartDownload("radar"))
-	app.Get("/results/:period/units/:unit/trend.html", s.unitChartDownload("trend"))
-	app.Get("/results/:period/units/:unit/scorecard.xlsx", s.requireUser, s.scorecardDownload)
 	app.Get("/index", s.indexOverview)
 	app.Get("/index/form/:type", s.formPreview)
 
