@@ -124,7 +124,5 @@ func (s *Server) routes() {
 	admin.Post("/periods/:period/migrate", s.uploadMigration)
 	admin.Get("/periods/:period/migrate/:id", s.migrationReport)
 	admin.Post("/periods/:period/migrate/:id", s.confirmMigration)
-	admin.Get("/periods/:period/rawdata.xlsx", s.rawDataDownload("xlsx"))
-	admin.Get("/periods/:period/rawdata.csv", s.rawDataDownload("csv"))
 	admin.Post("/periods/:period/:action", s.periodAction)
 }
