@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,12 +72,7 @@ func TestBrowser_AdminScreenshots(t *testing.T) {
 				}
 				waitJS(t, ctx, "the errors", `!!document.querySelector(".field-error")`)
 			}
-			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-			if err != nil {
-				t.Fatal(err)
-			}
-			file := filepath.Join(dir, "admin-"+name+"-"+w.name+".png")
-			if err := os.WriteFile(file, png, 0o644); err != nil {
+			if err := shoot(ctx, filepath.Join(dir, "admin-"+name+"-"+w.name+".png")); err != nil {
 				t.Fatal(err)
 			}
 			body, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
@@ -85,4 +81,22 @@ func TestBrowser_AdminScreenshots(t *testing.T) {
 			}
 		}
 	}
+	// A few pages in English.
+	for _, name := range []string{"users", "import-preview", "audit"} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/lang/en?next="+pages[name])); err != nil {
+			t.Fatal(err)
+		}
+		if err := shoot(ctx, filepath.Join(dir, "admin-"+name+"-en.png")); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// shoot writes a full-page screenshot of the current page to file.
+func shoot(ctx context.Context, file string) error {
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(file, png, 0o644)
 }
