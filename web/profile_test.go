@@ -334,3 +334,42 @@ func TestExplainCache_Bounded(t *testing.T) {
 		t.Errorf("%d computations; want %d (the dropped key computed again)", calls, maxExplained+2)
 	}
 }
+
+// TestProfile_TwoPillars: an index with two pillars and one top-level
+// group has no radar; the profile shows without it, and without
+// explanations when the stored data no longer give the published points.
+func TestProfile_TwoPillars(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	cur, prev := testResults()
+	fx.publish(t, "DTI-2024P", 2024, true, prev)
+	fx.publish(t, "DTI-2025P", 2025, true, cur)
+	resp, body := get(t, s, "/results/DTI-2025P/units/SO-TC")
+	if resp.StatusCode != 200 {
+		t.Fatalf("profile: %d\n%.300s", resp.StatusCode, body)
+	}
+	doc := parseHTML(t, body)
+	if len(findAll(doc, byAttr("div", "id", "chart-radar-so-tc"))) != 0 || strings.Contains(body, "radar.html") {
+		t.Error("a radar of two pillars is shown")
+	}
+	if !strings.Contains(body, "Không có diễn giải cho kết quả này.") {
+		t.Error("no note that explanations are unavailable")
+	}
+	facts := text(findAll(doc, byAttr("dl", "class", "facts profile-facts"))[0])
+	if !strings.Contains(facts, "731,61") || !strings.Contains(facts, "2 / 3") || !strings.Contains(facts, "+31,50") {
+		t.Errorf("facts = %q", facts)
+	}
+	if resp, _ := get(t, s, "/results/DTI-2025P/units/SO-TC/radar.html"); resp.StatusCode != 404 {
+		t.Errorf("radar download: %d; want 404", resp.StatusCode)
+	}
+}
+
+func TestHistory_None(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	resp, body := get(t, s, "/units/SO-TC/history", fx.signIn(t, "editor.tc"))
+	if resp.StatusCode != 200 || !strings.Contains(body, "Đơn vị chưa có kết quả nào được công bố.") {
+		t.Errorf("history without results: %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, s, "/units/NOPE/history", fx.signIn(t, "admin")); resp.StatusCode != 404 {
+		t.Errorf("history of an unknown unit: %d; want 404", resp.StatusCode)
+	}
+}
