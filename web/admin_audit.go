@@ -206,7 +206,7 @@ func (s *Server) adminAudit(c *fiber.Ctx) error {
 		}
 	}
 	v.Pager = newPager(v.Total, auditPerPage, page, "/admin/audit", q.values())
-	v.Pager.ShowFrom, v.Pager.ShowTo = l.Num(float64(v.Pager.From+1), 0), l.Num(float64(v.Pager.To), 0)
+	v.Pager.localize(l)
 	v.ExportQuery = encodeNonEmpty(q.values())
 	v.TooMany = v.Total > auditExportMax
 	status := fiber.StatusOK

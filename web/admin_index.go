@@ -42,7 +42,10 @@ type migrateReport struct {
 	Added, Removed, AddedRequired []string
 	Checked                       int
 	// Total counts every issue; Issues holds the first ones.
-	Total           int
+	Total int
+	// N holds Checked, Total, UnitsWithIssues and More in the page
+	// language.
+	N               [4]string
 	Issues          []migrateIssue
 	More            int
 	UnitsWithIssues int
@@ -204,6 +207,7 @@ func (s *Server) buildMigration(c *fiber.Ctx, p *assessment.Period) (migrateView
 		}
 		r.Issues = append(r.Issues, migrateIssue{Unit: is.Unit, Key: is.Indicator + "/" + is.Input, Message: is.Message(l.Lang), Value: val})
 	}
+	r.N = [4]string{l.Num(float64(r.Checked), 0), l.Num(float64(r.Total), 0), l.Num(float64(r.UnitsWithIssues), 0), l.Num(float64(r.More), 0)}
 	v.Report = r
 	v.ConfirmURL = "/admin/periods/" + p.Code + "/migrate/" + it.ID
 	return v, &pin, nil

@@ -15,6 +15,8 @@ type adminUnitsView struct {
 	// Query filters the rows by code or name (a flat list then).
 	Query    string
 	Inactive int
+	// Count and InactiveCount are the numbers in the page language.
+	Count, InactiveCount string
 	// CanImport: province-wide admins import units from a file.
 	CanImport bool
 	// CanCreate: the admin manages at least one unit to create under, or
@@ -71,6 +73,7 @@ func (s *Server) adminUnits(c *fiber.Ctx) error {
 		v.Rows = append(v.Rows, row)
 	}
 	v.CanCreate = sc.all || len(v.Rows) > 0 || q != ""
+	v.Count, v.InactiveCount = l.Num(float64(len(v.Rows)), 0), l.Num(float64(v.Inactive), 0)
 	return s.render(c, fiber.StatusOK, "admin_units", s.newPage(c, "admin.units.title", "admin_units", v))
 }
 
@@ -301,6 +304,14 @@ func (s *Server) updateUnit(c *fiber.Ctx) error {
 	v := unitEditFrom(c)
 	v.Edit, v.Code = true, old.Code
 	parentID, attrs := s.checkUnitForm(c, sc, &v, sc.tree.Unit(old.ParentID))
+	// A unit keeps a type or block the current index no longer has until
+	// someone changes it.
+	if v.Type == old.Type {
+		delete(v.Errors, "type")
+	}
+	if v.Block == old.Block {
+		delete(v.Errors, "block")
+	}
 	if parentID != 0 && sc.tree.IsWithin(parentID, old.ID) {
 		v.Errors["parent"] = l.T("admin.units.parent_cycle")
 	}

@@ -162,6 +162,10 @@ func TestAdminUnits_edit(t *testing.T) {
 	s, fx := newFixtureServer(t)
 	fx.addDistrictAdmin(t)
 	ctx := context.Background()
+	// A unit of a type the test index does not have (as after a reform).
+	if err := fx.store.CreateUnit(ctx, assessment.SystemActor, &assessment.Unit{Code: "X-OLD", NameVI: "Xã cũ", Type: "commune", Active: true}); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		user   string
@@ -189,6 +193,13 @@ func TestAdminUnits_edit(t *testing.T) {
 					t.Errorf("unit = %+v", u)
 				}
 			}},
+		{"a type the index dropped is kept", "admin", "X-OLD", url.Values{"name_vi": {"Xã cũ mới"}, "type": {"commune"}, "active": {"1"}}, 303,
+			func(t *testing.T, u *assessment.Unit) {
+				if u.NameVI != "Xã cũ mới" || u.Type != "commune" {
+					t.Errorf("unit = %+v", u)
+				}
+			}},
+		{"but cannot be chosen anew", "admin", "SO-YT", url.Values{"name_vi": {"Sở Y tế"}, "type": {"commune"}, "active": {"1"}}, 422, nil},
 		{"district admin on another unit", "admin.ha", "SO-TC", url.Values{"name_vi": {"x"}, "type": {"department"}}, 403, nil},
 		{"unknown unit", "admin", "NOPE", url.Values{"name_vi": {"x"}, "type": {"department"}}, 404, nil},
 	}

@@ -44,6 +44,7 @@ type pager struct {
 	PrevURL, NextURL   string
 	From, To, Of       int
 	ShowFrom, ShowTo   string
+	ShowOf             string
 	pageParam, baseURL string
 }
 
@@ -77,6 +78,11 @@ func newPager(total, size, page int, base string, q url.Values) pager {
 		p.NextURL = link(p.Page + 1)
 	}
 	return p
+}
+
+// localize formats the shown range and total in the page language.
+func (p *pager) localize(l *Localizer) {
+	p.ShowFrom, p.ShowTo, p.ShowOf = l.Num(float64(p.From+1), 0), l.Num(float64(p.To), 0), l.Num(float64(p.Of), 0)
 }
 
 // pageParam reads the page query parameter (1 when absent or bad).
@@ -154,7 +160,7 @@ func (s *Server) adminUsers(c *fiber.Ctx) error {
 		}
 		v.Users = append(v.Users, row)
 	}
-	v.Pager.ShowFrom, v.Pager.ShowTo = l.Num(float64(v.Pager.From+1), 0), l.Num(float64(v.Pager.To), 0)
+	v.Pager.localize(l)
 	return s.render(c, fiber.StatusOK, "admin_users", s.newPage(c, "admin.users.title", "admin_users", v))
 }
 
