@@ -25,6 +25,9 @@ import (
 type resultCaches struct {
 	// explained holds a unit's explained indicator results per snapshot.
 	explained explainCache
+	// charts holds the rendered charts of a chart page per snapshot,
+	// kind and language.
+	charts renderCache[[]chartSection]
 }
 
 // maxExplained bounds the explanations kept: a unit's take some tens of
