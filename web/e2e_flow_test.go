@@ -74,7 +74,7 @@ func TestE2E_AssessmentRound(t *testing.T) {
 	e.click(`button[name="intent"][value="save"]`)
 	e.waitStored("the explicitly saved note", "SO-TC", e2eValues)
 	want := e2eExpect(t, fx, nil)
-	e.wait("the live score", `document.querySelector("[data-score]").textContent === `+strconv.Quote(viNum(want.selfPoints, 2)+" / 100"))
+	e.wait("the live score", `document.querySelector("[data-score]").textContent === `+strconv.Quote(viNum(want.selfPoints, 2)+" / "+viNum(want.selfMax, 2)))
 	e.wait("the progress", `document.querySelector("[data-progress-text]").textContent === "5/5"`)
 	e.shot("02-form-filled")
 
@@ -154,7 +154,7 @@ func TestE2E_AssessmentRound(t *testing.T) {
 	e.shot("14-profile")
 
 	// (g) English and back.
-	e.clickAndLoad(`.lang-switch a[lang="en"]`)
+	e.clickAndLoad(`.lang-switch [lang="en"]`)
 	if got := e.js("document.documentElement.lang"); got != "en" {
 		t.Fatalf("page language after the switch = %q; want en", got)
 	}
@@ -170,7 +170,7 @@ func TestE2E_AssessmentRound(t *testing.T) {
 	if got := e.text("th[scope=col]"); got != "Rank" {
 		t.Errorf("English ranking's first column = %q; want Rank", got)
 	}
-	e.clickAndLoad(`.lang-switch a[lang="vi"]`)
+	e.clickAndLoad(`.lang-switch [lang="vi"]`)
 	if got := e.js("document.documentElement.lang"); got != "vi" {
 		t.Fatalf("page language after switching back = %q; want vi", got)
 	}
@@ -179,7 +179,8 @@ func TestE2E_AssessmentRound(t *testing.T) {
 
 // e2eExpected are the figures the pages must show for SO-TC.
 type e2eExpected struct {
-	selfPoints     float64 // the form's live self-score
+	selfPoints     float64 // the form's live self-score: the unit alone, peer-relative indicators left out
+	selfMax        float64 // the max of the indicators the live self-score counts
 	points, value  float64
 	rank           int
 	bandVI, bandEN string
@@ -224,7 +225,12 @@ func e2eExpect(t *testing.T, fx *fixture, overrides map[string]float64) e2eExpec
 		if u.Code != "SO-TC" {
 			continue
 		}
-		out.selfPoints = self.Units[i].Points
+		prov, err := scoring.ScoreProvisional(ix, ds.Year, scoring.UnitData{Code: u.Code, Name: ds.Units[i].Name, Type: ds.Units[i].Type,
+			Block: ds.Units[i].Block, Values: ds.Units[i].Values})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out.selfPoints, out.selfMax = prov.Points, prov.MaxPoints
 		out.points, out.value, out.rank = u.Points, u.Value, u.Rank
 		b, ok := ix.BandFor(u.Value)
 		if !ok {

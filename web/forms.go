@@ -192,6 +192,9 @@ type unitFormView struct {
 	// ResultsURL is the unit's profile once the period is published, ""
 	// before.
 	ResultsURL string
+	// AppraisalURL is the per-indicator appraisal page, for those who
+	// appraise a submitted form.
+	AppraisalURL string
 }
 
 type missingView struct {
@@ -231,7 +234,12 @@ func (s *Server) renderFormWith(c *fiber.Ctx, fc *formCtx, status int, x formExt
 	if fc.canEdit {
 		evidenceURL = base + "/evidence"
 	}
+	reviews, err := s.formReviews(c.UserContext(), fc)
+	if err != nil {
+		return err
+	}
 	form := BuildForm(fc.ix, FormOptions{
+		Reviews:        reviews,
 		UnitType:       fc.unit.Type,
 		Lang:           l.Lang,
 		Values:         fc.values,
@@ -273,6 +281,9 @@ func (s *Server) renderFormWith(c *fiber.Ctx, fc *formCtx, status int, x formExt
 		v.EditNote = domainMessage(fc.editErr, l.Lang)
 	}
 	v.CanApprove, v.CanReturn = reviewActions(fc, s.cfg.Now())
+	if fc.canReview && fc.sub != nil && fc.sub.Round > 0 {
+		v.AppraisalURL = base + "/review"
+	}
 	for _, m := range missing {
 		v.Missing = append(v.Missing, missingView{
 			Anchor: "ind-" + htmlID(m.Indicator), Indicator: m.Indicator, Label: m.Label.In(l.Lang), Evidence: m.Input == "",
@@ -485,38 +496,19 @@ func sameValue(old, v scoring.Value) bool {
 }
 
 // unitScore returns the unit's provisional self-score as shown on the
-// form: "73,50 / 1.000".
+// form: "73,50 / 900", counting only the indicators the unit can be scored
+// on alone (scoring.ScoreProvisional); peer-relative indicators wait for
+// the period's results. A composite index shows no provisional total.
 func (s *Server) unitScore(fc *formCtx, l *Localizer) (string, error) {
-	res, err := scoreOneUnit(fc.ix, fc.period.Year, fc.unit, fc.values)
+	pr, err := scoring.ScoreProvisional(fc.ix, fc.period.Year, unitData(fc.ix, fc.unit, fc.values))
 	if err != nil {
 		return "", err
 	}
-	u := res.Units[0]
-	return l.Num(u.Points, fc.ix.Rounding.PointsDecimals) + " / " + l.Num(fc.ix.Scale, 0), nil
-}
-
-// scoreOneUnit scores the unit alone with its current values: the
-// provisional self-score of the form. Peer-relative indicators compare the
-// unit with itself until the period's results are computed.
-func scoreOneUnit(ix *scoring.Index, year int, unit *assessment.Unit, values map[scoring.InputKey]scoring.Value) (*scoring.Results, error) {
-	ud := scoring.UnitData{
-		Code: unit.Code, Name: unit.NameVI, Type: unit.Type, Block: unit.Block,
-		Attrs: unit.Attrs, Values: make([]scoring.Value, ix.NumSlots()),
+	if !pr.HasTotal {
+		return l.T("form.score_at_closing"), nil
 	}
-	if ud.Block == "" {
-		for _, b := range ix.Blocks {
-			if slices.Contains(b.UnitTypes, unit.Type) {
-				ud.Block = b.Code
-				break
-			}
-		}
-	}
-	for k, v := range values {
-		if slot, ok := ix.Slot(k.Indicator, k.Input); ok {
-			ud.Values[slot] = v
-		}
-	}
-	return scoring.Score(ix, &scoring.Dataset{Year: year, Units: []scoring.UnitData{ud}}, scoring.Options{})
+	d := fc.ix.Rounding.PointsDecimals
+	return l.Num(pr.Points, d) + " / " + l.Num(pr.MaxPoints, d), nil
 }
 
 // scoreJSON answers the form's live score.

@@ -36,6 +36,18 @@ type FormOptions struct {
 	EvidenceURL string
 	// EvidenceErrors are refusals of evidence, by indicator code.
 	EvidenceErrors map[string]string
+	// Reviews are the appraisal's notes to the unit, by indicator code
+	// (shown on a returned form next to each indicator).
+	Reviews map[string]*FormReview
+}
+
+// FormReview is the appraisal's latest decision on an indicator as the
+// unit's form shows it.
+type FormReview struct {
+	// Decision is the decision code (accept, adjust_value...).
+	Decision string
+	Reason   string
+	Comment  string
 }
 
 // FormEvidence is one evidence item shown under its indicator.
@@ -59,6 +71,9 @@ type FormView struct {
 	ReadOnly    bool
 	// Errors counts the inputs with an error message.
 	Errors int
+	// PeerRelative counts the indicators whose method compares units: the
+	// provisional self-score leaves them out.
+	PeerRelative int
 	// EvidenceForms are the indicators that take new evidence; each gets
 	// a form of its own outside the values form (forms cannot nest).
 	EvidenceForms []*FormIndicator
@@ -102,6 +117,11 @@ type FormIndicator struct {
 	// CanAddEvidence shows the controls to attach evidence.
 	CanAddEvidence bool
 	EvidenceError  string
+	// PeerRelative: the method compares the unit with other units, so the
+	// indicator is scored only when the period's results are computed.
+	PeerRelative bool
+	// Review is the appraisal's latest note on the indicator, nil if none.
+	Review *FormReview
 }
 
 // FormInput is one control.
@@ -195,6 +215,7 @@ func BuildForm(ix *scoring.Index, opt FormOptions) *FormView {
 		fv.Required += s.Required
 	}
 	fv.Errors = b.errors
+	fv.PeerRelative = b.peerRelative
 	fv.EvidenceForms = b.evidenceForms
 	fv.EvidenceURL = opt.EvidenceURL
 	return fv
@@ -204,6 +225,7 @@ type formBuilder struct {
 	ix            *scoring.Index
 	opt           FormOptions
 	errors        int
+	peerRelative  int
 	evidenceForms []*FormIndicator
 }
 
@@ -282,6 +304,11 @@ func (b *formBuilder) indicator(n *scoring.Node, level int) *FormIndicator {
 		ReadOnly:         true,
 		Evidence:         b.opt.Evidence[n.Code],
 		EvidenceError:    b.opt.EvidenceErrors[n.Code],
+		PeerRelative:     n.Method.PeerRelative(),
+		Review:           b.opt.Reviews[n.Code],
+	}
+	if fi.PeerRelative {
+		b.peerRelative++
 	}
 	if b.opt.EvidenceURL != "" && !b.opt.ReadOnly && (n.Evidence.Required || n.Evidence.Hint.VI != "") {
 		fi.CanAddEvidence = true
