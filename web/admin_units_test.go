@@ -306,3 +306,46 @@ func TestAdminScopeMatrix(t *testing.T) {
 		t.Errorf("a refused request disabled editor.tc")
 	}
 }
+
+func TestAdminScope_grants(t *testing.T) {
+	fx := newFixture(t)
+	fx.addDistrictAdmin(t)
+	tree, err := fx.store.UnitTree(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ha, xa, tc := fx.units["H-A"].ID, fx.units["X-A1"].ID, fx.units["SO-TC"].ID
+	scope := func(g assessment.Grant) *adminScope {
+		a := assessment.Actor{Username: "a", Grants: []assessment.Grant{g}}
+		return &adminScope{actor: a, all: a.IsAdmin(), tree: tree}
+	}
+	subtree := scope(assessment.Grant{Role: assessment.RoleAdmin, UnitID: ha, Subtree: true})
+	single := scope(assessment.Grant{Role: assessment.RoleAdmin, UnitID: ha})
+	province := scope(assessment.Grant{Role: assessment.RoleAdmin})
+	tests := []struct {
+		name  string
+		sc    *adminScope
+		grant assessment.Grant
+		want  bool
+	}{
+		{"province admin gives anything", province, assessment.Grant{Role: assessment.RoleAdmin}, true},
+		{"subtree admin, a commune role", subtree, assessment.Grant{Role: assessment.RoleEditor, UnitID: xa}, true},
+		{"subtree admin, its district with sub-units", subtree, assessment.Grant{Role: assessment.RoleAdmin, UnitID: ha, Subtree: true}, true},
+		{"subtree admin, province-wide", subtree, assessment.Grant{Role: assessment.RoleViewer}, false},
+		{"subtree admin, another unit", subtree, assessment.Grant{Role: assessment.RoleEditor, UnitID: tc}, false},
+		{"single-unit admin, its unit", single, assessment.Grant{Role: assessment.RoleEditor, UnitID: ha}, true},
+		{"single-unit admin, its unit with sub-units", single, assessment.Grant{Role: assessment.RoleAdmin, UnitID: ha, Subtree: true}, false},
+		{"single-unit admin, a sub-unit", single, assessment.Grant{Role: assessment.RoleEditor, UnitID: xa}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.sc.coversGrant(tt.grant); got != tt.want {
+			t.Errorf("%s: coversGrant(%+v) = %v; want %v", tt.name, tt.grant, got, tt.want)
+		}
+	}
+	if subtree.coversUser(&assessment.User{}) {
+		t.Errorf("a subtree admin manages an account without grants")
+	}
+	if subtree.coversUnit(0) || !province.coversUnit(0) {
+		t.Errorf("only province-wide admins manage the top level")
+	}
+}
