@@ -142,15 +142,25 @@ func (e *e2e) as(name string) {
 }
 
 // shot saves a full-page screenshot at each viewport when screenshots are
-// on; name is the step, e.g. "03-submit-refused".
+// on; name is the step, e.g. "03-submit-refused". The viewport is made as
+// tall as the page, so sticky parts (the form's contents and save bar)
+// sit where a reader scrolling through would meet them, and the picture
+// is exactly the viewport's width (a wide table inside its scroll box
+// does not widen it).
 func (e *e2e) shot(name string) {
 	e.t.Helper()
 	if e.shots == "" {
 		return
 	}
+	e.js(`(document.activeElement && document.activeElement.blur(), window.scrollTo(0, 0))`)
 	for _, vp := range e2eViewports {
 		e.do(chromedp.EmulateViewport(vp.width, vp.height))
-		png, err := chromedp.Run(e.ctx, chromedp.FullScreenshot(90))
+		h, err := strconv.ParseInt(e.js(`document.documentElement.scrollHeight`), 10, 64)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		e.do(chromedp.EmulateViewport(vp.width, max(h, vp.height)))
+		png, err := chromedp.Run(e.ctx, chromedp.CaptureScreenshot())
 		if err != nil {
 			e.t.Fatalf("screenshot %s: %v", name, err)
 		}
