@@ -286,3 +286,29 @@ func TestHistory(t *testing.T) {
 		t.Error("the dashboard does not link the unit's history")
 	}
 }
+
+func TestPreviewWorkbook(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	admin := fx.signIn(t, "admin")
+	_, page := get(t, s, "/admin/periods/DTI-2025/preview", admin)
+	if !strings.Contains(page, `href="/admin/periods/DTI-2025/preview.xlsx"`) {
+		t.Error("the preview page does not offer its workbook")
+	}
+	resp, body := get(t, s, "/admin/periods/DTI-2025/preview.xlsx", admin)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != reports.ContentTypeXLSX {
+		t.Fatalf("preview workbook: %d", resp.StatusCode)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if sheets := strings.Join(f.GetSheetList(), "|"); !strings.Contains(sheets, "Ma trận điểm") {
+		t.Errorf("sheets = %s; want the unit × indicator matrix", sheets)
+	}
+	for user, want := range map[string]int{"reviewer": 403, "viewer": 403, "editor.tc": 403} {
+		if resp, _ := get(t, s, "/admin/periods/DTI-2025/preview.xlsx", fx.signIn(t, user)); resp.StatusCode != want {
+			t.Errorf("preview workbook as %s: %d; want %d", user, resp.StatusCode, want)
+		}
+	}
+}

@@ -118,6 +118,7 @@ func (s *Server) routes() {
 	admin.Post("/imports/:kind", s.uploadImport)
 	admin.Get("/imports/:kind/:id", s.previewImport)
 	admin.Post("/imports/:kind/:id", s.applyImport)
+	admin.Get("/periods/:period/preview.xlsx", s.previewWorkbook)
 	admin.Get("/periods/:period/rawdata.xlsx", s.rawDataDownload("xlsx"))
 	admin.Get("/periods/:period/rawdata.csv", s.rawDataDownload("csv"))
 	admin.Get("/periods/:period/migrate", s.migratePage)
