@@ -330,7 +330,7 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 			if in.Missing {
 				val = l.T("profile.missing_value")
 			} else if def, ok := ix.Input(node.Code, in.Key); ok {
-				val = assessment.FormatValue(def, scoring.Value{Set: true, Text: in.Value, Num: parseFloat(in.Value)}, l.Lang)
+				val = assessment.FormatValue(def, scoring.Value{Set: true, Text: in.Value, Num: explainedNumber(in.Value)}, l.Lang)
 			}
 			e.Inputs = append(e.Inputs, label+": "+val)
 		}
@@ -352,7 +352,9 @@ func meterValue(v float64) string {
 	return strconv.FormatFloat(min(max(v, 0), 1), 'f', 4, 64)
 }
 
-func parseFloat(s string) float64 {
+// explainedNumber reads the number an explanation shows as text (0 when
+// it is not one: choices, dates and texts carry no number).
+func explainedNumber(s string) float64 {
 	f, _ := strconv.ParseFloat(s, 64)
 	return f
 }

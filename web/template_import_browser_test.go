@@ -38,6 +38,15 @@ func TestBrowser_TemplateImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitJS(t, ctx, "the preview of two changes", `document.querySelectorAll("form[action$='/import/apply'] input[name^='v|']").length === 2`)
+	if dir := os.Getenv("DTI_SCREENSHOTS"); dir != "" {
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "import-preview.png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if got := fx.values(t, "SO-TC")["NT.02/meetings"]; got != "" {
 		t.Fatalf("the preview stored NT.02 = %q", got)
 	}
