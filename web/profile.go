@@ -142,8 +142,11 @@ type profileView struct {
 	Published             string
 
 	Points, Scale, Value string
-	Rank                 string // "3 / 12", "" when the block is not ranked
-	BandName, BandClass  string
+	// Adjustment is the bonus and penalty points included in Points, ""
+	// when none.
+	Adjustment          string
+	Rank                string // "3 / 12", "" when the block is not ranked
+	BandName, BandClass string
 	// Change since the previous period; PrevName "" when none.
 	PrevName                 string
 	PointsChange, RankChange string
@@ -227,6 +230,9 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 		HistoryURL: "/units/" + ua.unit.Code + "/history",
 
 		ChartScripts: s.chartScripts,
+	}
+	if ur.Adjustment != 0 {
+		v.Adjustment, _ = signed(l.Num, ur.Adjustment, pd)
 	}
 	if b, ok := ix.Block(ur.Block); ok {
 		v.BlockName = b.Name.In(l.Lang)

@@ -341,6 +341,7 @@ func TestExplainCache_Bounded(t *testing.T) {
 func TestProfile_TwoPillars(t *testing.T) {
 	s, fx := newFixtureServer(t)
 	cur, prev := testResults()
+	cur.Units[0].Adjustment = 10
 	fx.publish(t, "DTI-2024P", 2024, true, prev)
 	fx.publish(t, "DTI-2025P", 2025, true, cur)
 	resp, body := get(t, s, "/results/DTI-2025P/units/SO-TC")
@@ -355,7 +356,8 @@ func TestProfile_TwoPillars(t *testing.T) {
 		t.Error("no note that explanations are unavailable")
 	}
 	facts := text(findAll(doc, byAttr("dl", "class", "facts profile-facts"))[0])
-	if !strings.Contains(facts, "731,61") || !strings.Contains(facts, "2 / 3") || !strings.Contains(facts, "+31,50") {
+	if !strings.Contains(facts, "731,61") || !strings.Contains(facts, "2 / 3") || !strings.Contains(facts, "+31,50") ||
+		!strings.Contains(facts, "gồm +10,00 điểm thưởng, điểm trừ") {
 		t.Errorf("facts = %q", facts)
 	}
 	if resp, _ := get(t, s, "/results/DTI-2025P/units/SO-TC/radar.html"); resp.StatusCode != 404 {
