@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -39,11 +40,15 @@ var e2eOther = map[scoring.InputKey]scoring.Value{
 // TestE2E_AssessmentRound walks one assessment round in Chromium, as the
 // people who do it would: the editor fills and saves the form and attaches
 // evidence, the approver's submission is refused while evidence is missing
-// and then accepted, the admin closes the period, previews and publishes,
-// and the published ranking and profile show the figures the scoring
-// engine gives for the same data, in Vietnamese and, after the language
-// switch, in English. With DTI_SCREENSHOTS=1 every step is photographed at
-// desktop and phone widths into testdata/screenshots.
+// and then accepted; a reviewer sets one indicator's points with a reason,
+// comments another and returns the form; the editor sees both, fixes the
+// value and the approver submits again; the reviewer sees what changed
+// and approves; the admin closes the period, previews and publishes; and
+// the published ranking and profile show the figures the scoring engine
+// gives for the same data (the reviewer's points as an override), in
+// Vietnamese and, after the language switch, in English. With
+// DTI_SCREENSHOTS=1 every step is photographed at desktop and phone widths
+// into testdata/screenshots.
 func TestE2E_AssessmentRound(t *testing.T) {
 	s, fx := newFixtureServer(t)
 	e := newE2E(t, s, fx)
@@ -73,7 +78,7 @@ func TestE2E_AssessmentRound(t *testing.T) {
 	e.do(chromedp.SendKeys(chromedp.CSS("#in-NT_06-note"), "Kế hoạch số 12/KH-STC"))
 	e.click(`button[name="intent"][value="save"]`)
 	e.waitStored("the explicitly saved note", "SO-TC", e2eValues)
-	want := e2eExpect(t, fx, nil)
+	want := e2eExpect(t, fx, e2eValues, nil)
 	e.wait("the live score", `document.querySelector("[data-score]").textContent === `+strconv.Quote(viNum(want.selfPoints, 2)+" / "+viNum(want.selfMax, 2)))
 	e.wait("the progress", `document.querySelector("[data-progress-text]").textContent === "5/5"`)
 	e.shot("02-form-filled")
@@ -120,6 +125,76 @@ func TestE2E_AssessmentRound(t *testing.T) {
 		t.Errorf("status badge = %q; want Đã gửi", got)
 	}
 	e.shot("05-submitted")
+
+	// (b) The reviewer sets NT.06's points with a reason, asks for NT.03's
+	// figures of the whole year with a comment, and returns the form.
+	const (
+		reason  = "Văn bản gốc ban hành ngày 15/4, sau hạn 31/3"
+		comment = "Đề nghị cập nhật tỷ lệ hồ sơ trực tuyến theo số liệu cả năm"
+	)
+	e.as("reviewer")
+	e.open(tcForm + "/review")
+	e.shot("06-appraisal")
+	e.click(`#ind-NT_06 input[name="decision"][value="adjust_score"]`)
+	e.setField("#ind-NT_06-points", "5")
+	e.setField("#ind-NT_06-reason", reason)
+	e.clickAndLoad(`#ind-NT_06 form.decision-form button[type="submit"]`)
+	if got := e.text(`#ind-NT_06 [data-latest]`); !strings.Contains(got, reason) || !strings.Contains(got, "5,00") {
+		t.Fatalf("NT.06's decision shows %q; want the points 5,00 and the reason", got)
+	}
+	if got := e.text(`#ind-NT_06 [data-appraised]`); got != "5,00 / 10,00" {
+		t.Errorf("NT.06 appraised points = %q; want 5,00 / 10,00", got)
+	}
+	e.click(`#ind-NT_03 input[name="decision"][value="request_evidence"]`)
+	e.setField("#ind-NT_03-comment", comment)
+	e.clickAndLoad(`#ind-NT_03 form.decision-form button[type="submit"]`)
+	if got := e.text(`#ind-NT_03 [data-latest]`); !strings.Contains(got, comment) {
+		t.Fatalf("NT.03's decision shows %q; want the comment", got)
+	}
+	e.shot("07-adjusted")
+	e.setField("#return-comment", "Trả lại để bổ sung NT.03")
+	e.clickAndLoad(`form[action$="/return"] button[type="submit"]`)
+	if st := fx.submission(t, "SO-TC").Status; st != assessment.SubmissionReturned {
+		t.Fatalf("after returning the form is %s; want returned", st)
+	}
+
+	// (c) The editor sees the comment and the adjustment, and fixes NT.03;
+	// the approver submits again.
+	e.as("editor.tc")
+	e.open(tcForm)
+	if got := e.text("#ind-NT_03"); !strings.Contains(got, comment) {
+		t.Errorf("the returned form's NT.03 does not show the reviewer's comment %q: %q", comment, got)
+	}
+	if got := e.text("#ind-NT_06"); !strings.Contains(got, reason) {
+		t.Errorf("the returned form's NT.06 does not show the reason of the adjustment: %q", got)
+	}
+	e.shot("08-returned")
+	fixed := maps.Clone(e2eValues)
+	fixed[scoring.InputKey{Indicator: "NT.03", Input: "online"}] = scoring.Value{Set: true, Num: 72, Text: "72"}
+	e.do(chromedp.Clear(chromedp.CSS("#in-NT_03-online")), chromedp.SendKeys(chromedp.CSS("#in-NT_03-online"), "72"))
+	e.waitStored("the fixed share", "SO-TC", fixed)
+	e.as("approver.tc")
+	e.open(tcForm)
+	e.clickAndLoad(`form[action$="/submit"] button[type="submit"]`)
+	if st := fx.submission(t, "SO-TC").Status; st != assessment.SubmissionResubmitted {
+		t.Fatalf("after submitting again the form is %s; want resubmitted", st)
+	}
+
+	// (d) The reviewer sees what changed and approves.
+	e.as("reviewer")
+	e.open(tcForm + "/review")
+	if got := e.text(".changes-summary"); !strings.Contains(got, "NT.03") || strings.Contains(got, "NT.06") {
+		t.Errorf("the changes since the return = %q; want NT.03 only", got)
+	}
+	if got := e.js(`!!document.querySelector('#ind-NT_03 [data-changed="values"]')`); got != "true" {
+		t.Error("NT.03 is not marked as changed")
+	}
+	e.shot("09-resubmitted")
+	e.clickAndLoad(`form[action$="/approve"] button[type="submit"]`)
+	if st := fx.submission(t, "SO-TC").Status; st != assessment.SubmissionApproved {
+		t.Fatalf("after approving the form is %s; want approved", st)
+	}
+	want = e2eExpect(t, fx, fixed, map[string]float64{"NT.06": 5})
 
 	// (e) The admin closes data entry, previews and publishes.
 	e.as("admin")
@@ -186,10 +261,10 @@ type e2eExpected struct {
 	bandVI, bandEN string
 }
 
-// e2eExpect scores the fixture's units with the typed values through the
-// engine, independently of the application's storage, with overrides of
-// SO-TC's points decided by the reviewer.
-func e2eExpect(t *testing.T, fx *fixture, overrides map[string]float64) e2eExpected {
+// e2eExpect scores the fixture's units through the engine, independently
+// of the application's storage: SO-TC with the values typed, and the points
+// the reviewer decided as overrides.
+func e2eExpect(t *testing.T, fx *fixture, typed map[scoring.InputKey]scoring.Value, overrides map[string]float64) e2eExpected {
 	t.Helper()
 	ix := fx.ix
 	ds := &scoring.Dataset{Year: fx.period.Year}
@@ -197,7 +272,7 @@ func e2eExpect(t *testing.T, fx *fixture, overrides map[string]float64) e2eExpec
 		u := fx.units[code]
 		block := map[string]string{"department": "SO", "district": "HUYEN"}[u.Type]
 		ud := scoring.UnitData{Code: u.Code, Name: u.NameVI, Type: u.Type, Block: block, Values: make([]scoring.Value, ix.NumSlots())}
-		vals := map[string]map[scoring.InputKey]scoring.Value{"SO-TC": e2eValues, "SO-YT": e2eOther}[code]
+		vals := map[string]map[scoring.InputKey]scoring.Value{"SO-TC": typed, "SO-YT": e2eOther}[code]
 		for k, v := range vals {
 			slot, ok := ix.Slot(k.Indicator, k.Input)
 			if !ok {
@@ -210,15 +285,9 @@ func e2eExpect(t *testing.T, fx *fixture, overrides map[string]float64) e2eExpec
 		}
 		ds.Units = append(ds.Units, ud)
 	}
-	self, err := scoring.Score(ix, &scoring.Dataset{Year: ds.Year, Units: ds.Units}, scoring.Options{})
+	res, err := scoring.Score(ix, ds, scoring.Options{})
 	if err != nil {
 		t.Fatal(err)
-	}
-	res := self
-	if overrides != nil {
-		if res, err = scoring.Score(ix, ds, scoring.Options{}); err != nil {
-			t.Fatal(err)
-		}
 	}
 	var out e2eExpected
 	for i, u := range res.Units {
