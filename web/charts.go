@@ -62,6 +62,10 @@ func (s *Server) periodCharts(pb *published, kind, lang string, l *Localizer) ([
 		if _, err := reports.ChartHeatmapFromResults(ix, res, firstBlock(ix.Blocks, blocks), 1, lang); err != nil {
 			depth = 0
 		}
+		if !hasGroupAt(ix.Nodes, depth) {
+			// A flat index (indicators only) has no groups to map.
+			return nil, nil
+		}
 		for _, b := range ix.Blocks {
 			if !blocks[b.Code] {
 				continue
@@ -92,6 +96,20 @@ func (s *Server) periodCharts(pb *published, kind, lang string, l *Localizer) ([
 		return nil, fiber.ErrNotFound
 	}
 	return out, nil
+}
+
+// hasGroupAt reports whether the tree has a group (a node with children)
+// at depth.
+func hasGroupAt(nodes []*scoring.Node, depth int) bool {
+	for _, n := range nodes {
+		if n.IsIndicator() {
+			continue
+		}
+		if n.Depth == depth || hasGroupAt(n.Children, depth) {
+			return true
+		}
+	}
+	return false
 }
 
 // firstBlock returns the code of the first block with units.

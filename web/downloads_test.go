@@ -312,3 +312,17 @@ func TestPreviewWorkbook(t *testing.T) {
 		}
 	}
 }
+
+func TestHasGroupAt(t *testing.T) {
+	ix := profileIndex(t)
+	for depth, want := range map[int]bool{0: true, 1: true, 2: false} {
+		if got := hasGroupAt(ix.Nodes, depth); got != want {
+			t.Errorf("hasGroupAt(profile index, %d) = %v; want %v", depth, got, want)
+		}
+	}
+	// The web test index: NT holds indicators only.
+	ix = testIndex()
+	if hasGroupAt(ix.Nodes, 1) || !hasGroupAt(ix.Nodes, 0) {
+		t.Error("hasGroupAt(test index) is wrong")
+	}
+}
