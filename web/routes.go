@@ -32,6 +32,10 @@ func (s *Server) routes() {
 	app.Get("/static/:hash/*", s.assets.serve)
 	app.Get("/healthz", s.healthz)
 
+	// The JSON API for machines (/api/v1): bearer tokens only, registered
+	// before the session so that no cookie ever authenticates it.
+	s.apiRoutes(app)
+
 	// Everything else: the language, the session, the CSRF check (every
 	// method but GET/HEAD/OPTIONS must carry the token), and the forced
 	// password change after an admin reset.
@@ -61,6 +65,11 @@ func (s *Server) routes() {
 	app.Post("/logout", s.requireUser, s.logout)
 	app.Get("/account/password", s.requireUser, s.passwordPage)
 	app.Post("/account/password", s.requireUser, s.changePassword)
+	// API tokens: one's own; province-wide admins see and make every
+	// account's (see account_tokens.go).
+	app.Get("/account/tokens", s.requireUser, s.tokensPage)
+	app.Post("/account/tokens", s.requireUser, s.createToken)
+	app.Post("/account/tokens/:id/revoke", s.requireUser, s.revokeToken)
 
 	// The appraisal council's queue (reviewers and admins).
 	app.Get("/reviews", s.requireUser, s.reviewQueue)

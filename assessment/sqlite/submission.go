@@ -286,7 +286,7 @@ const qDeleteValue = "DELETE FROM input_values WHERE submission_id = ? AND indic
 // applyChange writes one change over the stored row (if any) and audits
 // it; it reports whether anything changed.
 func applyChange(ctx context.Context, x *tx, s *assessment.Submission, old valueRow, exists bool, c assessment.ValueChange,
-	source scoring.Source, locked bool) (bool, error) {
+	source scoring.Source, locked bool, reason string) (bool, error) {
 	field := c.Indicator + "/" + c.Input
 	entry := assessment.AuditEntry{Entity: "submission", EntityID: s.ID, UnitID: s.UnitID, PeriodID: s.PeriodID, Field: field}
 	if c.Clear {
@@ -313,7 +313,12 @@ func applyChange(ctx context.Context, x *tx, s *assessment.Submission, old value
 		entry.From = old.text
 	}
 	if locked {
+		// Who sent a central value: the source and the import's reason
+		// (the file name, the API token).
 		entry.Reason = "source: " + string(source)
+		if reason != "" {
+			entry.Reason += "; " + reason
+		}
 	}
 	return true, x.audit(ctx, entry)
 }
@@ -387,7 +392,7 @@ func (db *DB) SaveValues(ctx context.Context, actor assessment.Actor, req assess
 					fmt.Sprintf("the value %s/%s is centrally sourced and read-only for the unit", c.Indicator, c.Input),
 					c.Indicator, c.Input)
 			}
-			ch, err := applyChange(ctx, x, s, r, exists, c, scoring.SourceSelf, false)
+			ch, err := applyChange(ctx, x, s, r, exists, c, scoring.SourceSelf, false, "")
 			if err != nil {
 				return err
 			}
@@ -473,7 +478,7 @@ func (db *DB) ImportValues(ctx context.Context, actor assessment.Actor, imp asse
 				order = append(order, cv.UnitID)
 			}
 			r, exists := st.old[[2]string{cv.Indicator, cv.Input}]
-			ch, err := applyChange(ctx, x, st.s, r, exists, cv.ValueChange, imp.Source, true)
+			ch, err := applyChange(ctx, x, st.s, r, exists, cv.ValueChange, imp.Source, true, imp.Reason)
 			if err != nil {
 				return err
 			}
