@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"slices"
 	"strconv"
@@ -190,7 +191,13 @@ func (env *loadEnv) runAutosave(ctx context.Context, cfg config) (phaseResult, e
 		recs[i] = rc
 		url := env.base + "/periods/" + env.current + "/units/" + ed.unitCode + "/form/values"
 		seq := 0
+		rng := rand.New(rand.NewPCG(uint64(i), 0x6c6f6164))
 		wg.Go(func() {
+			// Editors are not synchronised: each starts at a random point
+			// of its first pause, and each pause varies by ±50%.
+			if cfg.Think > 0 && !pause(runCtx, time.Duration(rng.Int64N(int64(cfg.Think)))) {
+				return
+			}
 			for runCtx.Err() == nil && bud.take() {
 				seq++
 				// Distinct values, so each acknowledged one can be found
@@ -236,10 +243,7 @@ func (env *loadEnv) runAutosave(ctx context.Context, cfg config) (phaseResult, e
 					ed.acked = append(ed.acked, ack{value: value, version: ans.Version})
 				}
 				if cfg.Think > 0 {
-					select {
-					case <-runCtx.Done():
-					case <-time.After(cfg.Think):
-					}
+					pause(runCtx, cfg.Think/2+time.Duration(rng.Int64N(int64(cfg.Think))))
 				}
 			}
 		})
@@ -255,6 +259,18 @@ func (env *loadEnv) runAutosave(ctx context.Context, cfg config) (phaseResult, e
 	}
 	r.Verified, r.Lost = true, lost
 	return r, nil
+}
+
+// pause waits for d or until ctx is done; it reports whether d passed.
+func pause(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }
 
 // verifySaves counts the acknowledged saves the database does not hold:

@@ -23,16 +23,17 @@ const (
 
 // config is the command line.
 type config struct {
-	Index       string
-	Duration    time.Duration
-	Clients     int
-	Editors     int
-	Think       time.Duration
-	MaxRequests int
-	Phases      string
-	Check       bool
-	Seed        uint64
-	CPUProfile  string
+	Index        string
+	Duration     time.Duration
+	Clients      int
+	Editors      int
+	Think        time.Duration
+	MaxRequests  int
+	Phases       string
+	Check        bool
+	Seed         uint64
+	CPUProfile   string
+	BlockProfile string
 }
 
 func main() {
@@ -51,12 +52,13 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.Duration, "duration", 10*time.Second, "length of each phase (at most 5m)")
 	fs.IntVar(&c.Clients, "clients", 64, "concurrent clients reading the ranking page")
 	fs.IntVar(&c.Editors, "editors", 100, "concurrent editors saving their own form")
-	fs.DurationVar(&c.Think, "think", 0, "pause of each editor between two saves (0: save again at once)")
+	fs.DurationVar(&c.Think, "think", 0, "mean pause of each editor between two saves, varied by ±50% (0: save again at once)")
 	fs.IntVar(&c.MaxRequests, "max-requests", 2_000_000, "stop a phase after this many requests")
 	fs.StringVar(&c.Phases, "phases", "ranking,autosave", "phases to run: ranking, autosave or both, comma-separated")
 	fs.BoolVar(&c.Check, "check", false, "exit with status 1 when a target is missed")
 	fs.Uint64Var(&c.Seed, "seed", 2026, "seed of the demo data")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the phases to this file (go tool pprof)")
+	fs.StringVar(&c.BlockProfile, "blockprofile", "", "write a profile of where goroutines waited (locks, channels) during the phases to this file")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -139,6 +141,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		defer pprof.StopCPUProfile()
 	}
 
+	if cfg.BlockProfile != "" {
+		// Every blocking event of 100µs or more is sampled.
+		runtime.SetBlockProfileRate(int(100 * time.Microsecond))
+		defer func() {
+			runtime.SetBlockProfileRate(0)
+			if err := writeProfile("block", cfg.BlockProfile); err != nil {
+				fmt.Fprintf(stderr, "dti-load: -blockprofile: %v\n", err)
+			}
+		}()
+	}
+
 	var results []phaseResult
 	for _, p := range phases {
 		var r phaseResult
@@ -191,4 +204,17 @@ func loadAverage() string {
 		return "unknown"
 	}
 	return l1 + " " + l5 + " " + l15
+}
+
+// writeProfile writes the named runtime profile to a file.
+func writeProfile(name, path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup(name).WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
