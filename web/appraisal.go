@@ -86,9 +86,9 @@ type appraisalValue struct {
 	Missing           bool
 }
 
-// valueText shows a form input's value for reading in the page's
+// inputReading shows a form input's value for reading in the page's
 // language: yes/no, option labels, numbers with the page's marks.
-func valueText(in *FormInput, l *Localizer) appraisalValue {
+func inputReading(in *FormInput, l *Localizer) appraisalValue {
 	v := appraisalValue{Label: in.Label, Unit: in.Unit}
 	switch in.Control {
 	case "yesno":
@@ -214,7 +214,7 @@ func (s *Server) renderAppraisal(c *fiber.Ctx, fc *formCtx, status int, failed s
 		n := fc.ix.Node(fi.Code)
 		ai := &appraisalIndicator{FormIndicator: fi, Section: section}
 		for _, in := range fi.Inputs {
-			ai.Values = append(ai.Values, valueText(in, l))
+			ai.Values = append(ai.Values, inputReading(in, l))
 		}
 		if sr, ok := selfNodes[fi.Code]; ok {
 			ai.Self, ai.SelfSteps = pointsText(l, sr, dec), stepsText(sr, l.Lang)

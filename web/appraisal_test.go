@@ -285,3 +285,53 @@ func TestFormShowsReviewNotes(t *testing.T) {
 		t.Error("a plain accept without a comment shows a note")
 	}
 }
+
+// TestAuthorizationMatrix_Appraisal checks the appraisal routes on a
+// submitted form against every role and the users of another unit.
+func TestAuthorizationMatrix_Appraisal(t *testing.T) {
+	roles := []string{"visitor", "admin", "reviewer", "viewer", "editor.tc", "approver.tc", "editor.yt", "approver.yt"}
+	routes := []struct {
+		method, path string
+		form         url.Values
+		want         map[string]int
+	}{
+		{"GET", tcReview, nil, map[string]int{"visitor": 303, "admin": 200, "reviewer": 200}},
+		{"POST", tcReview, url.Values{"indicator": {"NT.02"}, "decision": {"accept"}}, map[string]int{"visitor": 401, "admin": 303, "reviewer": 303}},
+		{"POST", tcReview, url.Values{"indicator": {"NT.02"}, "decision": {"adjust_score"}, "points": {"3"}}, map[string]int{"visitor": 401, "admin": 422, "reviewer": 422}},
+	}
+	for _, rt := range routes {
+		for _, role := range roles {
+			t.Run(rt.method+" "+rt.path+" as "+role, func(t *testing.T) {
+				s, fx := newFixtureServer(t)
+				fillAndSubmit(t, s, fx)
+				var resp *http.Response
+				var cookies []*http.Cookie
+				token := "csrf-" + role
+				if role == "visitor" {
+					var anon *http.Cookie
+					anon, token = visitorToken(t, s)
+					cookies = append(cookies, anon)
+				} else {
+					cookies = append(cookies, fx.signIn(t, role))
+				}
+				if rt.method == "GET" {
+					resp, _ = get(t, s, rt.path, cookies...)
+				} else {
+					f := url.Values{}
+					for k, v := range rt.form {
+						f[k] = v
+					}
+					f.Set("_csrf", token)
+					resp, _ = postForm(t, s, rt.path, f, cookies...)
+				}
+				want := rt.want[role]
+				if want == 0 {
+					want = http.StatusForbidden
+				}
+				if resp.StatusCode != want {
+					t.Errorf("%s %s as %s: %d; want %d", rt.method, rt.path, role, resp.StatusCode, want)
+				}
+			})
+		}
+	}
+}

@@ -297,6 +297,8 @@ func TestProfile_Golden(t *testing.T) {
 		t.Run(lang, func(t *testing.T) {
 			req := httptest.NewRequest("GET", "/results/RES-2025/units/SO-YT", nil)
 			req.AddCookie(&http.Cookie{Name: cookieLang, Value: lang})
+			// A signed-in user sees the language saved on the account.
+			fx.setLang(t, "editor.yt", lang)
 			req.AddCookie(fx.signIn(t, "editor.yt"))
 			resp, body := do(t, s, req)
 			if resp.StatusCode != 200 {

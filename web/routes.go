@@ -65,6 +65,7 @@ func (s *Server) routes() {
 	app.Post("/logout", s.requireUser, s.logout)
 	app.Get("/account/password", s.requireUser, s.passwordPage)
 	app.Post("/account/password", s.requireUser, s.changePassword)
+	app.Post("/account/lang", s.requireUser, s.saveLanguage)
 	// API tokens: one's own; province-wide admins see and make every
 	// account's (see account_tokens.go).
 	app.Get("/account/tokens", s.requireUser, s.tokensPage)
@@ -73,6 +74,7 @@ func (s *Server) routes() {
 
 	// The appraisal council's queue (reviewers and admins).
 	app.Get("/reviews", s.requireUser, s.reviewQueue)
+	app.Post("/reviews/approve", s.requireUser, s.bulkApprove)
 
 	// A unit's form: loadForm checks the user's roles over the unit
 	// (editors and approvers fill it, admins read it, reviewers read it
@@ -85,6 +87,8 @@ func (s *Server) routes() {
 	form.Post("/submit", s.submitForm)
 	form.Post("/approve", s.reviewDecision(assessment.ActApprove))
 	form.Post("/return", s.reviewDecision(assessment.ActReturn))
+	form.Get("/review", s.appraisalPage)
+	form.Post("/review", s.appraisalDecide)
 	form.Post("/evidence", s.addEvidence)
 	form.Post("/evidence/delete", s.deleteEvidence)
 	form.Get("/evidence/:id", s.evidenceFile)
