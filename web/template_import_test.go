@@ -248,3 +248,15 @@ func TestTemplateImport_OnlyWhileEditable(t *testing.T) {
 		t.Errorf("upload to a submitted form: %d; want 403", resp.StatusCode)
 	}
 }
+
+func TestTemplateImport_TooLarge(t *testing.T) {
+	s, fx := newFixtureServer(t, func(c *Config) { c.UploadLimit = 64 << 10 })
+	big := append([]byte("PK\x03\x04"), bytes.Repeat([]byte("x"), 100<<10)...)
+	resp, body := uploadTemplate(t, s, fx, tcForm, "editor.tc", big)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "tệp quá lớn (tối đa 65536 byte)") {
+		t.Errorf("a file over the limit: %d; want 422 with the limit", resp.StatusCode)
+	}
+	if got := fx.values(t, "SO-TC"); len(got) != 0 {
+		t.Errorf("stored values: %v", got)
+	}
+}
