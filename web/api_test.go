@@ -705,3 +705,13 @@ func TestAPI_OpenAPIMatchesRoutes(t *testing.T) {
 	}
 	walk(r.json)
 }
+
+// tokenID makes an API token for the fixture user and returns its ID.
+func (fx *fixture) tokenID(t testing.TB, user string) int64 {
+	t.Helper()
+	tok, _, err := fx.store.CreateAPIToken(context.Background(), assessment.SystemActor, fx.users[user].ID, "Mã của "+user)
+	if err != nil {
+		t.Fatalf("CreateAPIToken %s: %v", user, err)
+	}
+	return tok.ID
+}
