@@ -46,13 +46,21 @@ var e2eOther = map[scoring.InputKey]scoring.Value{
 // and approves; the admin closes the period, previews and publishes; and
 // the published ranking and profile show the figures the scoring engine
 // gives for the same data (the reviewer's points as an override), in
-// Vietnamese and, after the language switch, in English. With
+// Vietnamese and, after the language switch, in English; and a visitor
+// reads the public results in both languages but not the form. With
 // DTI_SCREENSHOTS=1 every step is photographed at desktop and phone widths
 // into testdata/screenshots.
 func TestE2E_AssessmentRound(t *testing.T) {
 	s, fx := newFixtureServer(t)
 	e := newE2E(t, s, fx)
 	saveOther(t, fx)
+	// The period was created public: its results are for everyone once
+	// published.
+	public := true
+	if _, err := fx.store.UpdatePeriod(context.Background(), assessment.SystemActor, fx.period.ID,
+		assessment.PeriodUpdate{Version: fx.period.Version, Public: &public}); err != nil {
+		t.Fatal(err)
+	}
 
 	// (a) The editor signs in through the form and opens the unit's form.
 	e.open("/login?next=" + tcForm)
@@ -250,6 +258,34 @@ func TestE2E_AssessmentRound(t *testing.T) {
 		t.Fatalf("page language after switching back = %q; want vi", got)
 	}
 	e.checkRankingRow("ranking after switching back", want)
+
+	// (h) A visitor reads the public results in both languages, but not
+	// the unit's form.
+	e.signOut()
+	e.open(tcForm)
+	if got := e.js("location.pathname"); got != "/login" {
+		t.Errorf("a visitor opening the form lands on %s; want /login", got)
+	}
+	e.open("/results/DTI-2025")
+	e.checkRankingRow("public ranking", want)
+	e.shot("16-public-ranking")
+	e.clickAndLoad(`.lang-switch a[lang="en"]`)
+	if got := e.js("document.documentElement.lang"); got != "en" {
+		t.Fatalf("a visitor's page language after the switch = %q; want en", got)
+	}
+	if got := e.text("table.ranking th[scope=col]"); got != "Rank" {
+		t.Errorf("the visitor's English ranking's first column = %q; want Rank", got)
+	}
+	e.open("/results/DTI-2025/units/SO-TC")
+	e.checkFacts("visitor's English profile", map[string]string{
+		"Total points":  strconv.FormatFloat(want.points, 'f', 2, 64) + " / 100",
+		"Rank in block": strconv.Itoa(want.rank) + " of 2", "Band": want.bandEN,
+	})
+	e.shot("17-public-profile-en")
+	e.clickAndLoad(`.lang-switch a[lang="vi"]`)
+	if got := e.js("document.documentElement.lang"); got != "vi" {
+		t.Fatalf("a visitor's page language after switching back = %q; want vi", got)
+	}
 }
 
 // e2eExpected are the figures the pages must show for SO-TC.

@@ -141,6 +141,15 @@ func (e *e2e) as(name string) {
 	}))
 }
 
+// signOut forgets every cookie: the browser is a visitor's.
+func (e *e2e) signOut() {
+	e.t.Helper()
+	e.do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, network.ClearBrowserCookies, cdp.Empty{})
+		return err
+	}))
+}
+
 // shot saves a full-page screenshot at each viewport when screenshots are
 // on; name is the step, e.g. "03-submit-refused". The viewport is made as
 // tall as the page, so sticky parts (the form's contents and save bar)
