@@ -47,6 +47,9 @@ const localAPIToken = "dti.apitoken"
 type apiState struct {
 	perToken *limiter // requests per token
 	failedIP *limiter // requests without a valid token, per address
+	// results keeps the encoded results of published snapshots (frozen),
+	// by period, snapshot, language and block.
+	results renderCache[[]byte]
 }
 
 // apiError is an error answered as the API's JSON error.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"time"
 
@@ -300,17 +301,33 @@ func (s *Server) apiResults(c *fiber.Ctx) error {
 		return err
 	}
 	block := c.Query("block")
-	units := []apiUnitResult{}
-	for i := range res.Units {
-		if block != "" && res.Units[i].Block != block {
-			continue
-		}
-		units = append(units, apiUnitResultOf(ix, &res.Units[i], lang(c), false))
+	if block != "" && !slices.ContainsFunc(res.Units, func(u scoring.UnitResult) bool { return u.Block == block }) {
+		ae := newAPIError(fiber.StatusUnprocessableEntity, "invalid", "Dữ liệu gửi lên không hợp lệ.", "the request has invalid fields")
+		ae.Fields = []apiField{{Field: "block", vi: "Không có khối " + block + " trong kết quả.", en: "no block " + block + " in the results"}}
+		return ae
 	}
-	return c.JSON(struct {
-		apiResultsHead
-		Units []apiUnitResult `json:"units"`
-	}{apiHead(p, ix, snap), units})
+	l := lang(c)
+	// A snapshot never changes: its encoding is kept (a dashboard polls
+	// the same results again and again).
+	key := strconv.FormatInt(p.ID, 10) + "/" + strconv.Itoa(snap.Number) + "/" + l + "/" + block
+	b, err := s.api.results.get(key, s.cfg.Dev, func() ([]byte, error) {
+		units := []apiUnitResult{}
+		for i := range res.Units {
+			if block != "" && res.Units[i].Block != block {
+				continue
+			}
+			units = append(units, apiUnitResultOf(ix, &res.Units[i], l, false))
+		}
+		return json.Marshal(struct {
+			apiResultsHead
+			Units []apiUnitResult `json:"units"`
+		}{apiHead(p, ix, snap), units})
+	})
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(b)
 }
 
 // apiUnitResults answers one unit's published result with its

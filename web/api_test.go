@@ -313,6 +313,9 @@ func TestAPI_ResultsMatchSnapshot(t *testing.T) {
 	if units := r.json["units"].([]any); len(units) != 1 || units[0].(map[string]any)["code"] != "H-A" {
 		t.Errorf("block HUYEN = %.300s", r.body)
 	}
+	if r := callAPI(t, s, "GET", "/api/v1/periods/RES-2025/results?block=NOPE", viewer, ""); r.status != 422 || r.errFields()[0]["field"] != "block" {
+		t.Errorf("unknown block: %d %s; want 422 naming the block", r.status, r.body)
+	}
 	// One unit with its indicators.
 	r = callAPI(t, s, "GET", "/api/v1/periods/RES-2025/units/SO-TC/results", viewer, "")
 	if r.status != 200 {
