@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -113,6 +114,11 @@ func inputReading(in *FormInput, l *Localizer) appraisalValue {
 				dec = len(in.Value) - i - 1
 			}
 			v.Text = l.Num(f, dec)
+		}
+	case "date":
+		v.Text = in.Value
+		if d, err := time.Parse("2006-01-02", in.Value); err == nil {
+			v.Text = l.Date(d)
 		}
 	default:
 		v.Text = in.Value

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dti-platform/dti/assessment"
+	"github.com/dti-platform/dti/scoring"
 )
 
 // appraisalDecide saves a decision on one indicator of a submitted form:
@@ -72,7 +73,19 @@ func (s *Server) appraisalDecide(c *fiber.Ctx) error {
 			}
 			break
 		}
-		r.AdjustedValues = adj
+		// Inputs left at the unit's own value are not corrections.
+		for _, a := range adj {
+			v := scoring.Value{Set: true, Text: a.Text}
+			if a.Num != nil {
+				v.Num = *a.Num
+			}
+			if !sameValue(fc.values[scoring.InputKey{Indicator: code, Input: a.Input}], v) {
+				r.AdjustedValues = append(r.AdjustedValues, a)
+			}
+		}
+		if len(r.AdjustedValues) == 0 {
+			errs["values"] = l.T("appraisal.err.same_values")
+		}
 	case assessment.DecisionAdjustScore:
 		max := fc.ix.MaxPointsFor(n, fc.unit.Type)
 		pts, ok := parseLocalNumber(typed.Points)

@@ -96,6 +96,7 @@ func TestAppraisalDecide(t *testing.T) {
 		{name: "adjust value", user: "reviewer", form: url.Values{"indicator": {"NT.02"}, "decision": {"adjust_value"}, "adj|meetings": {"1"}, "reason": {"Biên bản chỉ có 1 cuộc"}}, status: 303, want: assessment.DecisionAdjustValue},
 		{name: "adjust value without reason", user: "reviewer", form: url.Values{"indicator": {"NT.02"}, "decision": {"adjust_value"}, "adj|meetings": {"1"}}, status: 422, field: "reason"},
 		{name: "adjust value without value", user: "reviewer", form: url.Values{"indicator": {"NT.02"}, "decision": {"adjust_value"}, "reason": {"x"}}, status: 422, field: "values"},
+		{name: "adjust value equal to the unit's", user: "reviewer", form: url.Values{"indicator": {"NT.02"}, "decision": {"adjust_value"}, "adj|meetings": {"2"}, "reason": {"x"}}, status: 422, field: "values"},
 		{name: "adjust value not a number", user: "reviewer", form: url.Values{"indicator": {"NT.02"}, "decision": {"adjust_value"}, "adj|meetings": {"nhiều"}, "reason": {"x"}}, status: 422, field: "meetings"},
 		{name: "adjust score", user: "reviewer", form: url.Values{"indicator": {"NT.02"}, "decision": {"adjust_score"}, "points": {"2,5"}, "reason": {"Họp không đủ thành phần"}}, status: 303, want: assessment.DecisionAdjustScore},
 		{name: "adjust score over the max", user: "reviewer", form: url.Values{"indicator": {"NT.02"}, "decision": {"adjust_score"}, "points": {"11"}, "reason": {"x"}}, status: 422, field: "points"},

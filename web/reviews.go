@@ -261,7 +261,13 @@ func (s *Server) decisionProgress(ctx context.Context, ix *scoring.Index, unit *
 			this[r.Indicator] = true
 		}
 	}
-	for _, n := range ix.IndicatorsFor(unit.Type) {
+	nodes := ix.IndicatorsFor(unit.Type)
+	for _, n := range ix.Adjustments {
+		if ix.Applies(n, unit.Type) {
+			nodes = append(nodes, n)
+		}
+	}
+	for _, n := range nodes {
 		total++
 		if this[n.Code] {
 			decided++
