@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -52,5 +53,32 @@ func TestAuthorizationMatrix_API(t *testing.T) {
 				t.Errorf("%s %s as %s: %d; want %d\n%.300s", rt.method, rt.path, role, r.status, want, r.body)
 			}
 		}
+	}
+}
+
+// TestAuthorizationMatrix_APIDistrictAdmin checks a district admin's
+// token: the values of units in its subtree, nothing else, and no push
+// (central values are the province's).
+func TestAuthorizationMatrix_APIDistrictAdmin(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	fx.addDistrictAdmin(t)
+	tok := fx.token(t, "admin.ha")
+	for _, tc := range []struct {
+		method, path, body string
+		want               int
+	}{
+		{"GET", "/api/v1/periods/DTI-2025/units/X-A1/values", "", 200},
+		{"GET", "/api/v1/periods/DTI-2025/units/H-A/values", "", 200},
+		{"GET", "/api/v1/periods/DTI-2025/units/SO-TC/values", "", 403},
+		{"PUT", "/api/v1/periods/DTI-2025/values", `[{"unit": "X-A1", "indicator": "NT.08", "input": "communes", "value": 2}]`, 403},
+	} {
+		if r := callAPI(t, s, tc.method, tc.path, tok, tc.body); r.status != tc.want {
+			t.Errorf("%s %s as admin.ha: %d; want %d", tc.method, tc.path, r.status, tc.want)
+		}
+	}
+	// The token page shows a district admin only its own tokens.
+	_, body := get(t, s, "/account/tokens", fx.signIn(t, "admin.ha"))
+	if rows := tokenRows(t, body); len(rows) != 1 || strings.Contains(body, `name="user"`) {
+		t.Errorf("district admin's token page: rows %q", rows)
 	}
 }
