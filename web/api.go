@@ -296,11 +296,29 @@ func (s *Server) apiErrorOf(c *fiber.Ctx, err error, lang string) *apiError {
 		return domainAPIError(err, fiber.StatusUnprocessableEntity, "invalid",
 			"Dữ liệu gửi lên không hợp lệ.", "the request has invalid fields")
 	case errors.As(err, &fe) && fe.Code >= 400 && fe.Code < 500:
-		return newAPIError(fe.Code, strings.ReplaceAll(strings.ToLower(utils.StatusMessage(fe.Code)), " ", "_"), fe.Message, fe.Message)
+		code, ok := apiStatusCodes[fe.Code]
+		if !ok {
+			code = strings.ReplaceAll(strings.ToLower(utils.StatusMessage(fe.Code)), " ", "_")
+		}
+		return newAPIError(fe.Code, code, fe.Message, fe.Message)
 	}
 	s.log.Error("api request failed", "request_id", requestID(c), "method", c.Method(), "path", c.Path(), "err", err.Error())
 	return newAPIError(fiber.StatusInternalServerError, "internal",
 		"Lỗi máy chủ; mã yêu cầu "+requestID(c)+".", "server error; request id "+requestID(c))
+}
+
+// apiStatusCodes are the error codes of statuses fiber itself answers
+// (a body over the server's limit), matching the API's own codes.
+var apiStatusCodes = map[int]string{
+	fiber.StatusBadRequest:            "bad_request",
+	fiber.StatusUnauthorized:          "unauthorized",
+	fiber.StatusForbidden:             "forbidden",
+	fiber.StatusNotFound:              "not_found",
+	fiber.StatusMethodNotAllowed:      "method_not_allowed",
+	fiber.StatusConflict:              "conflict",
+	fiber.StatusRequestEntityTooLarge: "too_large",
+	fiber.StatusUnprocessableEntity:   "invalid",
+	fiber.StatusTooManyRequests:       "rate_limited",
 }
 
 // domainAPIError keeps a domain error's own message when it has one.

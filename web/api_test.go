@@ -3,6 +3,9 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	"github.com/dti-platform/dti/assessment"
 	"github.com/dti-platform/dti/scoring"
@@ -717,4 +722,49 @@ func (fx *fixture) tokenID(t testing.TB, user string) int64 {
 		t.Fatalf("CreateAPIToken %s: %v", user, err)
 	}
 	return tok.ID
+}
+
+func TestAPI_ErrorMapping(t *testing.T) {
+	s, _ := newFixtureServer(t)
+	tests := []struct {
+		name       string
+		err        error
+		wantStatus int
+		wantCode   string
+	}{
+		{"not found", fmt.Errorf("period 7: %w", assessment.ErrNotFound), 404, "not_found"},
+		{"forbidden", assessment.ErrForbidden, 403, "forbidden"},
+		{"conflict", fmt.Errorf("save: %w", assessment.ErrConflict), 409, "conflict"},
+		{"validation", &assessment.ValidationError{Fields: []assessment.FieldError{{Field: "name", VI: "Sai", EN: "wrong"}}}, 422, "invalid"},
+		{"body over the server's limit", fiber.ErrRequestEntityTooLarge, 413, "too_large"},
+		{"other client error", fiber.ErrUnsupportedMediaType, 415, "unsupported_media_type"},
+		{"server fault", errors.New("disk on fire"), 500, "internal"},
+	}
+	for _, tc := range tests {
+		app := fiber.New()
+		app.Get("/", func(c *fiber.Ctx) error {
+			c.Locals(localRequestID, "rid")
+			return s.apiWriteError(c, tc.err)
+		})
+		resp, err := app.Test(httptest.NewRequest("GET", "/", nil), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got struct {
+			Error apiErrorBody `json:"error"`
+		}
+		b, _ := io.ReadAll(resp.Body)
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatalf("%s: %s", tc.name, b)
+		}
+		if resp.StatusCode != tc.wantStatus || got.Error.Code != tc.wantCode {
+			t.Errorf("%s: %d %q; want %d %q", tc.name, resp.StatusCode, got.Error.Code, tc.wantStatus, tc.wantCode)
+		}
+		if tc.wantStatus == 500 && strings.Contains(string(b), "disk on fire") {
+			t.Errorf("a server fault reveals its cause: %s", b)
+		}
+		if tc.name == "validation" && (len(got.Error.Fields) != 1 || got.Error.Fields[0].Field != "name" || got.Error.Fields[0].Message != "Sai") {
+			t.Errorf("validation fields = %+v", got.Error.Fields)
+		}
+	}
 }
