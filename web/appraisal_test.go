@@ -7,10 +7,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
 	"github.com/dti-platform/dti/assessment"
+	"github.com/dti-platform/dti/scoring"
 )
 
 const tcReview = tcForm + "/review"
@@ -334,5 +336,78 @@ func TestAuthorizationMatrix_Appraisal(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestAppraisal_NotApplicable declares an optional indicator not
+// applicable: only an admin may, with a reason; the page shows the
+// indicator as not applicable and the appraised max without it.
+func TestAppraisal_NotApplicable(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	// A period pinned to the test index with NT.05 optional.
+	src := strings.Replace(string(fx.ix.Source), "      - code: NT.05\n", "      - code: NT.05\n        optional: true\n", 1)
+	ix, err := scoring.ParseIndex([]byte(src))
+	if err != nil || !ix.Node("NT.05").Optional {
+		t.Fatalf("optional NT.05: %v", err)
+	}
+	p := &assessment.Period{Code: "NA-2025", Name: "Kỳ thử không áp dụng", Year: 2025, Status: assessment.PeriodOpen,
+		IndexCode: ix.Code, IndexVersion: ix.Version, IndexHash: ix.Hash, IndexSource: ix.Source,
+		OpensAt: fixedNow.Add(-time.Hour), ClosesAt: fixedNow.Add(24 * time.Hour)}
+	if err := fx.store.CreatePeriod(context.Background(), assessment.SystemActor, p); err != nil {
+		t.Fatal(err)
+	}
+	base := "/periods/NA-2025/units/SO-TC/form"
+	ap := fx.signIn(t, "approver.tc")
+	get(t, s, base, ap)
+	sub, err := fx.store.FindSubmission(context.Background(), p.ID, fx.units["SO-TC"].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, out := saveJSON(t, s, ap, "csrf-approver.tc", base+"/values", sub.Version, map[string]any{
+		"v|NT.01|has_board": "1", "v|NT.02|meetings": "2", "v|NT.03|online": "75",
+		"v|NT.04|chair": "head", "v|NT.06|plan_date": "2025-03-01",
+	}); st != 200 {
+		t.Fatalf("save: %d %v", st, out)
+	}
+	if err := fx.store.AddEvidence(context.Background(), fx.users["approver.tc"].Actor(), &assessment.Evidence{
+		SubmissionID: sub.ID, Indicator: "NT.01", Kind: assessment.EvidenceExplanation, Text: "Đang trình ký",
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	sub, _ = fx.store.FindSubmissionByID(context.Background(), sub.ID)
+	if resp, _ := postForm(t, s, base+"/submit", url.Values{"_csrf": {"csrf-approver.tc"}, "version": {jsonNum(sub.Version)}}, ap); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d", resp.StatusCode)
+	}
+	na := url.Values{"indicator": {"NT.05"}, "decision": {"not_applicable"}, "reason": {"Đơn vị không có kênh truyền thông riêng"}}
+	rv := fx.signIn(t, "reviewer")
+	_, body := get(t, s, base+"/review", rv)
+	if n := len(findAll(indicatorNode(t, body, "NT.05"), byAttr("input", "value", "not_applicable"))); n != 0 {
+		t.Error("a reviewer is offered to declare NT.05 not applicable")
+	}
+	na.Set("_csrf", "csrf-reviewer")
+	if resp, _ := postForm(t, s, base+"/review", na, rv); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("reviewer declares not applicable: %d; want 403", resp.StatusCode)
+	}
+	ad := fx.signIn(t, "admin")
+	_, body = get(t, s, base+"/review", ad)
+	if n := len(findAll(indicatorNode(t, body, "NT.05"), byAttr("input", "value", "not_applicable"))); n != 1 {
+		t.Fatal("the admin is not offered to declare NT.05 not applicable")
+	}
+	noReason := url.Values{"_csrf": {"csrf-admin"}, "indicator": {"NT.05"}, "decision": {"not_applicable"}}
+	if resp, _ := postForm(t, s, base+"/review", noReason, ad); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("not applicable without a reason: %d; want 422", resp.StatusCode)
+	}
+	na.Set("_csrf", "csrf-admin")
+	if resp, _ := postForm(t, s, base+"/review", na, ad); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("admin declares not applicable: %d", resp.StatusCode)
+	}
+	_, body = get(t, s, base+"/review", ad)
+	appr := findAll(indicatorNode(t, body, "NT.05"), byAttr("", "data-appraised", ""))
+	if len(appr) != 1 || text(appr[0]) != "Không áp dụng" {
+		t.Errorf("NT.05 appraised = %v; want not applicable", appr)
+	}
+	// The appraised total's max drops by NT.05's 10 points.
+	if !strings.Contains(text(parseHTML(t, body)), "/ 80,00") {
+		t.Error("the appraised total does not leave NT.05 out of the max")
 	}
 }
