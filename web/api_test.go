@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -766,5 +767,27 @@ func TestAPI_ErrorMapping(t *testing.T) {
 		if tc.name == "validation" && (len(got.Error.Fields) != 1 || got.Error.Fields[0].Field != "name" || got.Error.Fields[0].Message != "Sai") {
 			t.Errorf("validation fields = %+v", got.Error.Fields)
 		}
+	}
+}
+
+// TestAPI_ResultsGolden keeps the exact answers of a period's results and
+// of one unit's (the contract dashboards code against) in golden files.
+func TestAPI_ResultsGolden(t *testing.T) {
+	s, fx := resultsServer(t)
+	tok := fx.token(t, "viewer")
+	for _, tc := range []struct{ path, lang, golden string }{
+		{"/api/v1/periods/RES-2025/results", "vi", "api_results_vi.golden.json"},
+		{"/api/v1/periods/RES-2025/units/H-A/results", "en", "api_unit_results_en.golden.json"},
+	} {
+		r := callAPI(t, s, "GET", tc.path, tok, "", func(r *http.Request) { r.Header.Set("Accept-Language", tc.lang) })
+		if r.status != 200 {
+			t.Fatalf("%s: %d", tc.path, r.status)
+		}
+		var pretty bytes.Buffer
+		if err := json.Indent(&pretty, []byte(r.body), "", "  "); err != nil {
+			t.Fatal(err)
+		}
+		pretty.WriteByte('\n')
+		checkGolden(t, tc.golden, pretty.Bytes())
 	}
 }
