@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -103,6 +104,8 @@ type unitEditView struct {
 	Types, Blocks          []codeOption
 	Errors                 map[string]string
 	Action, Heading, Title string
+	// AuditURL lists the unit's audit entries (province-wide admins).
+	AuditURL string
 }
 
 // codeOption is an entry of a drop-down of codes.
@@ -182,6 +185,9 @@ func (s *Server) renderUnitForm(c *fiber.Ctx, status int, v unitEditView, sc *ad
 		// A type the default index no longer has stays selectable for
 		// the units that carry it.
 		v.Types = append(v.Types, codeOption{Code: v.Type, Label: v.Type, Selected: true})
+	}
+	if v.Edit && sc.all {
+		v.AuditURL = "/admin/audit?unit=" + url.QueryEscape(v.Code)
 	}
 	if v.Edit {
 		v.Action, v.Heading = "/admin/units/"+v.Code, l.T("admin.units.edit_heading", v.Code)

@@ -349,3 +349,25 @@ func TestAdminScope_grants(t *testing.T) {
 		t.Errorf("only province-wide admins manage the top level")
 	}
 }
+
+func TestAdminUnits_auditLinks(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	fx.addDistrictAdmin(t)
+	tests := []struct {
+		user, path, link string
+		want             bool
+	}{
+		{"admin", "/admin/units/H-A", "/admin/audit?unit=H-A", true},
+		{"admin", "/admin/users/" + jsonNum(fx.users["editor.tc"].ID), "/admin/audit?actor=editor.tc", true},
+		// The audit log is the province's: district admins get no link.
+		{"admin.ha", "/admin/units/H-A", "/admin/audit?unit=H-A", false},
+		{"admin.ha", "/admin/users/" + jsonNum(fx.users["editor.xa1"].ID), "/admin/audit?actor=editor.xa1", false},
+	}
+	for _, tt := range tests {
+		_, body := get(t, s, tt.path, fx.signIn(t, tt.user))
+		got := len(findAll(parseHTML(t, body), byAttr("a", "href", tt.link))) == 1
+		if got != tt.want {
+			t.Errorf("%s as %s: link to %s = %v; want %v", tt.path, tt.user, tt.link, got, tt.want)
+		}
+	}
+}

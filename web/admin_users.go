@@ -204,6 +204,8 @@ type userEditView struct {
 	Pillars                   string
 	Errors                    map[string]string
 	Action, Heading           string
+	// AuditURL lists what the account did (province-wide admins).
+	AuditURL string
 }
 
 // grantRow is one line of the grants editor.
@@ -294,6 +296,9 @@ func (s *Server) renderUserForm(c *fiber.Ctx, status int, v userEditView, sc *ad
 			ps = append(ps, p.Code+" ("+p.Name.In(l.Lang)+")")
 		}
 		v.Pillars = strings.Join(ps, ", ")
+	}
+	if v.Edit && sc.all {
+		v.AuditURL = "/admin/audit?actor=" + url.QueryEscape(v.Username)
 	}
 	if v.Edit {
 		v.Action, v.Heading = "/admin/users/"+strconv.FormatInt(v.ID, 10), l.T("admin.users.edit_heading", v.Username)
