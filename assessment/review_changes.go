@@ -12,6 +12,16 @@ type IndicatorChange struct {
 	// Evidence counts the evidence items added or deleted (an item added
 	// and deleted again counts nothing).
 	Evidence int
+	// Inputs are the changed inputs by key: the value's canonical text at
+	// the return (From, "" when it had none) and now (To, "" when
+	// cleared).
+	Inputs map[string]ValueDiff
+}
+
+// ValueDiff is an input's value before and after a change, as canonical
+// text (see InputValue.Text).
+type ValueDiff struct {
+	From, To string
 }
 
 // ChangesSinceReturn returns, by indicator code, what changed on a
@@ -64,12 +74,16 @@ func ChangesSinceReturn(submissionID int64, entries []*AuditEntry) map[string]In
 	out := map[string]IndicatorChange{}
 	for _, f := range fields {
 		sp := values[f]
-		ind, _, ok := strings.Cut(f, "/")
+		ind, in, ok := strings.Cut(f, "/")
 		if !ok || sp.orig == sp.cur {
 			continue
 		}
 		c := out[ind]
 		c.Values++
+		if c.Inputs == nil {
+			c.Inputs = map[string]ValueDiff{}
+		}
+		c.Inputs[in] = ValueDiff{From: sp.orig, To: sp.cur}
 		out[ind] = c
 	}
 	for id, d := range evidence {

@@ -32,7 +32,7 @@ func TestChangesSinceReturn(t *testing.T) {
 				set("C/z", "", "9"), // before the return: not counted
 				status("submitted"),
 			},
-			map[string]IndicatorChange{"A": {Values: 2}, "B": {Evidence: 1}},
+			map[string]IndicatorChange{"A": {Values: 2, Inputs: map[string]ValueDiff{"x": {"1", "2"}, "y": {"", "5"}}}, "B": {Evidence: 1}},
 		},
 		{
 			"changed back and evidence added then deleted count nothing",
@@ -52,7 +52,7 @@ func TestChangesSinceReturn(t *testing.T) {
 				ev(ActionEvidenceDeleted, 2, "A"),
 				status("returned"),
 			},
-			map[string]IndicatorChange{"A": {Values: 1, Evidence: 1}},
+			map[string]IndicatorChange{"A": {Values: 1, Evidence: 1, Inputs: map[string]ValueDiff{"x": {"3", ""}}}},
 		},
 		{
 			"another submission's entries are ignored",
@@ -62,7 +62,7 @@ func TestChangesSinceReturn(t *testing.T) {
 				set("D/x", "", "1"),
 				status("returned"),
 			},
-			map[string]IndicatorChange{"D": {Values: 1}},
+			map[string]IndicatorChange{"D": {Values: 1, Inputs: map[string]ValueDiff{"x": {"", "1"}}}},
 		},
 	}
 	for _, tt := range tests {

@@ -85,6 +85,10 @@ type appraisalIndicator struct {
 type appraisalValue struct {
 	Label, Text, Unit string
 	Missing           bool
+	// Changed marks an input the unit changed since the return; Before
+	// is its value then, as read ("" when it had none).
+	Changed bool
+	Before  string
 }
 
 // inputReading shows a form input's value for reading in the page's
@@ -215,12 +219,23 @@ func (s *Server) renderAppraisal(c *fiber.Ctx, fc *formCtx, status int, failed s
 		v.AppraisedTotal = l.Num(appraised.Points, dec) + " / " + l.Num(appraised.MaxPoints, dec)
 	}
 	selfNodes, apprNodes := nodeResults(fc.ix, self.Result), nodeResults(fc.ix, appraised.Result)
+	before := beforeReturn(fc, changes, l)
 	now := s.cfg.Now()
 	add := func(section string, fi *FormIndicator) {
 		n := fc.ix.Node(fi.Code)
 		ai := &appraisalIndicator{FormIndicator: fi, Section: section}
 		for _, in := range fi.Inputs {
-			ai.Values = append(ai.Values, inputReading(in, l))
+			rv := inputReading(in, l)
+			if d, ok := changes[fi.Code].Inputs[in.Key]; ok {
+				rv.Changed = true
+				if d.From != "" {
+					rv.Before = before[scoring.InputKey{Indicator: fi.Code, Input: in.Key}]
+					if in.Unit != "" && rv.Before != "" {
+						rv.Before += " " + in.Unit
+					}
+				}
+			}
+			ai.Values = append(ai.Values, rv)
 		}
 		if sr, ok := selfNodes[fi.Code]; ok {
 			ai.Self, ai.SelfSteps = pointsText(l, sr, dec), stepsText(sr, l.Lang)
@@ -313,6 +328,63 @@ func (s *Server) renderAppraisal(c *fiber.Ctx, fc *formCtx, status int, failed s
 	p := s.newPage(c, "appraisal.title", "reviews", v)
 	p.Title = l.T("appraisal.title") + " · " + v.UnitName
 	return s.render(c, status, "appraisal", p)
+}
+
+// beforeReturn reads the changed inputs' values as they were when the
+// form was returned, formatted like the current ones.
+func beforeReturn(fc *formCtx, changes map[string]assessment.IndicatorChange, l *Localizer) map[scoring.InputKey]string {
+	if len(changes) == 0 {
+		return nil
+	}
+	old := make(map[scoring.InputKey]scoring.Value, len(fc.values))
+	for k, v := range fc.values {
+		old[k] = v
+	}
+	var keys []scoring.InputKey
+	for code, c := range changes {
+		for in, d := range c.Inputs {
+			k := scoring.InputKey{Indicator: code, Input: in}
+			keys = append(keys, k)
+			if d.From == "" {
+				delete(old, k)
+				continue
+			}
+			v := scoring.Value{Set: true, Text: d.From}
+			if n, err := strconv.ParseFloat(d.From, 64); err == nil {
+				v.Num = n
+			} else if d.From == "true" {
+				v.Num = 1
+			}
+			old[k] = v
+		}
+	}
+	form := BuildForm(fc.ix, FormOptions{UnitType: fc.unit.Type, Lang: l.Lang, Values: old, ReadOnly: true,
+		PointsDecimals: fc.ix.Rounding.PointsDecimals, Num: l.Num})
+	out := map[scoring.InputKey]string{}
+	var walk func([]*FormSection)
+	visit := func(fi *FormIndicator) {
+		for _, in := range fi.Inputs {
+			k := scoring.InputKey{Indicator: fi.Code, Input: in.Key}
+			if slices.Contains(keys, k) {
+				out[k] = inputReading(in, l).Text
+			}
+		}
+	}
+	walk = func(ss []*FormSection) {
+		for _, sec := range ss {
+			for _, fi := range sec.Indicators {
+				visit(fi)
+			}
+			walk(sec.Sections)
+		}
+	}
+	walk(form.Sections)
+	if form.Adjustments != nil {
+		for _, fi := range form.Adjustments.Indicators {
+			visit(fi)
+		}
+	}
+	return out
 }
 
 // adjustField is the form field of an adjusted input.

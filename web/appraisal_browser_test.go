@@ -104,6 +104,11 @@ func TestBrowser_Appraisal(t *testing.T) {
 		view("appraisal-view-top", "body", width)
 		view("appraisal-view-nt02", "#ind-NT_02", width)
 		view("appraisal-view-nt03", "#ind-NT_03", width)
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+ytForm+"/review")); err != nil {
+			t.Fatal(err)
+		}
+		waitJS(t, ctx, "the changed value", `!!document.querySelector("[data-changed-input]")`)
+		view("appraisal-view-changed", "#ind-NT_03", width)
 		// A refused decision: adjusting points without a reason shows the
 		// message next to the reason field.
 		if err := chromedp.Do(ctx, chromedp.Navigate(base+tcReview)); err != nil {

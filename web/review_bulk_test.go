@@ -254,6 +254,11 @@ func TestAppraisal_ChangesSinceReturn(t *testing.T) {
 			t.Errorf("%s is not highlighted as changed (%s)", code, kind)
 		}
 	}
+	changed := findAll(indicatorNode(t, body, "NT.02"), byAttr("div", "data-changed-input", ""))
+	if len(changed) != 1 || !strings.Contains(text(changed[0]), "Số cuộc họp") || !strings.Contains(text(changed[0]), "4") ||
+		!strings.Contains(text(changed[0]), "trước khi trả lại: 2") {
+		t.Errorf("NT.02's changed value = %v; want 4, before the return 2", changed)
+	}
 	if len(findAll(indicatorNode(t, body, "NT.03"), byAttr("span", "data-changed", "values"))) != 0 {
 		t.Error("NT.03, changed and changed back, is highlighted")
 	}
