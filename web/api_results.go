@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -221,11 +223,58 @@ func (s *Server) apiPublished(c *fiber.Ctx) (*assessment.Period, *scoring.Index,
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	res, snap, err := s.finalResults(c.UserContext(), p)
+	var res *scoring.Results
+	var snap *assessment.Snapshot
+	if q := c.Query("snapshot"); q != "" {
+		n, perr := strconv.Atoi(q)
+		if perr != nil || n < 1 {
+			ae := newAPIError(fiber.StatusUnprocessableEntity, "invalid", "Dữ liệu gửi lên không hợp lệ.", "the request has invalid fields")
+			ae.Fields = []apiField{{Field: "snapshot", vi: "Số lần công bố là số nguyên dương.", en: "the snapshot is a positive whole number"}}
+			return nil, nil, nil, nil, ae
+		}
+		res, snap, err = s.snapshotResults(c.UserContext(), p, n)
+	} else {
+		res, snap, err = s.finalResults(c.UserContext(), p)
+	}
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
 	return p, ix, res, snap, nil
+}
+
+// snapshotResults returns the final results of the period's snapshot
+// number n (an earlier publication), sharing the decoded snapshots'
+// cache with finalResults.
+func (s *Server) snapshotResults(ctx context.Context, p *assessment.Period, n int) (*scoring.Results, *assessment.Snapshot, error) {
+	snaps, err := s.cfg.Store.FindSnapshots(ctx, p.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	i := slices.IndexFunc(snaps, func(sn *assessment.Snapshot) bool { return sn.Number == n })
+	if i < 0 {
+		return nil, nil, newAPIError(fiber.StatusNotFound, "not_found",
+			fmt.Sprintf("Kỳ đánh giá %s không có lần công bố số %d.", p.Code, n), fmt.Sprintf("period %s has no snapshot %d", p.Code, n))
+	}
+	key := strconv.FormatInt(p.ID, 10) + "/" + strconv.Itoa(n)
+	sc := &s.snapshots
+	sc.mu.Lock()
+	res := sc.m[key]
+	sc.mu.Unlock()
+	if res != nil {
+		return res, snaps[i], nil
+	}
+	full, err := s.cfg.Store.FindSnapshot(ctx, p.ID, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	res = &full.Results.Final
+	sc.mu.Lock()
+	if sc.m == nil {
+		sc.m = make(map[string]*scoring.Results)
+	}
+	sc.m[key] = res
+	sc.mu.Unlock()
+	return res, snaps[i], nil
 }
 
 func apiHead(p *assessment.Period, ix *scoring.Index, snap *assessment.Snapshot) apiResultsHead {

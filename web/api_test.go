@@ -791,3 +791,60 @@ func TestAPI_ResultsGolden(t *testing.T) {
 		checkGolden(t, tc.golden, pretty.Bytes())
 	}
 }
+
+func TestAPI_EarlierSnapshot(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	ctx := context.Background()
+	first, second := testResults()
+	second.Units = append(second.Units[:0:0], first.Units...)
+	second.Units[0].Points, second.Units[0].Rank = 999.99, 1
+	p := fx.publish(t, "LAI-2025", 2025, true, first)
+	// Re-opened and published again: a second snapshot, the first kept.
+	p, err := fx.store.SetPeriodStatus(ctx, assessment.SystemActor, p.ID, p.Version, assessment.PeriodClosed, "sửa số liệu", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.store.PublishPeriod(ctx, assessment.SystemActor, p.ID, p.Version, &assessment.Snapshot{Reason: "sửa số liệu",
+		IndexHash: fx.ix.Hash, Results: assessment.SnapshotResults{Self: *second, Appraised: *second, Final: *second}}); err != nil {
+		t.Fatal(err)
+	}
+	tok := fx.token(t, "viewer")
+	totalOf := func(r apiResp) any {
+		if u, ok := r.json["unit"].(map[string]any); ok {
+			return u["total"]
+		}
+		return r.json["units"].([]any)[0].(map[string]any)["total"]
+	}
+	tests := []struct {
+		query     string
+		want      int
+		snapshot  float64
+		total     float64
+		errorCode string
+	}{
+		{"", 200, 2, 999.99, ""},
+		{"?snapshot=2", 200, 2, 999.99, ""},
+		{"?snapshot=1", 200, 1, 731.61, ""},
+		{"?snapshot=3", 404, 0, 0, "not_found"},
+		{"?snapshot=0", 422, 0, 0, "invalid"},
+		{"?snapshot=abc", 422, 0, 0, "invalid"},
+	}
+	for _, base := range []string{"/api/v1/periods/LAI-2025/results", "/api/v1/periods/LAI-2025/units/SO-TC/results"} {
+		for _, tc := range tests {
+			r := callAPI(t, s, "GET", base+tc.query, tok, "")
+			if r.status != tc.want || r.errCode() != tc.errorCode {
+				t.Errorf("GET %s%s: %d %q; want %d %q", base, tc.query, r.status, r.errCode(), tc.want, tc.errorCode)
+				continue
+			}
+			if tc.want == 200 && (apiNum(r.json["snapshot"]) != tc.snapshot || apiNum(totalOf(r)) != tc.total) {
+				t.Errorf("GET %s%s: snapshot %v total %v; want %v and %v", base, tc.query, r.json["snapshot"], totalOf(r), tc.snapshot, tc.total)
+			}
+		}
+	}
+	// The period lists both publications, newest first, with the reason.
+	r := callAPI(t, s, "GET", "/api/v1/periods/LAI-2025", tok, "")
+	snaps, _ := r.json["snapshots"].([]any)
+	if len(snaps) != 2 || apiNum(snaps[0].(map[string]any)["number"]) != 2 || snaps[0].(map[string]any)["reason"] != "sửa số liệu" {
+		t.Errorf("snapshots = %v", r.json["snapshots"])
+	}
+}
