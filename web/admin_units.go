@@ -59,7 +59,7 @@ func (s *Server) adminUnits(c *fiber.Ctx) error {
 		}
 		row := adminUnitRow{
 			Code: u.Code, Name: u.Name(l.Lang), Depth: min(su.Depth, 4),
-			Type: s.unitTypeName(u.Type, l.Lang), Block: u.Block, Active: u.Active,
+			Type: s.unitTypeName(u.Type, l.Lang), Block: s.blockName(u.Block, l.Lang), Active: u.Active,
 			Children: len(sc.tree.Children(u.ID)),
 		}
 		if n := u.Name(other); n != row.Name {
@@ -85,6 +85,19 @@ func (s *Server) unitTypeName(code, lang string) string {
 		for _, t := range s.cfg.Index.UnitTypes {
 			if t.Code == code {
 				return t.Name.In(lang)
+			}
+		}
+	}
+	return code
+}
+
+// blockName returns the name of a ranking block in the default index, or
+// its code.
+func (s *Server) blockName(code, lang string) string {
+	if s.cfg.Index != nil && code != "" {
+		for _, b := range s.cfg.Index.Blocks {
+			if b.Code == code {
+				return b.Name.In(lang)
 			}
 		}
 	}
