@@ -146,6 +146,9 @@ type appraisalDecision struct {
 // appraisalForm is what the decision control shows.
 type appraisalForm struct {
 	Decision, Reason, Comment, Points string
+	// Adjust are the adjusted values as typed, by input key (several for
+	// a multiple choice).
+	Adjust map[string][]string
 }
 
 // appraisalPage shows the appraisal page of a submitted form.
@@ -282,6 +285,9 @@ func (s *Server) renderAppraisal(c *fiber.Ctx, fc *formCtx, status int, failed s
 		if fi.Code == failed {
 			ai.Form, ai.Errors = typed, errs
 			for _, in := range ai.Adjust {
+				if raw, ok := typed.Adjust[in.Key]; ok {
+					showTyped(in, raw)
+				}
 				if msg := errs[in.Key]; msg != "" {
 					in.Error, in.ErrorID, in.DescribedBy = msg, in.ID+"-error", in.ID+"-error"
 				}
@@ -385,6 +391,24 @@ func beforeReturn(fc *formCtx, changes map[string]assessment.IndicatorChange, l 
 		}
 	}
 	return out
+}
+
+// showTyped puts what a reviewer typed back into an adjust control.
+func showTyped(in *FormInput, raw []string) {
+	first := ""
+	if len(raw) > 0 {
+		first = raw[0]
+	}
+	switch in.Control {
+	case "yesno":
+		in.Yes, in.No = first == "1", first == "0"
+	case "select", "checkboxes":
+		for i := range in.Options {
+			in.Options[i].Selected = slices.Contains(raw, in.Options[i].Value)
+		}
+	default:
+		in.Value = first
+	}
 }
 
 // adjustField is the form field of an adjusted input.

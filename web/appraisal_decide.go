@@ -47,8 +47,12 @@ func (s *Server) appraisalDecide(c *fiber.Ctx) error {
 	switch r.Decision {
 	case assessment.DecisionAdjustValue:
 		raw := map[string]string{}
+		typed.Adjust = map[string][]string{}
 		for _, in := range n.Inputs {
 			vals := c.Request().PostArgs().PeekMulti(adjustField(in.Key))
+			for _, v := range vals {
+				typed.Adjust[in.Key] = append(typed.Adjust[in.Key], string(v))
+			}
 			var parts []string
 			for _, v := range vals {
 				if t := strings.TrimSpace(string(v)); t != "" {

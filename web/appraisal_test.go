@@ -139,6 +139,15 @@ func TestAppraisalDecide(t *testing.T) {
 					if len(errs) == 0 {
 						t.Fatalf("no error shown next to the fields of %s", code)
 					}
+					if tt.field == "meetings" {
+						in := findAll(art, byAttr("input", "id", "adj-NT_02-meetings"))
+						if len(in) != 1 {
+							t.Fatal("no adjust control for NT.02/meetings")
+						}
+						if v, _ := attr(in[0], "value"); v != "nhiều" {
+							t.Errorf("the typed adjusted value is not shown again: %q", v)
+						}
+					}
 					if tt.field != "decision" && tt.field != "values" {
 						id := "ind-" + htmlID(code) + "-" + tt.field
 						if tt.field == "meetings" {
