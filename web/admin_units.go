@@ -163,7 +163,8 @@ func (s *Server) renderUnitForm(c *fiber.Ctx, status int, v unitEditView, sc *ad
 		}
 	}
 	l := s.localizer(c)
-	self := sc.tree.Unit(0)
+	// self is the unit being edited (nil when creating).
+	var self *assessment.Unit
 	if v.Edit {
 		if u, err := s.cfg.Store.FindUnitByCode(ctx, v.Code); err == nil {
 			self = u

@@ -342,11 +342,7 @@ func (s *Server) userFormFrom(c *fiber.Ctx, sc *adminScope) (userEditView, []ass
 		case !g.Role.Valid():
 			row.Error = l.T("admin.users.role_unknown")
 		case row.Unit != "":
-			u := sc.tree.Unit(0)
-			if found, err := s.cfg.Store.FindUnitByCode(c.UserContext(), row.Unit); err == nil {
-				u = found
-			}
-			if u == nil {
+			if u, err := s.cfg.Store.FindUnitByCode(c.UserContext(), row.Unit); err != nil {
 				row.Error = l.T("admin.users.unit_unknown")
 			} else {
 				g.UnitID = u.ID
