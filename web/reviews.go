@@ -95,7 +95,15 @@ func (s *Server) reviewQueue(c *fiber.Ctx) error {
 	counts := map[assessment.SubmissionStatus]int{}
 	blocks, types, pillars := map[string]string{}, map[string]string{}, map[string]string{}
 	var blockOrder, typeOrder, pillarOrder []string
-	units := map[int64]*assessment.Unit{}
+	// Every unit once, rather than one query per form.
+	all, _, err := s.cfg.Store.FindUnits(ctx, assessment.UnitFilter{})
+	if err != nil {
+		return err
+	}
+	units := make(map[int64]*assessment.Unit, len(all))
+	for _, u := range all {
+		units[u.ID] = u
+	}
 	now := s.cfg.Now()
 	for _, p := range periods {
 		if p.Status != assessment.PeriodOpen && p.Status != assessment.PeriodClosed {
@@ -197,12 +205,12 @@ func (s *Server) reviewQueue(c *fiber.Ctx) error {
 	}
 	waiting := counts[assessment.SubmissionSubmitted] + counts[assessment.SubmissionResubmitted]
 	v.Counts = append(v.Counts, reviewCount{Status: "waiting", Key: "reviews.status.waiting", URL: q("waiting"), Count: waiting, Current: f.Status == "waiting"})
-	all := 0
+	total := 0
 	for _, st := range queueStatuses {
 		v.Counts = append(v.Counts, reviewCount{Status: string(st), Key: "status." + string(st), URL: q(string(st)), Count: counts[st], Current: f.Status == string(st)})
-		all += counts[st]
+		total += counts[st]
 	}
-	v.Counts = append(v.Counts, reviewCount{Status: "all", Key: "reviews.status.all", URL: q("all"), Count: all, Current: f.Status == "all"})
+	v.Counts = append(v.Counts, reviewCount{Status: "all", Key: "reviews.status.all", URL: q("all"), Count: total, Current: f.Status == "all"})
 	for _, cnt := range v.Counts {
 		v.Statuses = append(v.Statuses, reviewOption{Value: cnt.Status, Label: l.T(cnt.Key), Selected: cnt.Current})
 	}
