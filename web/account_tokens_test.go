@@ -106,6 +106,11 @@ func TestTokens_CreateUseRevoke(t *testing.T) {
 
 	// Another unit's editor cannot see or revoke it.
 	revoke := "/account/tokens/" + jsonNum(toks[0].ID) + "/revoke"
+	if f := findAll(parseHTML(t, body), byAttr("form", "action", revoke)); len(f) != 1 {
+		t.Error("no revoke form")
+	} else if c, _ := attr(f[0], "data-confirm"); !strings.Contains(c, name) {
+		t.Errorf("revoke confirmation = %q; want the token's name", c)
+	}
 	if _, body := get(t, s, "/account/tokens", fx.signIn(t, "editor.yt")); len(tokenRows(t, body)) != 0 {
 		t.Error("editor.yt sees editor.tc's token")
 	}
