@@ -86,6 +86,7 @@ func TestE2E_AssessmentRound(t *testing.T) {
 	e.do(chromedp.SendKeys(chromedp.CSS("#in-NT_06-note"), "Kế hoạch số 12/KH-STC"))
 	e.click(`button[name="intent"][value="save"]`)
 	e.waitStored("the explicitly saved note", "SO-TC", e2eValues)
+	e.waitAllSaved()
 	want := e2eExpect(t, fx, e2eValues, nil)
 	e.wait("the live score", `document.querySelector("[data-score]").textContent === `+strconv.Quote(viNum(want.selfPoints, 2)+" / "+viNum(want.selfMax, 2)))
 	e.wait("the progress", `document.querySelector("[data-progress-text]").textContent === "5/5"`)
@@ -181,6 +182,7 @@ func TestE2E_AssessmentRound(t *testing.T) {
 	fixed[scoring.InputKey{Indicator: "NT.03", Input: "online"}] = scoring.Value{Set: true, Num: 72, Text: "72"}
 	e.do(chromedp.Clear(chromedp.CSS("#in-NT_03-online")), chromedp.SendKeys(chromedp.CSS("#in-NT_03-online"), "72"))
 	e.waitStored("the fixed share", "SO-TC", fixed)
+	e.waitAllSaved()
 	e.as("approver.tc")
 	e.open(tcForm)
 	e.clickAndLoad(`form[action$="/submit"] button[type="submit"]`)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -53,6 +54,22 @@ func newE2E(t *testing.T, s *Server, fx *fixture) *e2e {
 		}
 	}
 	e.do(chromedp.EmulateViewport(e2eViewports[0].width, e2eViewports[0].height))
+	// A dialog the test did not expect (the form's "leave this page?"
+	// while a save is pending) would block the browser until the test's
+	// deadline: dismiss it and fail with its message instead.
+	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
+	go func() {
+		for ev, err := range dialogs {
+			if err != nil {
+				return
+			}
+			t.Errorf("unexpected %s dialog on %s: %q", ev.Type, ev.URL, ev.Message)
+			chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tg, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+				return err
+			}))
+		}
+	}()
 	return e
 }
 
@@ -113,6 +130,16 @@ func (e *e2e) clickAndLoad(sel string) {
 	e.js(`window.__e2eOld = true`)
 	e.click(sel)
 	e.wait("the page after clicking "+sel, `!window.__e2eOld && document.readyState === "complete"`)
+}
+
+// waitAllSaved waits until the form's script has nothing left to save:
+// it keeps unsaved values in localStorage and removes them once the server
+// has acknowledged them. Leaving the page earlier would raise the
+// browser's "leave this page?" dialog.
+func (e *e2e) waitAllSaved() {
+	e.t.Helper()
+	e.wait("every change saved", `localStorage.getItem("dti-form:" + location.pathname) === null &&
+		/^Đã lưu/.test(document.querySelector("[data-save-status]").textContent)`)
 }
 
 // setField sets a control's value as a user would (input and change
