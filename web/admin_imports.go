@@ -289,6 +289,8 @@ func (s *Server) applyImport(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
+	s.imports.applying.Lock()
+	defer s.imports.applying.Unlock()
 	it, data, err := s.imports.get(s.cfg.Now(), c.Params("id"), kind, currentUser(c).ID)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -301,5 +302,39 @@ func TestAdminImports_sample(t *testing.T) {
 	}
 	if resp, _ := get(t, s, "/admin/imports/units/sample.csv", fx.signIn(t, "editor.tc")); resp.StatusCode != 403 {
 		t.Errorf("editor gets the sample: %d", resp.StatusCode)
+	}
+}
+
+// Two applies of one upload at once (a double click): one writes, the
+// other finds the upload gone; nothing is written twice.
+func TestAdminImports_concurrentApply(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	t.Cleanup(func() { s.imports.close() })
+	ck := fx.signIn(t, "admin")
+	resp, _ := postMultipart(t, s, "/admin/imports/users", map[string]string{"_csrf": "csrf-admin"}, "u.csv",
+		[]byte("username,full_name,role,unit_code\ntwice,Hai Lần,unit_editor,SO-TC\n"), ck)
+	preview := resp.Header.Get("Location")
+	codes := make(chan int, 2)
+	for range 2 {
+		go func() {
+			req := httptest.NewRequest("POST", preview, strings.NewReader("_csrf=csrf-admin"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.AddCookie(ck)
+			r, err := s.App().Test(req, -1)
+			if err != nil {
+				codes <- 0
+				return
+			}
+			r.Body.Close()
+			codes <- r.StatusCode
+		}()
+	}
+	got := []int{<-codes, <-codes}
+	if !(got[0] == 200 && got[1] == 404 || got[0] == 404 && got[1] == 200) {
+		t.Errorf("statuses = %v; want one 200 and one 404", got)
+	}
+	users, _, err := fx.store.FindUsers(context.Background(), assessment.UserFilter{Query: "twice"})
+	if err != nil || len(users) != 1 {
+		t.Errorf("accounts = %d, %v; want 1", len(users), err)
 	}
 }

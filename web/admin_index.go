@@ -250,6 +250,8 @@ func (s *Server) periodValues(ctx context.Context, p *assessment.Period) ([]asse
 // required reason, when the period's version is still the one the report
 // was made for.
 func (s *Server) confirmMigration(c *fiber.Ctx) error {
+	s.imports.applying.Lock()
+	defer s.imports.applying.Unlock()
 	p, err := s.migratePeriod(c)
 	if err != nil {
 		return err
