@@ -530,5 +530,52 @@ func (s *Server) formReviews(ctx context.Context, fc *formCtx) (map[string]*Form
 	return out, nil
 }
 
+// returnComment is the comment of the latest return of the submission
+// (kept with its status change in the audit log), "" if none.
+func (s *Server) returnComment(ctx context.Context, submissionID int64) (string, error) {
+	id := submissionID
+	entries, _, err := s.cfg.Store.FindAudit(ctx, assessment.AuditFilter{Entity: "submission", EntityID: &id,
+		Action: assessment.ActionSubmissionStatus, Limit: 50})
+	if err != nil {
+		return "", err
+	}
+	for _, e := range entries {
+		if e.To == string(assessment.SubmissionReturned) {
+			return e.Reason, nil
+		}
+	}
+	return "", nil
+}
+
+// reviewNoteLinks lists, in the form's order, the indicators with a note
+// of the council.
+func reviewNoteLinks(form *FormView, notes map[string]*FormReview) []reviewNoteLink {
+	if len(notes) == 0 {
+		return nil
+	}
+	var out []reviewNoteLink
+	add := func(fi *FormIndicator) {
+		if r := notes[fi.Code]; r != nil {
+			out = append(out, reviewNoteLink{Anchor: fi.Anchor, Code: fi.Code, Name: fi.Name, DecisionKey: "appraisal.decision." + r.Decision})
+		}
+	}
+	var walk func([]*FormSection)
+	walk = func(ss []*FormSection) {
+		for _, sec := range ss {
+			for _, fi := range sec.Indicators {
+				add(fi)
+			}
+			walk(sec.Sections)
+		}
+	}
+	walk(form.Sections)
+	if form.Adjustments != nil {
+		for _, fi := range form.Adjustments.Indicators {
+			add(fi)
+		}
+	}
+	return out
+}
+
 // errIndicator is a decision about an indicator that is not on the form.
 var errIndicator = errors.New("unknown indicator")

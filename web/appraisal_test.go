@@ -292,6 +292,16 @@ func TestFormShowsReviewNotes(t *testing.T) {
 	if strings.Contains(body, "Gửi <quyết định>") {
 		t.Error("the reviewer's comment is not escaped")
 	}
+	// The summary above the form: the general comment and a link per
+	// indicator with a note.
+	sum := findAll(doc, byAttr("section", "data-return-notes", ""))
+	if len(sum) != 1 {
+		t.Fatal("no summary of the council's notes on the returned form")
+	}
+	links := findAll(sum[0], func(n *html.Node) bool { return n.Data == "a" })
+	if got := text(sum[0]); !strings.Contains(got, "Xem ý kiến từng chỉ số") || len(links) != 1 || attrOr(links[0], "href") != "#ind-NT_01" {
+		t.Errorf("summary = %q with %d links; want the return comment and a link to NT.01", got, len(links))
+	}
 	nt02 := findAll(doc, byAttr("article", "data-indicator", "NT.02"))[0]
 	if strings.Contains(text(nt02), "Ý kiến của Hội đồng") {
 		t.Error("a plain accept without a comment shows a note")

@@ -195,6 +195,16 @@ type unitFormView struct {
 	// AppraisalURL is the per-indicator appraisal page, for those who
 	// appraise a submitted form.
 	AppraisalURL string
+	// ReturnComment is the council's general comment when the form was
+	// returned; ReviewNotes link to the indicators with a note.
+	ReturnComment string
+	ReviewNotes   []reviewNoteLink
+}
+
+// reviewNoteLink is an indicator with a note of the council, in the
+// summary above a returned form.
+type reviewNoteLink struct {
+	Anchor, Code, Name, DecisionKey string
 }
 
 type missingView struct {
@@ -283,6 +293,12 @@ func (s *Server) renderFormWith(c *fiber.Ctx, fc *formCtx, status int, x formExt
 	v.CanApprove, v.CanReturn = reviewActions(fc, s.cfg.Now())
 	if fc.canReview && fc.sub != nil && fc.sub.Round > 0 {
 		v.AppraisalURL = base + "/review"
+	}
+	if fc.sub != nil && fc.sub.Status == assessment.SubmissionReturned {
+		if v.ReturnComment, err = s.returnComment(c.UserContext(), fc.sub.ID); err != nil {
+			return err
+		}
+		v.ReviewNotes = reviewNoteLinks(form, reviews)
 	}
 	for _, m := range missing {
 		v.Missing = append(v.Missing, missingView{
