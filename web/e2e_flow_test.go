@@ -236,6 +236,15 @@ func TestE2E_AssessmentRound(t *testing.T) {
 		"Tổng điểm": viNum(want.points, 2) + " / 100", "Chỉ số": viNum(want.value, 4),
 		"Thứ hạng trong khối": strconv.Itoa(want.rank) + " / 2", "Xếp loại": want.bandVI,
 	})
+	// The explanations list the indicators that apply to a department,
+	// with the reviewer's points for NT.06.
+	codes := e.js(`Array.prototype.map.call(document.querySelectorAll("details.explanation summary .ind-code"), function(n){ return n.textContent }).join(",")`)
+	if codes != "NT.01,NT.02,NT.03,NT.04,NT.05,NT.06,NT.07" {
+		t.Errorf("profile explains %s; want NT.01..NT.07 (NT.08 is for districts only)", codes)
+	}
+	if got := e.text(`details.explanation:nth-child(6) summary .points`); got != "5,00 / 10,00" {
+		t.Errorf("profile's NT.06 points = %q; want 5,00 / 10,00", got)
+	}
 	e.shot("14-profile")
 
 	// (g) English and back.

@@ -322,7 +322,8 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 	}
 	for _, node := range ix.Indicators() {
 		nr, ok := expl[node.Code]
-		if !ok || nr.Explanation == nil {
+		if !ok || nr.Explanation == nil || !nr.Applicable {
+			// Indicators of other unit types have nothing to explain.
 			continue
 		}
 		e := profileExplanation{Code: node.Code, Name: node.Name.In(l.Lang), Steps: nr.Explanation.Steps.In(l.Lang),
