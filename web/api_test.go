@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"golang.org/x/net/html"
 
 	"github.com/dti-platform/dti/assessment"
 	"github.com/dti-platform/dti/scoring"
@@ -483,9 +484,19 @@ func TestAPI_PushValues(t *testing.T) {
 	if r.status != 200 || apiNum(r.json["written"]) != 0 || apiNum(r.json["unchanged"]) != 1 {
 		t.Errorf("same push again: %d %s", r.status, r.body)
 	}
-	// The unit cannot change a pushed value on its form.
-	get(t, s, tcForm, fx.signIn(t, "editor.tc"))
+	// The unit sees the pushed value read-only on its form and cannot
+	// change it.
 	ck := fx.signIn(t, "editor.tc")
+	_, page := get(t, s, tcForm, ck)
+	fields := findAll(parseHTML(t, page), byAttr("div", "data-field", "v|NT.02|meetings"))
+	if len(fields) != 1 || !hasAttr(fields[0], "data-readonly") {
+		t.Fatalf("the pushed field is not read-only on the form")
+	}
+	if in := findAll(fields[0], func(n *html.Node) bool { return n.Data == "input" }); len(in) != 1 || !hasAttr(in[0], "disabled") {
+		t.Error("the pushed input can be typed into")
+	} else if v, _ := attr(in[0], "value"); v != "4" {
+		t.Errorf("the form shows %q; want the pushed 4", v)
+	}
 	saveJSON(t, s, ck, "csrf-editor.tc", tcForm+"/values", fx.submission(t, "SO-TC").Version, map[string]any{"v|NT.02|meetings": "9"})
 	if stored("SO-TC")["NT.02/meetings"].Text != "4" {
 		t.Error("the unit overwrote a pushed value")

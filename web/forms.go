@@ -27,6 +27,8 @@ type formCtx struct {
 	// start one (a reader).
 	sub    *assessment.Submission
 	values map[scoring.InputKey]scoring.Value
+	// locked: values written by a central source, read-only for the unit.
+	locked map[scoring.InputKey]scoring.Source
 	// evidence lists the submission's evidence items by indicator, once
 	// loadEvidence ran (saves do without).
 	evidence map[string][]*assessment.Evidence
@@ -111,7 +113,14 @@ func (s *Server) loadForm(c *fiber.Ctx, create bool) (*formCtx, error) {
 			return nil, err
 		}
 		for _, v := range vals {
-			fc.values[scoring.InputKey{Indicator: v.Indicator, Input: v.Input}] = v.Scoring()
+			k := scoring.InputKey{Indicator: v.Indicator, Input: v.Input}
+			fc.values[k] = v.Scoring()
+			if v.Locked {
+				if fc.locked == nil {
+					fc.locked = map[scoring.InputKey]scoring.Source{}
+				}
+				fc.locked[k] = v.Source
+			}
 		}
 		_, fc.editErr = assessment.CheckSubmissionAction(a, p, sub, assessment.SubmissionChange{
 			Action: assessment.ActEdit, At: now, Ancestors: anc,
@@ -253,6 +262,7 @@ func (s *Server) renderFormWith(c *fiber.Ctx, fc *formCtx, status int, x formExt
 		UnitType:       fc.unit.Type,
 		Lang:           l.Lang,
 		Values:         fc.values,
+		Locked:         fc.locked,
 		Raw:            raw,
 		Errors:         errs,
 		ReadOnly:       !fc.canEdit,

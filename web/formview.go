@@ -19,6 +19,10 @@ type FormOptions struct {
 	Lang     string
 	// Values are the unit's saved values.
 	Values map[scoring.InputKey]scoring.Value
+	// Locked are the saved values a central source wrote (the
+	// secretariat's import, the API), with that source: read-only for the
+	// unit whatever the input's declared source.
+	Locked map[scoring.InputKey]scoring.Source
 	// Raw are values as typed, shown instead of Values after a refused
 	// save so nothing typed is lost (multi_choice: one entry per option).
 	Raw map[scoring.InputKey][]string
@@ -353,6 +357,9 @@ func (b *formBuilder) input(n *scoring.Node, in scoring.Input, indSrc scoring.So
 		Source:    string(src),
 
 		sourceReadOnly: src.ReadOnlyForUnit(),
+	}
+	if ls, ok := b.opt.Locked[key]; ok {
+		fi.ReadOnly, fi.Source = true, string(ls)
 	}
 	if fi.Label == "" {
 		fi.Label = b.text(n.Name)
