@@ -3,7 +3,9 @@ package assessment_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -358,14 +360,20 @@ func TestChangesSinceReturn(t *testing.T) {
 		t.Fatal(err)
 	}
 	var lines []string
-	for _, c := range got {
-		lines = append(lines, c.Indicator+"/"+c.Input+" "+c.From+" -> "+c.To+" by "+c.By)
+	for ind, c := range got {
+		lines = append(lines, fmt.Sprintf("%s: %d values, %d evidence", ind, c.Values, c.Evidence))
+		for in, d := range c.Inputs {
+			lines = append(lines, ind+"/"+in+" "+d.From+" -> "+d.To)
+		}
 	}
+	sort.Strings(lines)
 	want := []string{
-		"A.1/  -> link: https://sotc.vn/kh by daumoi",
-		"A.1/has_plan false -> true by daumoi",
-		"A.4/signed_pct  -> 80 by daumoi",
-		"A.6/platforms 2 ->  by daumoi",
+		"A.1/has_plan false -> true",
+		"A.1: 1 values, 1 evidence",
+		"A.4/signed_pct  -> 80",
+		"A.4: 1 values, 0 evidence",
+		"A.6/platforms 2 -> ",
+		"A.6: 1 values, 0 evidence",
 	}
 	assertLines(t, "changes since the return", lines, want)
 }

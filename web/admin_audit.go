@@ -154,6 +154,8 @@ type adminAuditView struct {
 	// ExportQuery is the filter for the export links.
 	ExportQuery string
 	TooMany     bool
+	// Labels name the columns on each row of the phone layout.
+	Labels struct{ At, Actor, Action, Entity, Unit, Period, Change, Reason string }
 }
 
 type auditRow struct {
@@ -169,6 +171,8 @@ func (s *Server) adminAudit(c *fiber.Ctx) error {
 		return err
 	}
 	v := adminAuditView{Q: q}
+	v.Labels.At, v.Labels.Actor, v.Labels.Action, v.Labels.Entity = l.T("admin.audit.at"), l.T("admin.audit.actor"), l.T("admin.audit.action"), l.T("admin.audit.entity")
+	v.Labels.Unit, v.Labels.Period, v.Labels.Change, v.Labels.Reason = l.T("admin.users.unit"), l.T("admin.imports.period"), l.T("admin.audit.change"), l.T("admin.audit.reason")
 	for _, a := range auditActions {
 		label := a
 		if strings.HasSuffix(a, ".") {
@@ -206,7 +210,7 @@ func (s *Server) adminAudit(c *fiber.Ctx) error {
 		}
 	}
 	v.Pager = newPager(v.Total, auditPerPage, page, "/admin/audit", q.values())
-	v.Pager.ShowFrom, v.Pager.ShowTo = l.Num(float64(v.Pager.From+1), 0), l.Num(float64(v.Pager.To), 0)
+	v.Pager.localize(l)
 	v.ExportQuery = encodeNonEmpty(q.values())
 	v.TooMany = v.Total > auditExportMax
 	status := fiber.StatusOK

@@ -163,17 +163,20 @@ func (s *Server) readUpload(c *fiber.Ctx) (data []byte, name, msg string) {
 
 // importPreviewView is the preview of an uploaded file.
 type importPreviewView struct {
-	Kind, ID, FileName       string
-	Period, Source           string
-	Create, Update, Same     int
-	Changes                  []importChangeRow
-	MoreChanges              int
-	Issues                   []string
-	MoreIssues               int
-	OK                       bool
-	ApplyURL, AgainURL       string
-	Passwords                []importPassword
-	Applied                  bool
+	Kind, ID, FileName   string
+	Period, Source       string
+	Create, Update, Same int
+	Changes              []importChangeRow
+	MoreChanges          int
+	Issues               []string
+	MoreIssues           int
+	OK                   bool
+	ApplyURL, AgainURL   string
+	Passwords            []importPassword
+	Applied              bool
+	// N holds the counts in the page language: create, update, same,
+	// issues, more_issues, more_changes.
+	N                        map[string]string
 	AppliedCreated, Updated  int
 	AppliedValues, Unchanged int
 }
@@ -259,6 +262,11 @@ func (s *Server) runImportPreview(c *fiber.Ctx, it *stashed, data []byte) (*asse
 		}
 		v.Issues = append(v.Issues, is.Message(l.Lang))
 	}
+	v.N = map[string]string{}
+	for k, n := range map[string]int{"create": v.Create, "update": v.Update, "same": v.Same,
+		"issues": len(pv.Issues), "more_issues": v.MoreIssues, "more_changes": v.MoreChanges} {
+		v.N[k] = l.Num(float64(n), 0)
+	}
 	return im, pv, v, nil
 }
 
@@ -282,6 +290,8 @@ func (s *Server) applyImport(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
+	s.imports.applying.Lock()
+	defer s.imports.applying.Unlock()
 	it, data, err := s.imports.get(s.cfg.Now(), c.Params("id"), kind, currentUser(c).ID)
 	if err != nil {
 		return err
@@ -307,6 +317,8 @@ func (s *Server) applyImport(c *fiber.Ctx) error {
 		return c.Redirect("/admin/periods", fiber.StatusSeeOther)
 	}
 	v.Applied, v.AppliedCreated, v.Updated, v.Unchanged = true, res.Created, res.Updated, res.Unchanged
+	l := s.localizer(c)
+	v.N["created"], v.N["updated"] = l.Num(float64(res.Created), 0), l.Num(float64(res.Updated), 0)
 	v.Changes, v.Issues, v.MoreChanges = nil, nil, 0
 	for _, u := range sortedCodes(res.Passwords) {
 		v.Passwords = append(v.Passwords, importPassword{Username: u, Password: res.Passwords[u]})

@@ -31,6 +31,9 @@ type importStash struct {
 	mu    sync.Mutex
 	dir   string
 	items map[string]*stashed
+	// applying serializes applies in this process: a second click or a
+	// second admin waits, then previews against what the first wrote.
+	applying sync.Mutex
 }
 
 // stashed describes one kept file.

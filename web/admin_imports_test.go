@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -263,5 +264,77 @@ func TestImportStash_bounds(t *testing.T) {
 	}
 	if n := len(st.items); n != stashMax {
 		t.Errorf("stash holds %d files; want %d", n, stashMax)
+	}
+}
+
+func TestAdminImports_sample(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	ck := fx.signIn(t, "admin")
+	tests := []struct {
+		path   string
+		status int
+		want   string // the first lines
+	}{
+		{"/admin/imports/units/sample.csv", 200, "code,name_vi,name_en,type,block,parent_code,active\n"},
+		{"/admin/imports/users/sample.csv", 200, "username,full_name,email,lang,role,unit_code,subtree,pillars,disabled\n"},
+		// NT.07 is the secretariat's; the test index ranks departments and districts.
+		{"/admin/imports/values/sample.csv?period=DTI-2025", 200, "unit_code,NT.07/dvc\nH-A,\nSO-TC,\nSO-YT,\n"},
+		{"/admin/imports/values/sample.csv?period=NOPE", 404, ""},
+		{"/admin/imports/other/sample.csv", 404, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			resp, body := get(t, s, tt.path, ck)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("GET = %d; want %d", resp.StatusCode, tt.status)
+			}
+			if tt.status != 200 {
+				return
+			}
+			if !strings.HasPrefix(body, "\xEF\xBB\xBF"+tt.want) {
+				t.Errorf("sample = %q; want it to start with %q", body, tt.want)
+			}
+			// The sample is a valid file for its import (read back).
+			if _, err := assessment.ReadTable("sample.csv", strings.NewReader(body), nil); err != nil {
+				t.Errorf("the sample does not read back: %v", err)
+			}
+		})
+	}
+	if resp, _ := get(t, s, "/admin/imports/units/sample.csv", fx.signIn(t, "editor.tc")); resp.StatusCode != 403 {
+		t.Errorf("editor gets the sample: %d", resp.StatusCode)
+	}
+}
+
+// Two applies of one upload at once (a double click): one writes, the
+// other finds the upload gone; nothing is written twice.
+func TestAdminImports_concurrentApply(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	t.Cleanup(func() { s.imports.close() })
+	ck := fx.signIn(t, "admin")
+	resp, _ := postMultipart(t, s, "/admin/imports/users", map[string]string{"_csrf": "csrf-admin"}, "u.csv",
+		[]byte("username,full_name,role,unit_code\ntwice,Hai Lần,unit_editor,SO-TC\n"), ck)
+	preview := resp.Header.Get("Location")
+	codes := make(chan int, 2)
+	for range 2 {
+		go func() {
+			req := httptest.NewRequest("POST", preview, strings.NewReader("_csrf=csrf-admin"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.AddCookie(ck)
+			r, err := s.App().Test(req, -1)
+			if err != nil {
+				codes <- 0
+				return
+			}
+			r.Body.Close()
+			codes <- r.StatusCode
+		}()
+	}
+	got := []int{<-codes, <-codes}
+	if !(got[0] == 200 && got[1] == 404 || got[0] == 404 && got[1] == 200) {
+		t.Errorf("statuses = %v; want one 200 and one 404", got)
+	}
+	users, _, err := fx.store.FindUsers(context.Background(), assessment.UserFilter{Query: "twice"})
+	if err != nil || len(users) != 1 {
+		t.Errorf("accounts = %d, %v; want 1", len(users), err)
 	}
 }

@@ -41,9 +41,14 @@ type migrateReport struct {
 	New                           string
 	Added, Removed, AddedRequired []string
 	Checked                       int
-	Issues                        []migrateIssue
-	More                          int
-	UnitsWithIssues               int
+	// Total counts every issue; Issues holds the first ones.
+	Total int
+	// N holds Checked, Total, UnitsWithIssues and More in the page
+	// language.
+	N               [4]string
+	Issues          []migrateIssue
+	More            int
+	UnitsWithIssues int
 }
 
 type migrateIssue struct {
@@ -185,7 +190,7 @@ func (s *Server) buildMigration(c *fiber.Ctx, p *assessment.Period) (migrateView
 	}
 	m := assessment.MigrationReport(oldIx, newIx, units)
 	r := &migrateReport{New: pin.Code + " " + pin.Version + " (" + shortHash(pin.Hash) + ")",
-		Added: m.AddedIndicators, Removed: m.RemovedIndicators, AddedRequired: m.AddedRequired, Checked: m.Checked}
+		Added: m.AddedIndicators, Removed: m.RemovedIndicators, AddedRequired: m.AddedRequired, Checked: m.Checked, Total: len(m.Issues)}
 	seen := map[string]bool{}
 	for i, is := range m.Issues {
 		if !seen[is.Unit] {
@@ -202,6 +207,7 @@ func (s *Server) buildMigration(c *fiber.Ctx, p *assessment.Period) (migrateView
 		}
 		r.Issues = append(r.Issues, migrateIssue{Unit: is.Unit, Key: is.Indicator + "/" + is.Input, Message: is.Message(l.Lang), Value: val})
 	}
+	r.N = [4]string{l.Num(float64(r.Checked), 0), l.Num(float64(r.Total), 0), l.Num(float64(r.UnitsWithIssues), 0), l.Num(float64(r.More), 0)}
 	v.Report = r
 	v.ConfirmURL = "/admin/periods/" + p.Code + "/migrate/" + it.ID
 	return v, &pin, nil
@@ -244,6 +250,8 @@ func (s *Server) periodValues(ctx context.Context, p *assessment.Period) ([]asse
 // required reason, when the period's version is still the one the report
 // was made for.
 func (s *Server) confirmMigration(c *fiber.Ctx) error {
+	s.imports.applying.Lock()
+	defer s.imports.applying.Unlock()
 	p, err := s.migratePeriod(c)
 	if err != nil {
 		return err

@@ -220,6 +220,7 @@ func (s *Server) periodPreview(c *fiber.Ctx) error {
 	}
 	pg := s.newPage(c, "admin.preview.title", "admin", rankingPageView{
 		Heading: p.Name, Subheading: l.T("admin.preview.note"), Tables: tables,
+		ExcelURL: "/admin/periods/" + p.Code + "/preview.xlsx",
 	})
 	pg.Title = p.Name
 	return s.render(c, fiber.StatusOK, "ranking", pg)

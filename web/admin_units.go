@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,11 +16,15 @@ type adminUnitsView struct {
 	// Query filters the rows by code or name (a flat list then).
 	Query    string
 	Inactive int
+	// Count and InactiveCount are the numbers in the page language.
+	Count, InactiveCount string
 	// CanImport: province-wide admins import units from a file.
 	CanImport bool
 	// CanCreate: the admin manages at least one unit to create under, or
 	// the whole province.
 	CanCreate bool
+	// Labels are the texts repeated on every row, translated once.
+	Labels struct{ BlockAuto, Active, Inactive, Edit, AddChild string }
 }
 
 type adminUnitRow struct {
@@ -40,6 +45,8 @@ func (s *Server) adminUnits(c *fiber.Ctx) error {
 	}
 	l := s.localizer(c)
 	v := adminUnitsView{Query: strings.TrimSpace(c.Query("q")), CanImport: sc.all}
+	v.Labels.BlockAuto, v.Labels.Active, v.Labels.Inactive = l.T("admin.units.block_auto"), l.T("admin.units.is_active"), l.T("admin.units.is_inactive")
+	v.Labels.Edit, v.Labels.AddChild = l.T("admin.edit"), l.T("admin.units.add_child")
 	q := assessment.Fold(v.Query)
 	other := "en"
 	if l.Lang == "en" {
@@ -52,7 +59,7 @@ func (s *Server) adminUnits(c *fiber.Ctx) error {
 		}
 		row := adminUnitRow{
 			Code: u.Code, Name: u.Name(l.Lang), Depth: min(su.Depth, 4),
-			Type: s.unitTypeName(u.Type, l.Lang), Block: u.Block, Active: u.Active,
+			Type: s.unitTypeName(u.Type, l.Lang), Block: s.blockName(u.Block, l.Lang), Active: u.Active,
 			Children: len(sc.tree.Children(u.ID)),
 		}
 		if n := u.Name(other); n != row.Name {
@@ -67,6 +74,7 @@ func (s *Server) adminUnits(c *fiber.Ctx) error {
 		v.Rows = append(v.Rows, row)
 	}
 	v.CanCreate = sc.all || len(v.Rows) > 0 || q != ""
+	v.Count, v.InactiveCount = l.Num(float64(len(v.Rows)), 0), l.Num(float64(v.Inactive), 0)
 	return s.render(c, fiber.StatusOK, "admin_units", s.newPage(c, "admin.units.title", "admin_units", v))
 }
 
@@ -77,6 +85,19 @@ func (s *Server) unitTypeName(code, lang string) string {
 		for _, t := range s.cfg.Index.UnitTypes {
 			if t.Code == code {
 				return t.Name.In(lang)
+			}
+		}
+	}
+	return code
+}
+
+// blockName returns the name of a ranking block in the default index, or
+// its code.
+func (s *Server) blockName(code, lang string) string {
+	if s.cfg.Index != nil && code != "" {
+		for _, b := range s.cfg.Index.Blocks {
+			if b.Code == code {
+				return b.Name.In(lang)
 			}
 		}
 	}
@@ -96,6 +117,8 @@ type unitEditView struct {
 	Types, Blocks          []codeOption
 	Errors                 map[string]string
 	Action, Heading, Title string
+	// AuditURL lists the unit's audit entries (province-wide admins).
+	AuditURL string
 }
 
 // codeOption is an entry of a drop-down of codes.
@@ -140,7 +163,8 @@ func (s *Server) renderUnitForm(c *fiber.Ctx, status int, v unitEditView, sc *ad
 		}
 	}
 	l := s.localizer(c)
-	self := sc.tree.Unit(0)
+	// self is the unit being edited (nil when creating).
+	var self *assessment.Unit
 	if v.Edit {
 		if u, err := s.cfg.Store.FindUnitByCode(ctx, v.Code); err == nil {
 			self = u
@@ -175,6 +199,9 @@ func (s *Server) renderUnitForm(c *fiber.Ctx, status int, v unitEditView, sc *ad
 		// A type the default index no longer has stays selectable for
 		// the units that carry it.
 		v.Types = append(v.Types, codeOption{Code: v.Type, Label: v.Type, Selected: true})
+	}
+	if v.Edit && sc.all {
+		v.AuditURL = "/admin/audit?unit=" + url.QueryEscape(v.Code)
 	}
 	if v.Edit {
 		v.Action, v.Heading = "/admin/units/"+v.Code, l.T("admin.units.edit_heading", v.Code)
@@ -297,6 +324,14 @@ func (s *Server) updateUnit(c *fiber.Ctx) error {
 	v := unitEditFrom(c)
 	v.Edit, v.Code = true, old.Code
 	parentID, attrs := s.checkUnitForm(c, sc, &v, sc.tree.Unit(old.ParentID))
+	// A unit keeps a type or block the current index no longer has until
+	// someone changes it.
+	if v.Type == old.Type {
+		delete(v.Errors, "type")
+	}
+	if v.Block == old.Block {
+		delete(v.Errors, "block")
+	}
 	if parentID != 0 && sc.tree.IsWithin(parentID, old.ID) {
 		v.Errors["parent"] = l.T("admin.units.parent_cycle")
 	}

@@ -162,6 +162,10 @@ func TestAdminUnits_edit(t *testing.T) {
 	s, fx := newFixtureServer(t)
 	fx.addDistrictAdmin(t)
 	ctx := context.Background()
+	// A unit of a type the test index does not have (as after a reform).
+	if err := fx.store.CreateUnit(ctx, assessment.SystemActor, &assessment.Unit{Code: "X-OLD", NameVI: "Xã cũ", Type: "commune", Active: true}); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		user   string
@@ -189,6 +193,13 @@ func TestAdminUnits_edit(t *testing.T) {
 					t.Errorf("unit = %+v", u)
 				}
 			}},
+		{"a type the index dropped is kept", "admin", "X-OLD", url.Values{"name_vi": {"Xã cũ mới"}, "type": {"commune"}, "active": {"1"}}, 303,
+			func(t *testing.T, u *assessment.Unit) {
+				if u.NameVI != "Xã cũ mới" || u.Type != "commune" {
+					t.Errorf("unit = %+v", u)
+				}
+			}},
+		{"but cannot be chosen anew", "admin", "SO-YT", url.Values{"name_vi": {"Sở Y tế"}, "type": {"commune"}, "active": {"1"}}, 422, nil},
 		{"district admin on another unit", "admin.ha", "SO-TC", url.Values{"name_vi": {"x"}, "type": {"department"}}, 403, nil},
 		{"unknown unit", "admin", "NOPE", url.Values{"name_vi": {"x"}, "type": {"department"}}, 404, nil},
 	}
@@ -293,5 +304,70 @@ func TestAdminScopeMatrix(t *testing.T) {
 	}
 	if u, _ := fx.store.FindUserByID(context.Background(), fx.users["editor.tc"].ID); u.Disabled {
 		t.Errorf("a refused request disabled editor.tc")
+	}
+}
+
+func TestAdminScope_grants(t *testing.T) {
+	fx := newFixture(t)
+	fx.addDistrictAdmin(t)
+	tree, err := fx.store.UnitTree(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ha, xa, tc := fx.units["H-A"].ID, fx.units["X-A1"].ID, fx.units["SO-TC"].ID
+	scope := func(g assessment.Grant) *adminScope {
+		a := assessment.Actor{Username: "a", Grants: []assessment.Grant{g}}
+		return &adminScope{actor: a, all: a.IsAdmin(), tree: tree}
+	}
+	subtree := scope(assessment.Grant{Role: assessment.RoleAdmin, UnitID: ha, Subtree: true})
+	single := scope(assessment.Grant{Role: assessment.RoleAdmin, UnitID: ha})
+	province := scope(assessment.Grant{Role: assessment.RoleAdmin})
+	tests := []struct {
+		name  string
+		sc    *adminScope
+		grant assessment.Grant
+		want  bool
+	}{
+		{"province admin gives anything", province, assessment.Grant{Role: assessment.RoleAdmin}, true},
+		{"subtree admin, a commune role", subtree, assessment.Grant{Role: assessment.RoleEditor, UnitID: xa}, true},
+		{"subtree admin, its district with sub-units", subtree, assessment.Grant{Role: assessment.RoleAdmin, UnitID: ha, Subtree: true}, true},
+		{"subtree admin, province-wide", subtree, assessment.Grant{Role: assessment.RoleViewer}, false},
+		{"subtree admin, another unit", subtree, assessment.Grant{Role: assessment.RoleEditor, UnitID: tc}, false},
+		{"single-unit admin, its unit", single, assessment.Grant{Role: assessment.RoleEditor, UnitID: ha}, true},
+		{"single-unit admin, its unit with sub-units", single, assessment.Grant{Role: assessment.RoleAdmin, UnitID: ha, Subtree: true}, false},
+		{"single-unit admin, a sub-unit", single, assessment.Grant{Role: assessment.RoleEditor, UnitID: xa}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.sc.coversGrant(tt.grant); got != tt.want {
+			t.Errorf("%s: coversGrant(%+v) = %v; want %v", tt.name, tt.grant, got, tt.want)
+		}
+	}
+	if subtree.coversUser(&assessment.User{}) {
+		t.Errorf("a subtree admin manages an account without grants")
+	}
+	if subtree.coversUnit(0) || !province.coversUnit(0) {
+		t.Errorf("only province-wide admins manage the top level")
+	}
+}
+
+func TestAdminUnits_auditLinks(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	fx.addDistrictAdmin(t)
+	tests := []struct {
+		user, path, link string
+		want             bool
+	}{
+		{"admin", "/admin/units/H-A", "/admin/audit?unit=H-A", true},
+		{"admin", "/admin/users/" + jsonNum(fx.users["editor.tc"].ID), "/admin/audit?actor=editor.tc", true},
+		// The audit log is the province's: district admins get no link.
+		{"admin.ha", "/admin/units/H-A", "/admin/audit?unit=H-A", false},
+		{"admin.ha", "/admin/users/" + jsonNum(fx.users["editor.xa1"].ID), "/admin/audit?actor=editor.xa1", false},
+	}
+	for _, tt := range tests {
+		_, body := get(t, s, tt.path, fx.signIn(t, tt.user))
+		got := len(findAll(parseHTML(t, body), byAttr("a", "href", tt.link))) == 1
+		if got != tt.want {
+			t.Errorf("%s as %s: link to %s = %v; want %v", tt.path, tt.user, tt.link, got, tt.want)
+		}
 	}
 }

@@ -44,6 +44,7 @@ type pager struct {
 	PrevURL, NextURL   string
 	From, To, Of       int
 	ShowFrom, ShowTo   string
+	ShowOf             string
 	pageParam, baseURL string
 }
 
@@ -77,6 +78,11 @@ func newPager(total, size, page int, base string, q url.Values) pager {
 		p.NextURL = link(p.Page + 1)
 	}
 	return p
+}
+
+// localize formats the shown range and total in the page language.
+func (p *pager) localize(l *Localizer) {
+	p.ShowFrom, p.ShowTo, p.ShowOf = l.Num(float64(p.From+1), 0), l.Num(float64(p.To), 0), l.Num(float64(p.Of), 0)
 }
 
 // pageParam reads the page query parameter (1 when absent or bad).
@@ -154,7 +160,7 @@ func (s *Server) adminUsers(c *fiber.Ctx) error {
 		}
 		v.Users = append(v.Users, row)
 	}
-	v.Pager.ShowFrom, v.Pager.ShowTo = l.Num(float64(v.Pager.From+1), 0), l.Num(float64(v.Pager.To), 0)
+	v.Pager.localize(l)
 	return s.render(c, fiber.StatusOK, "admin_users", s.newPage(c, "admin.users.title", "admin_users", v))
 }
 
@@ -198,6 +204,8 @@ type userEditView struct {
 	Pillars                   string
 	Errors                    map[string]string
 	Action, Heading           string
+	// AuditURL lists what the account did (province-wide admins).
+	AuditURL string
 }
 
 // grantRow is one line of the grants editor.
@@ -289,6 +297,9 @@ func (s *Server) renderUserForm(c *fiber.Ctx, status int, v userEditView, sc *ad
 		}
 		v.Pillars = strings.Join(ps, ", ")
 	}
+	if v.Edit && sc.all {
+		v.AuditURL = "/admin/audit?actor=" + url.QueryEscape(v.Username)
+	}
 	if v.Edit {
 		v.Action, v.Heading = "/admin/users/"+strconv.FormatInt(v.ID, 10), l.T("admin.users.edit_heading", v.Username)
 	} else {
@@ -331,11 +342,7 @@ func (s *Server) userFormFrom(c *fiber.Ctx, sc *adminScope) (userEditView, []ass
 		case !g.Role.Valid():
 			row.Error = l.T("admin.users.role_unknown")
 		case row.Unit != "":
-			u := sc.tree.Unit(0)
-			if found, err := s.cfg.Store.FindUnitByCode(c.UserContext(), row.Unit); err == nil {
-				u = found
-			}
-			if u == nil {
+			if u, err := s.cfg.Store.FindUnitByCode(c.UserContext(), row.Unit); err != nil {
 				row.Error = l.T("admin.users.unit_unknown")
 			} else {
 				g.UnitID = u.ID

@@ -77,6 +77,21 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/admin/imports/units", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
 		{"GET", "/admin/audit", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
 		{"GET", "/admin/audit/export.csv", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
+		{"GET", "/admin/units/new", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
+		{"GET", "/admin/users/new", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
+		{"POST", "/admin/users/" + jsonNum(fx.users["reset.user"].ID) + "/reset-password", false, nil, all(403, map[string]int{"visitor": 401, "admin": 200})},
+		{"GET", "/admin/imports/units/sample.csv", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
+		{"POST", "/admin/imports/units", false, nil, all(403, map[string]int{"visitor": 401, "admin": 422})},
+		{"GET", "/admin/periods/DTI-2025/migrate", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
+		{"POST", "/admin/periods/DTI-2025/migrate", false, nil, all(403, map[string]int{"visitor": 401, "admin": 422})},
+		// Appraisal of a draft: nobody (a submitted form:
+		// TestAuthorizationMatrix_Appraisal); bulk approval with nothing
+		// selected; the account's language.
+		{"GET", tcForm + "/review", false, nil, all(403, map[string]int{"visitor": 303, "admin": 404})},
+		{"POST", tcForm + "/review", false, func() string { return url.Values{"indicator": {"NT.01"}, "decision": {"accept"}}.Encode() },
+			all(403, map[string]int{"visitor": 401, "admin": 404})},
+		{"POST", "/reviews/approve", false, nil, all(403, map[string]int{"visitor": 401, "admin": 303, "reviewer": 303})},
+		{"POST", "/account/lang", false, func() string { return url.Values{"lang": {"vi"}}.Encode() }, all(303, map[string]int{"visitor": 401})},
 	}
 	cookies := map[string]*http.Cookie{}
 	anon, anonToken := visitorToken(t, s)

@@ -82,7 +82,7 @@ func TestBrowser_AutosaveAndConflict(t *testing.T) {
 	if got := fx.values(t, "SO-TC")["NT.02/meetings"]; got != "4" {
 		t.Fatalf("stored NT.02 = %q; want 4", got)
 	}
-	waitJS(t, ctx, "the live score", `document.querySelector("[data-score]").textContent === "10,00 / 100"`)
+	waitJS(t, ctx, "the live score", `document.querySelector("[data-score]").textContent === "10,00 / 90,00"`)
 	waitJS(t, ctx, "the progress", `document.querySelector("[data-progress-text]").textContent === "1/5"`)
 
 	// Someone else saves the form meanwhile.

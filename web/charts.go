@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"html/template"
+	"slices"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -61,6 +62,10 @@ func (s *Server) periodCharts(pb *published, kind, lang string, l *Localizer) ([
 		if _, err := reports.ChartHeatmapFromResults(ix, res, firstBlock(ix.Blocks, blocks), 1, lang); err != nil {
 			depth = 0
 		}
+		if !hasGroupAt(ix.Nodes, depth) {
+			// A flat index (indicators only) has no groups to map.
+			return nil, nil
+		}
 		for _, b := range ix.Blocks {
 			if !blocks[b.Code] {
 				continue
@@ -91,6 +96,20 @@ func (s *Server) periodCharts(pb *published, kind, lang string, l *Localizer) ([
 		return nil, fiber.ErrNotFound
 	}
 	return out, nil
+}
+
+// hasGroupAt reports whether the tree has a group (a node with children)
+// at depth.
+func hasGroupAt(nodes []*scoring.Node, depth int) bool {
+	for _, n := range nodes {
+		if n.IsIndicator() {
+			continue
+		}
+		if n.Depth == depth || hasGroupAt(n.Children, depth) {
+			return true
+		}
+	}
+	return false
 }
 
 // firstBlock returns the code of the first block with units.
@@ -130,25 +149,37 @@ func (s *Server) chartPage(c *fiber.Ctx) error {
 		return err
 	}
 	kind := c.Params("kind")
-	l := s.localizer(c)
-	charts, err := s.periodCharts(pb, kind, l.Lang, l)
-	if err != nil {
-		return err
+	if !slices.Contains(chartKinds, kind) {
+		return fiber.ErrNotFound
 	}
+	l := s.localizer(c)
 	base := "/results/" + pb.period.Code + "/charts/"
 	v := chartPageView{PeriodName: pb.period.Name, PeriodURL: "/results/" + pb.period.Code, Kind: kind, ChartScripts: s.chartScripts}
 	for _, k := range chartKinds {
 		v.Tabs = append(v.Tabs, chartTab{Key: k, URL: base + k, Current: k == kind})
 	}
-	for _, pc := range charts {
-		sec := chartSection{Title: pc.chart.Title, DownloadURL: base + kind + "/download?" + pc.query}
-		if sec.Embed, err = reports.ChartEmbed(pc.chart); err != nil {
-			return err
+	// Published snapshots never change: the charts are built once per
+	// snapshot, kind and language.
+	v.Charts, err = s.results.charts.get(pb.key+"/"+kind+"/"+l.Lang, s.cfg.Dev, func() ([]chartSection, error) {
+		charts, err := s.periodCharts(pb, kind, l.Lang, l)
+		if err != nil {
+			return nil, err
 		}
-		if sec.Table, err = reports.ChartTableHTML(pc.chart); err != nil {
-			return err
+		var out []chartSection
+		for _, pc := range charts {
+			sec := chartSection{Title: pc.chart.Title, DownloadURL: base + kind + "/download?" + pc.query}
+			if sec.Embed, err = reports.ChartEmbed(pc.chart); err != nil {
+				return nil, err
+			}
+			if sec.Table, err = reports.ChartTableHTML(pc.chart); err != nil {
+				return nil, err
+			}
+			out = append(out, sec)
 		}
-		v.Charts = append(v.Charts, sec)
+		return out, nil
+	})
+	if err != nil {
+		return err
 	}
 	pg := s.newPage(c, "charts."+kind, "results", v)
 	pg.Title = l.T("charts."+kind) + " · " + pb.period.Name

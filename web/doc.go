@@ -8,5 +8,9 @@
 // arithmetic: values are stored by the assessment store and scored by the
 // scoring package; web only formats them for reading.
 //
+// It also serves the JSON API for machines under /api/v1 (api*.go):
+// bearer tokens instead of sessions, JSON errors, an OpenAPI document in
+// static/openapi.json.
+//
 // Nothing in this module imports web except cmd/dti.
 package web

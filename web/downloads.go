@@ -17,11 +17,9 @@ import (
 // (every unit × every input, for admins).
 
 // scorecardDownload sends a unit's scorecard of a published period to the
-// unit's own roles, reviewers and admins over the unit.
+// unit's own roles, reviewers and admins over the unit (signed in: the
+// route requires a user).
 func (s *Server) scorecardDownload(c *fiber.Ctx) error {
-	if currentUser(c) == nil {
-		return fiber.ErrUnauthorized
-	}
 	pb, err := s.loadPublished(c)
 	if err != nil {
 		return err
@@ -187,4 +185,43 @@ func (s *Server) rawDataDownload(format string) fiber.Handler {
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
 		return c.Send(buf.Bytes())
 	}
+}
+
+// previewWorkbook sends the ranking workbook (block sheets and the unit ×
+// indicator matrix) of the results the period would publish now, computed
+// from its final data, to admins who may preview it. Nothing is stored.
+func (s *Server) previewWorkbook(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	u := currentUser(c)
+	p, err := s.cfg.Store.FindPeriodByCode(ctx, c.Params("period"))
+	if err != nil {
+		return err
+	}
+	if _, err := assessment.CheckPeriod(u.Actor, p, assessment.PeriodChange{Action: assessment.ActCompute}); err != nil {
+		return err
+	}
+	ix, err := s.periodIndex(ctx, p)
+	if err != nil {
+		return err
+	}
+	res, err := s.scorePeriod(ctx, p, ix, assessment.DatasetFinal)
+	if err != nil {
+		return err
+	}
+	names, err := s.unitNames(ctx)
+	if err != nil {
+		return err
+	}
+	l := s.localizer(c)
+	var buf bytes.Buffer
+	if err := reports.WriteRanking(&buf, reports.RankingInput{
+		Index: ix, Period: reportPeriod(p), Results: res, Names: names,
+		GeneratedAt: s.cfg.Now(), Lang: l.Lang, GroupDepth: 1,
+	}); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, reports.ContentTypeXLSX)
+	c.Set(fiber.HeaderContentDisposition, contentDisposition(l.T("downloads.file_preview", p.Code)+".xlsx"))
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Send(buf.Bytes())
 }

@@ -57,6 +57,11 @@ func TestScorecard_WithReviewReasonsAndEvidence(t *testing.T) {
 			Reason: "Biên bản chỉ có 2 cuộc họp"}, nil); err != nil {
 			t.Fatal(err)
 		}
+		ten := 10.0
+		if err := fx.store.SaveReview(ctx, fx.users["reviewer"].Actor(), &assessment.Review{SubmissionID: sub.ID, Indicator: "HD.01",
+			Decision: assessment.DecisionAdjustScore, AdjustedPoints: &ten, Reason: "Trưởng ban chưa được bổ nhiệm"}, nil); err != nil {
+			t.Fatal(err)
+		}
 	})
 	const path = "/results/RES-2025/units/SO-TC/scorecard.xlsx"
 	for _, user := range []string{"editor.tc", "approver.tc", "reviewer", "admin"} {
@@ -94,13 +99,24 @@ func TestScorecard_WithReviewReasonsAndEvidence(t *testing.T) {
 			t.Errorf("scorecard as %s: %d; want %d", user, resp.StatusCode, want)
 		}
 	}
-	if resp, _ := get(t, s, path); resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("scorecard as a visitor: %d; want 401", resp.StatusCode)
+	if resp, _ := get(t, s, path); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login?next=") {
+		t.Errorf("scorecard as a visitor: %d to %q; want 303 to sign in", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	// The profile offers it to the unit, not to a viewer.
+	// The profile offers it to the unit, not to a viewer; its
+	// explanations show the appraisal's corrections.
 	_, body := get(t, s, "/results/RES-2025/units/SO-TC", fx.signIn(t, "editor.tc"))
 	if !strings.Contains(body, path) {
 		t.Error("the unit's profile does not offer its scorecard")
+	}
+	expl := findAll(parseHTML(t, body), byAttr("details", "class", "explanation"))
+	if len(expl) != 5 {
+		t.Fatalf("%d explanations; want 5", len(expl))
+	}
+	if got := text(expl[1]); !strings.Contains(got, "NT.02") || !strings.Contains(got, "Số cuộc họp: 2") || !strings.Contains(got, "5,00 / 10,00") {
+		t.Errorf("NT.02 explanation = %q; want the appraised 2 meetings, 5 points", got)
+	}
+	if got := text(expl[3]); !strings.Contains(got, "HD.01") || !strings.Contains(got, "10,00 / 30,00") || !strings.Contains(got, "Điểm do Hội đồng thẩm định quyết định") {
+		t.Errorf("HD.01 explanation = %q; want the council's 10 points", got)
 	}
 	_, body = get(t, s, "/results/RES-2025/units/SO-TC", fx.signIn(t, "viewer"))
 	if strings.Contains(body, path) {
@@ -268,5 +284,45 @@ func TestHistory(t *testing.T) {
 	_, body = get(t, s, "/", fx.signIn(t, "editor.tc"))
 	if !strings.Contains(body, `href="/units/SO-TC/history"`) {
 		t.Error("the dashboard does not link the unit's history")
+	}
+}
+
+func TestPreviewWorkbook(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	admin := fx.signIn(t, "admin")
+	_, page := get(t, s, "/admin/periods/DTI-2025/preview", admin)
+	if !strings.Contains(page, `href="/admin/periods/DTI-2025/preview.xlsx"`) {
+		t.Error("the preview page does not offer its workbook")
+	}
+	resp, body := get(t, s, "/admin/periods/DTI-2025/preview.xlsx", admin)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != reports.ContentTypeXLSX {
+		t.Fatalf("preview workbook: %d", resp.StatusCode)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if sheets := strings.Join(f.GetSheetList(), "|"); !strings.Contains(sheets, "Ma trận điểm") {
+		t.Errorf("sheets = %s; want the unit × indicator matrix", sheets)
+	}
+	for user, want := range map[string]int{"reviewer": 403, "viewer": 403, "editor.tc": 403} {
+		if resp, _ := get(t, s, "/admin/periods/DTI-2025/preview.xlsx", fx.signIn(t, user)); resp.StatusCode != want {
+			t.Errorf("preview workbook as %s: %d; want %d", user, resp.StatusCode, want)
+		}
+	}
+}
+
+func TestHasGroupAt(t *testing.T) {
+	ix := profileIndex(t)
+	for depth, want := range map[int]bool{0: true, 1: true, 2: false} {
+		if got := hasGroupAt(ix.Nodes, depth); got != want {
+			t.Errorf("hasGroupAt(profile index, %d) = %v; want %v", depth, got, want)
+		}
+	}
+	// The web test index: NT holds indicators only.
+	ix = testIndex()
+	if hasGroupAt(ix.Nodes, 1) || !hasGroupAt(ix.Nodes, 0) {
+		t.Error("hasGroupAt(test index) is wrong")
 	}
 }

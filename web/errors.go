@@ -22,6 +22,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	// Fiber calls this directly for requests it refuses before routing
 	// (a body over the limit): those need the headers too.
 	setSecurityHeaders(c)
+	if strings.HasPrefix(c.Path(), apiPrefix+"/") {
+		// Refused before routing (a body over the limit): the API's form.
+		return s.apiWriteError(c, err)
+	}
 	status, key := classify(err)
 	if status >= 500 {
 		s.log.Error("request failed",

@@ -27,6 +27,8 @@ type formCtx struct {
 	// start one (a reader).
 	sub    *assessment.Submission
 	values map[scoring.InputKey]scoring.Value
+	// locked: values written by a central source, read-only for the unit.
+	locked map[scoring.InputKey]scoring.Source
 	// evidence lists the submission's evidence items by indicator, once
 	// loadEvidence ran (saves do without).
 	evidence map[string][]*assessment.Evidence
@@ -111,7 +113,14 @@ func (s *Server) loadForm(c *fiber.Ctx, create bool) (*formCtx, error) {
 			return nil, err
 		}
 		for _, v := range vals {
-			fc.values[scoring.InputKey{Indicator: v.Indicator, Input: v.Input}] = v.Scoring()
+			k := scoring.InputKey{Indicator: v.Indicator, Input: v.Input}
+			fc.values[k] = v.Scoring()
+			if v.Locked {
+				if fc.locked == nil {
+					fc.locked = map[scoring.InputKey]scoring.Source{}
+				}
+				fc.locked[k] = v.Source
+			}
 		}
 		_, fc.editErr = assessment.CheckSubmissionAction(a, p, sub, assessment.SubmissionChange{
 			Action: assessment.ActEdit, At: now, Ancestors: anc,
@@ -192,6 +201,19 @@ type unitFormView struct {
 	// ResultsURL is the unit's profile once the period is published, ""
 	// before.
 	ResultsURL string
+	// AppraisalURL is the per-indicator appraisal page, for those who
+	// appraise a submitted form.
+	AppraisalURL string
+	// ReturnComment is the council's general comment when the form was
+	// returned; ReviewNotes link to the indicators with a note.
+	ReturnComment string
+	ReviewNotes   []reviewNoteLink
+}
+
+// reviewNoteLink is an indicator with a note of the council, in the
+// summary above a returned form.
+type reviewNoteLink struct {
+	Anchor, Code, Name, DecisionKey string
 }
 
 type missingView struct {
@@ -231,10 +253,16 @@ func (s *Server) renderFormWith(c *fiber.Ctx, fc *formCtx, status int, x formExt
 	if fc.canEdit {
 		evidenceURL = base + "/evidence"
 	}
+	reviews, err := s.formReviews(c.UserContext(), fc)
+	if err != nil {
+		return err
+	}
 	form := BuildForm(fc.ix, FormOptions{
+		Reviews:        reviews,
 		UnitType:       fc.unit.Type,
 		Lang:           l.Lang,
 		Values:         fc.values,
+		Locked:         fc.locked,
 		Raw:            raw,
 		Errors:         errs,
 		ReadOnly:       !fc.canEdit,
@@ -273,6 +301,15 @@ func (s *Server) renderFormWith(c *fiber.Ctx, fc *formCtx, status int, x formExt
 		v.EditNote = domainMessage(fc.editErr, l.Lang)
 	}
 	v.CanApprove, v.CanReturn = reviewActions(fc, s.cfg.Now())
+	if fc.canReview && fc.sub != nil && fc.sub.Round > 0 {
+		v.AppraisalURL = base + "/review"
+	}
+	if fc.sub != nil && fc.sub.Status == assessment.SubmissionReturned {
+		if v.ReturnComment, err = s.returnComment(c.UserContext(), fc.sub.ID); err != nil {
+			return err
+		}
+		v.ReviewNotes = reviewNoteLinks(form, reviews)
+	}
 	for _, m := range missing {
 		v.Missing = append(v.Missing, missingView{
 			Anchor: "ind-" + htmlID(m.Indicator), Indicator: m.Indicator, Label: m.Label.In(l.Lang), Evidence: m.Input == "",
@@ -485,38 +522,19 @@ func sameValue(old, v scoring.Value) bool {
 }
 
 // unitScore returns the unit's provisional self-score as shown on the
-// form: "73,50 / 1.000".
+// form: "73,50 / 900", counting only the indicators the unit can be scored
+// on alone (scoring.ScoreProvisional); peer-relative indicators wait for
+// the period's results. A composite index shows no provisional total.
 func (s *Server) unitScore(fc *formCtx, l *Localizer) (string, error) {
-	res, err := scoreOneUnit(fc.ix, fc.period.Year, fc.unit, fc.values)
+	pr, err := scoring.ScoreProvisional(fc.ix, fc.period.Year, unitData(fc.ix, fc.unit, fc.values))
 	if err != nil {
 		return "", err
 	}
-	u := res.Units[0]
-	return l.Num(u.Points, fc.ix.Rounding.PointsDecimals) + " / " + l.Num(fc.ix.Scale, 0), nil
-}
-
-// scoreOneUnit scores the unit alone with its current values: the
-// provisional self-score of the form. Peer-relative indicators compare the
-// unit with itself until the period's results are computed.
-func scoreOneUnit(ix *scoring.Index, year int, unit *assessment.Unit, values map[scoring.InputKey]scoring.Value) (*scoring.Results, error) {
-	ud := scoring.UnitData{
-		Code: unit.Code, Name: unit.NameVI, Type: unit.Type, Block: unit.Block,
-		Attrs: unit.Attrs, Values: make([]scoring.Value, ix.NumSlots()),
+	if !pr.HasTotal {
+		return l.T("form.score_at_closing"), nil
 	}
-	if ud.Block == "" {
-		for _, b := range ix.Blocks {
-			if slices.Contains(b.UnitTypes, unit.Type) {
-				ud.Block = b.Code
-				break
-			}
-		}
-	}
-	for k, v := range values {
-		if slot, ok := ix.Slot(k.Indicator, k.Input); ok {
-			ud.Values[slot] = v
-		}
-	}
-	return scoring.Score(ix, &scoring.Dataset{Year: year, Units: []scoring.UnitData{ud}}, scoring.Options{})
+	d := fc.ix.Rounding.PointsDecimals
+	return l.Num(pr.Points, d) + " / " + l.Num(pr.MaxPoints, d), nil
 }
 
 // scoreJSON answers the form's live score.

@@ -109,9 +109,9 @@ func TestAutosave(t *testing.T) {
 		t.Fatalf("save: %d %v", status, out)
 	}
 	v1 := int64(out["version"].(float64))
-	if v1 <= v0 || out["saved_at"] != "10:42" || out["score"] != "40,00 / 100" {
+	if v1 <= v0 || out["saved_at"] != "10:42" || out["score"] != "40,00 / 90,00" {
 		// NT.01 yes: 20; NT.02 4 meetings × 0.25 caps at 10; NT.05 both channels: 10.
-		t.Errorf("save answer = %v; want a newer version, 10:42 and the score 40,00 / 100", out)
+		t.Errorf("save answer = %v; want a newer version, 10:42 and the score 40,00 / 90,00 (NT.07, best in block, waits for closing)", out)
 	}
 	got := fx.values(t, "SO-TC")
 	want := map[string]string{"NT.01/has_board": "true", "NT.02/meetings": "4", "NT.05/channels": "web,social", "NT.06/note": "<b>ghi chú</b>"}
@@ -304,7 +304,7 @@ func TestScoreJSON(t *testing.T) {
 	req.Header.Set("Accept", "application/json")
 	req.AddCookie(ck)
 	resp, body := do(t, s, req)
-	if resp.StatusCode != 200 || !strings.Contains(body, `"score":"10,00 / 100"`) {
-		t.Errorf("score: %d %s; want 10,00 / 100 (deputy chair: half of 20)", resp.StatusCode, body)
+	if resp.StatusCode != 200 || !strings.Contains(body, `"score":"10,00 / 90,00"`) {
+		t.Errorf("score: %d %s; want 10,00 / 90,00 (deputy chair: half of 20; NT.07 compared with peers is left out)", resp.StatusCode, body)
 	}
 }

@@ -19,6 +19,10 @@ type FormOptions struct {
 	Lang     string
 	// Values are the unit's saved values.
 	Values map[scoring.InputKey]scoring.Value
+	// Locked are the saved values a central source wrote (the
+	// secretariat's import, the API), with that source: read-only for the
+	// unit whatever the input's declared source.
+	Locked map[scoring.InputKey]scoring.Source
 	// Raw are values as typed, shown instead of Values after a refused
 	// save so nothing typed is lost (multi_choice: one entry per option).
 	Raw map[scoring.InputKey][]string
@@ -36,6 +40,18 @@ type FormOptions struct {
 	EvidenceURL string
 	// EvidenceErrors are refusals of evidence, by indicator code.
 	EvidenceErrors map[string]string
+	// Reviews are the appraisal's notes to the unit, by indicator code
+	// (shown on a returned form next to each indicator).
+	Reviews map[string]*FormReview
+}
+
+// FormReview is the appraisal's latest decision on an indicator as the
+// unit's form shows it.
+type FormReview struct {
+	// Decision is the decision code (accept, adjust_value...).
+	Decision string
+	Reason   string
+	Comment  string
 }
 
 // FormEvidence is one evidence item shown under its indicator.
@@ -59,6 +75,9 @@ type FormView struct {
 	ReadOnly    bool
 	// Errors counts the inputs with an error message.
 	Errors int
+	// PeerRelative counts the indicators whose method compares units: the
+	// provisional self-score leaves them out.
+	PeerRelative int
 	// EvidenceForms are the indicators that take new evidence; each gets
 	// a form of its own outside the values form (forms cannot nest).
 	EvidenceForms []*FormIndicator
@@ -102,6 +121,11 @@ type FormIndicator struct {
 	// CanAddEvidence shows the controls to attach evidence.
 	CanAddEvidence bool
 	EvidenceError  string
+	// PeerRelative: the method compares the unit with other units, so the
+	// indicator is scored only when the period's results are computed.
+	PeerRelative bool
+	// Review is the appraisal's latest note on the indicator, nil if none.
+	Review *FormReview
 }
 
 // FormInput is one control.
@@ -195,6 +219,7 @@ func BuildForm(ix *scoring.Index, opt FormOptions) *FormView {
 		fv.Required += s.Required
 	}
 	fv.Errors = b.errors
+	fv.PeerRelative = b.peerRelative
 	fv.EvidenceForms = b.evidenceForms
 	fv.EvidenceURL = opt.EvidenceURL
 	return fv
@@ -204,6 +229,7 @@ type formBuilder struct {
 	ix            *scoring.Index
 	opt           FormOptions
 	errors        int
+	peerRelative  int
 	evidenceForms []*FormIndicator
 }
 
@@ -282,6 +308,11 @@ func (b *formBuilder) indicator(n *scoring.Node, level int) *FormIndicator {
 		ReadOnly:         true,
 		Evidence:         b.opt.Evidence[n.Code],
 		EvidenceError:    b.opt.EvidenceErrors[n.Code],
+		PeerRelative:     n.Method.PeerRelative(),
+		Review:           b.opt.Reviews[n.Code],
+	}
+	if fi.PeerRelative {
+		b.peerRelative++
 	}
 	if b.opt.EvidenceURL != "" && !b.opt.ReadOnly && (n.Evidence.Required || n.Evidence.Hint.VI != "") {
 		fi.CanAddEvidence = true
@@ -326,6 +357,9 @@ func (b *formBuilder) input(n *scoring.Node, in scoring.Input, indSrc scoring.So
 		Source:    string(src),
 
 		sourceReadOnly: src.ReadOnlyForUnit(),
+	}
+	if ls, ok := b.opt.Locked[key]; ok {
+		fi.ReadOnly, fi.Source = true, string(ls)
 	}
 	if fi.Label == "" {
 		fi.Label = b.text(n.Name)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -23,7 +24,44 @@ import (
 // snapshots, which never change.
 type resultCaches struct {
 	// explained holds a unit's explained indicator results per snapshot.
-	explained renderCache[map[string]scoring.NodeResult]
+	explained explainCache
+	// charts holds the rendered charts of a chart page per snapshot,
+	// kind and language.
+	charts renderCache[[]chartSection]
+}
+
+// maxExplained bounds the explanations kept: a unit's take some tens of
+// kilobytes, and a province has thousands of units over several periods.
+const maxExplained = 256
+
+// explainCache keeps the explanations of the most recently viewed
+// profiles, at most maxExplained; when full it starts afresh.
+type explainCache struct {
+	mu sync.Mutex
+	m  map[string]map[string]scoring.NodeResult
+}
+
+// get returns the explanations cached for key, computing them with fn on
+// a miss. Explanations do not exist for some results (nil): that is
+// cached too.
+func (ec *explainCache) get(key string, fn func() (map[string]scoring.NodeResult, error)) (map[string]scoring.NodeResult, error) {
+	ec.mu.Lock()
+	out, ok := ec.m[key]
+	ec.mu.Unlock()
+	if ok {
+		return out, nil
+	}
+	out, err := fn()
+	if err != nil {
+		return nil, err
+	}
+	ec.mu.Lock()
+	if ec.m == nil || len(ec.m) >= maxExplained {
+		ec.m = make(map[string]map[string]scoring.NodeResult)
+	}
+	ec.m[key] = out
+	ec.mu.Unlock()
+	return out, nil
 }
 
 // profileHighlights is how many strengths and weaknesses a profile lists.
@@ -104,8 +142,11 @@ type profileView struct {
 	Published             string
 
 	Points, Scale, Value string
-	Rank                 string // "3 / 12", "" when the block is not ranked
-	BandName, BandClass  string
+	// Adjustment is the bonus and penalty points included in Points, ""
+	// when none.
+	Adjustment          string
+	Rank                string // "3 / 12", "" when the block is not ranked
+	BandName, BandClass string
 	// Change since the previous period; PrevName "" when none.
 	PrevName                 string
 	PointsChange, RankChange string
@@ -146,6 +187,8 @@ type profileRow struct {
 type profileExplanation struct {
 	Code, Name, Points, Max, Steps string
 	Inputs                         []string
+	// Overridden: the appraisal council set the points.
+	Overridden bool
 }
 
 // profilePage shows a unit's profile in a published period.
@@ -187,6 +230,9 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 		HistoryURL: "/units/" + ua.unit.Code + "/history",
 
 		ChartScripts: s.chartScripts,
+	}
+	if ur.Adjustment != 0 {
+		v.Adjustment, _ = signed(l.Num, ur.Adjustment, pd)
 	}
 	if b, ok := ix.Block(ur.Block); ok {
 		v.BlockName = b.Name.In(l.Lang)
@@ -276,11 +322,12 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 	}
 	for _, node := range ix.Indicators() {
 		nr, ok := expl[node.Code]
-		if !ok || nr.Explanation == nil {
+		if !ok || nr.Explanation == nil || !nr.Applicable {
+			// Indicators of other unit types have nothing to explain.
 			continue
 		}
 		e := profileExplanation{Code: node.Code, Name: node.Name.In(l.Lang), Steps: nr.Explanation.Steps.In(l.Lang),
-			Points: l.Num(nr.Points, pd), Max: l.Num(nr.MaxPoints, pd)}
+			Points: l.Num(nr.Points, pd), Max: l.Num(nr.MaxPoints, pd), Overridden: nr.Overridden}
 		for _, in := range nr.Explanation.Inputs {
 			label := in.Key
 			if def, ok := ix.Input(node.Code, in.Key); ok {
@@ -290,7 +337,7 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 			if in.Missing {
 				val = l.T("profile.missing_value")
 			} else if def, ok := ix.Input(node.Code, in.Key); ok {
-				val = assessment.FormatValue(def, scoring.Value{Set: true, Text: in.Value, Num: parseFloat(in.Value)}, l.Lang)
+				val = assessment.FormatValue(def, scoring.Value{Set: true, Text: in.Value, Num: explainedNumber(in.Value)}, l.Lang)
 			}
 			e.Inputs = append(e.Inputs, label+": "+val)
 		}
@@ -312,7 +359,9 @@ func meterValue(v float64) string {
 	return strconv.FormatFloat(min(max(v, 0), 1), 'f', 4, 64)
 }
 
-func parseFloat(s string) float64 {
+// explainedNumber reads the number an explanation shows as text (0 when
+// it is not one: choices, dates and texts carry no number).
+func explainedNumber(s string) float64 {
 	f, _ := strconv.ParseFloat(s, 64)
 	return f
 }
@@ -401,16 +450,16 @@ func (s *Server) unitPeriods(c *fiber.Ctx, indexCode string, ua *unitAccess) ([]
 // indicators by code: the period's final data scored again with
 // explanations. Published data are frozen, so this gives the snapshot's
 // points; if the unit's total differs all the same (a unit deactivated
-// since), there are no explanations (nil). Computed once per snapshot and
-// unit.
+// since), there are no explanations (nil). Only the unit is explained,
+// and the result is kept per snapshot and unit (explainCache).
 func (s *Server) explanations(ctx context.Context, pb *published, ur *scoring.UnitResult) (map[string]scoring.NodeResult, error) {
 	key := strconv.FormatInt(pb.period.ID, 10) + "/" + strconv.Itoa(pb.snap.Number) + "/" + ur.Code
-	return s.results.explained.get(key, false, func() (map[string]scoring.NodeResult, error) {
+	return s.results.explained.get(key, func() (map[string]scoring.NodeResult, error) {
 		ds, err := s.cfg.Store.LoadDataset(ctx, pb.period.ID, assessment.DatasetFinal, pb.ix)
 		if err != nil {
 			return nil, err
 		}
-		res, err := scoring.Score(pb.ix, ds, scoring.Options{Explain: true})
+		res, err := scoring.Score(pb.ix, ds, scoring.Options{Explain: true, ExplainUnits: []string{ur.Code}})
 		if err != nil {
 			return nil, err
 		}

@@ -25,7 +25,7 @@ func TestAuthorizationMatrix_Results(t *testing.T) {
 	// Readers of a private period's profile of SO-TC: everyone signed in
 	// but the users of another unit.
 	private := all(200, map[string]int{"visitor": 404, "editor.yt": 403, "approver.yt": 403})
-	scorecard := all(403, map[string]int{"visitor": 401, "admin": 200, "reviewer": 200, "editor.tc": 200, "approver.tc": 200})
+	scorecard := all(403, map[string]int{"visitor": 303, "admin": 200, "reviewer": 200, "editor.tc": 200, "approver.tc": 200})
 	routes := []struct {
 		path string
 		want map[string]int

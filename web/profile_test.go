@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -235,17 +236,36 @@ func TestProfile_Visibility(t *testing.T) {
 }
 
 func TestProfile_EscapesUnitNames(t *testing.T) {
-	s, fx := resultsServer(t)
-	name := `<script>alert("x")</script>`
+	s, fx := newFixtureServer(t)
+	fx.ix = profileIndex(t)
+	name := `</script><script>alert("x")</script>`
 	if _, err := fx.store.UpdateUnit(context.Background(), assessment.SystemActor, fx.units["SO-TC"].ID, assessment.UnitUpdate{NameVI: &name}); err != nil {
 		t.Fatal(err)
 	}
-	_, body := get(t, s, "/results/RES-2025/units/SO-TC")
-	if strings.Contains(body, name) {
-		t.Error("the unit name is not escaped")
+	// Published after the rename: the results and the charts carry it.
+	vals := unitValues{"NT.01/has_board": "có", "NT.02/meetings": "4", "NT.03/online": "80", "HD.01/chair": "head", "HD.02/dvc": "12"}
+	fx.scoredPeriod(t, s, "RES-2024", 2024, true, map[string]unitValues{"SO-TC": vals, "SO-YT": vals})
+	fx.scoredPeriod(t, s, "RES-2025", 2025, true, map[string]unitValues{"SO-TC": vals, "SO-YT": vals})
+	for _, path := range []string{
+		"/results/RES-2025/units/SO-TC",
+		"/results/RES-2025/charts/ranking",
+		"/results/RES-2025/charts/heatmap",
+		"/results/RES-2025/charts/ranking/download?block=SO",
+		"/results/RES-2025/units/SO-TC/radar.html",
+		"/results/RES-2025/units/SO-TC/trend.html",
+		"/results/RES-2025",
+	} {
+		resp, body := get(t, s, path)
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d", path, resp.StatusCode)
+		}
+		if strings.Contains(body, "<script>alert") {
+			t.Errorf("GET %s: the unit name is not escaped", path)
+		}
 	}
-	if !strings.Contains(body, "&lt;script&gt;") {
-		t.Error("the escaped unit name is not shown")
+	_, body := get(t, s, "/results/RES-2025/units/SO-TC")
+	if h1 := text(findAll(parseHTML(t, body), func(n *html.Node) bool { return n.Data == "h1" })[0]); h1 != name {
+		t.Errorf("heading = %q; want the name as text", h1)
 	}
 }
 
@@ -277,6 +297,8 @@ func TestProfile_Golden(t *testing.T) {
 		t.Run(lang, func(t *testing.T) {
 			req := httptest.NewRequest("GET", "/results/RES-2025/units/SO-YT", nil)
 			req.AddCookie(&http.Cookie{Name: cookieLang, Value: lang})
+			// A signed-in user sees the language saved on the account.
+			fx.setLang(t, "editor.yt", lang)
 			req.AddCookie(fx.signIn(t, "editor.yt"))
 			resp, body := do(t, s, req)
 			if resp.StatusCode != 200 {
@@ -290,5 +312,68 @@ func TestProfile_Golden(t *testing.T) {
 			buf.WriteByte('\n')
 			checkGolden(t, "profile_"+lang+".golden", buf.Bytes())
 		})
+	}
+}
+
+func TestExplainCache_Bounded(t *testing.T) {
+	var ec explainCache
+	calls := 0
+	fn := func() (map[string]scoring.NodeResult, error) { calls++; return map[string]scoring.NodeResult{}, nil }
+	for i := 0; i < maxExplained; i++ {
+		ec.get(strconv.Itoa(i), fn)
+	}
+	ec.get("0", fn)
+	if calls != maxExplained {
+		t.Fatalf("%d computations for %d keys and a repeat; want %d", calls, maxExplained, maxExplained)
+	}
+	// One more key: the cache starts afresh instead of growing.
+	ec.get("new", fn)
+	if len(ec.m) != 1 {
+		t.Errorf("cache holds %d entries after overflowing; want 1", len(ec.m))
+	}
+	ec.get("0", fn)
+	if calls != maxExplained+2 {
+		t.Errorf("%d computations; want %d (the dropped key computed again)", calls, maxExplained+2)
+	}
+}
+
+// TestProfile_TwoPillars: an index with two pillars and one top-level
+// group has no radar; the profile shows without it, and without
+// explanations when the stored data no longer give the published points.
+func TestProfile_TwoPillars(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	cur, prev := testResults()
+	cur.Units[0].Adjustment = 10
+	fx.publish(t, "DTI-2024P", 2024, true, prev)
+	fx.publish(t, "DTI-2025P", 2025, true, cur)
+	resp, body := get(t, s, "/results/DTI-2025P/units/SO-TC")
+	if resp.StatusCode != 200 {
+		t.Fatalf("profile: %d\n%.300s", resp.StatusCode, body)
+	}
+	doc := parseHTML(t, body)
+	if len(findAll(doc, byAttr("div", "id", "chart-radar-so-tc"))) != 0 || strings.Contains(body, "radar.html") {
+		t.Error("a radar of two pillars is shown")
+	}
+	if !strings.Contains(body, "Không có diễn giải cho kết quả này.") {
+		t.Error("no note that explanations are unavailable")
+	}
+	facts := text(findAll(doc, byAttr("dl", "class", "facts profile-facts"))[0])
+	if !strings.Contains(facts, "731,61") || !strings.Contains(facts, "2 / 3") || !strings.Contains(facts, "+31,50") ||
+		!strings.Contains(facts, "gồm +10,00 điểm thưởng, điểm trừ") {
+		t.Errorf("facts = %q", facts)
+	}
+	if resp, _ := get(t, s, "/results/DTI-2025P/units/SO-TC/radar.html"); resp.StatusCode != 404 {
+		t.Errorf("radar download: %d; want 404", resp.StatusCode)
+	}
+}
+
+func TestHistory_None(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	resp, body := get(t, s, "/units/SO-TC/history", fx.signIn(t, "editor.tc"))
+	if resp.StatusCode != 200 || !strings.Contains(body, "Đơn vị chưa có kết quả nào được công bố.") {
+		t.Errorf("history without results: %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, s, "/units/NOPE/history", fx.signIn(t, "admin")); resp.StatusCode != 404 {
+		t.Errorf("history of an unknown unit: %d; want 404", resp.StatusCode)
 	}
 }

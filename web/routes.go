@@ -32,6 +32,10 @@ func (s *Server) routes() {
 	app.Get("/static/:hash/*", s.assets.serve)
 	app.Get("/healthz", s.healthz)
 
+	// The JSON API for machines (/api/v1): bearer tokens only, registered
+	// before the session so that no cookie ever authenticates it.
+	s.apiRoutes(app)
+
 	// Everything else: the language, the session, the CSRF check (every
 	// method but GET/HEAD/OPTIONS must carry the token), and the forced
 	// password change after an admin reset.
@@ -53,7 +57,7 @@ func (s *Server) routes() {
 	app.Get("/results/:period/units/:unit", s.profilePage)
 	app.Get("/results/:period/units/:unit/radar.html", s.unitChartDownload("radar"))
 	app.Get("/results/:period/units/:unit/trend.html", s.unitChartDownload("trend"))
-	app.Get("/results/:period/units/:unit/scorecard.xlsx", s.scorecardDownload)
+	app.Get("/results/:period/units/:unit/scorecard.xlsx", s.requireUser, s.scorecardDownload)
 	app.Get("/index", s.indexOverview)
 	app.Get("/index/form/:type", s.formPreview)
 
@@ -61,9 +65,16 @@ func (s *Server) routes() {
 	app.Post("/logout", s.requireUser, s.logout)
 	app.Get("/account/password", s.requireUser, s.passwordPage)
 	app.Post("/account/password", s.requireUser, s.changePassword)
+	app.Post("/account/lang", s.requireUser, s.saveLanguage)
+	// API tokens: one's own; province-wide admins see and make every
+	// account's (see account_tokens.go).
+	app.Get("/account/tokens", s.requireUser, s.tokensPage)
+	app.Post("/account/tokens", s.requireUser, s.createToken)
+	app.Post("/account/tokens/:id/revoke", s.requireUser, s.revokeToken)
 
 	// The appraisal council's queue (reviewers and admins).
 	app.Get("/reviews", s.requireUser, s.reviewQueue)
+	app.Post("/reviews/approve", s.requireUser, s.bulkApprove)
 
 	// A unit's form: loadForm checks the user's roles over the unit
 	// (editors and approvers fill it, admins read it, reviewers read it
@@ -76,6 +87,8 @@ func (s *Server) routes() {
 	form.Post("/submit", s.submitForm)
 	form.Post("/approve", s.reviewDecision(assessment.ActApprove))
 	form.Post("/return", s.reviewDecision(assessment.ActReturn))
+	form.Get("/review", s.appraisalPage)
+	form.Post("/review", s.appraisalDecide)
 	form.Post("/evidence", s.addEvidence)
 	form.Post("/evidence/delete", s.deleteEvidence)
 	form.Get("/evidence/:id", s.evidenceFile)
@@ -114,16 +127,16 @@ func (s *Server) routes() {
 	admin.Get("/audit", s.adminAudit)
 	admin.Get("/audit/export.:format", s.auditExport)
 	admin.Get("/imports/:kind", s.adminImportPage)
+	admin.Get("/imports/:kind/sample.csv", s.importSample)
 	admin.Post("/imports/:kind", s.uploadImport)
 	admin.Get("/imports/:kind/:id", s.previewImport)
 	admin.Post("/imports/:kind/:id", s.applyImport)
+	admin.Get("/periods/:period/preview.xlsx", s.previewWorkbook)
 	admin.Get("/periods/:period/rawdata.xlsx", s.rawDataDownload("xlsx"))
 	admin.Get("/periods/:period/rawdata.csv", s.rawDataDownload("csv"))
 	admin.Get("/periods/:period/migrate", s.migratePage)
 	admin.Post("/periods/:period/migrate", s.uploadMigration)
 	admin.Get("/periods/:period/migrate/:id", s.migrationReport)
 	admin.Post("/periods/:period/migrate/:id", s.confirmMigration)
-	admin.Get("/periods/:period/rawdata.xlsx", s.rawDataDownload("xlsx"))
-	admin.Get("/periods/:period/rawdata.csv", s.rawDataDownload("csv"))
 	admin.Post("/periods/:period/:action", s.periodAction)
 }

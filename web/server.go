@@ -55,6 +55,9 @@ type Config struct {
 	// UploadLimit caps an uploaded evidence or workbook file in bytes;
 	// 0 means 20 MiB. BodyLimit is raised to fit it.
 	UploadLimit int
+	// APIRequestsPerMinute is how many requests one API token may make
+	// per minute (also its burst); 0 means 120.
+	APIRequestsPerMinute int
 	// Secret keys the CSRF tokens of visitors. At least 32 bytes; nil
 	// means a random key per process (tokens of open pages then stop
 	// working after a restart).
@@ -88,6 +91,8 @@ type Server struct {
 	// results caches what the profile and chart pages derive from
 	// published snapshots.
 	results resultCaches
+	// api holds the JSON API's rate limiters.
+	api apiState
 }
 
 // Defaults of Config.

@@ -105,6 +105,10 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 	}
 	c.Locals(localSession, &signedIn{session: sess, user: u})
 	c.Locals(localUser, userView(u))
+	// A signed-in user's saved language wins over the cookie.
+	if supportedLang(u.Lang) {
+		c.Locals(localLang, u.Lang)
+	}
 	return c.Next()
 }
 

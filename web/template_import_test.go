@@ -179,6 +179,14 @@ func TestTemplateImport_Refusals(t *testing.T) {
 			}
 		})
 	}
+	// A template of another period of the same unit.
+	fx.addPeriod(t, "DTI-2026", 2026, assessment.PeriodOpen, false)
+	good := downloadTemplate(t, s, fx, tcForm, "editor.tc")
+	setTemplateValue(t, good, "NT.02", "meetings", 3)
+	resp, body := uploadTemplate(t, s, fx, "/periods/DTI-2026/units/SO-TC/form", "editor.tc", workbookBytes(t, good))
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "mẫu của kỳ đánh giá &#34;DTI-2025&#34;, không phải kỳ &#34;DTI-2026&#34;") {
+		t.Errorf("another period's template: %d\n%s", resp.StatusCode, text(findAll(parseHTML(t, body), byAttr("main", "id", "main"))[0]))
+	}
 	// Nothing was stored by any of them.
 	if got := fx.values(t, "SO-TC"); len(got) != 0 {
 		t.Errorf("stored values after refused imports: %v", got)
@@ -238,5 +246,17 @@ func TestTemplateImport_OnlyWhileEditable(t *testing.T) {
 	}
 	if resp, _ := uploadTemplate(t, s, fx, tcForm, "editor.tc", file); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("upload to a submitted form: %d; want 403", resp.StatusCode)
+	}
+}
+
+func TestTemplateImport_TooLarge(t *testing.T) {
+	s, fx := newFixtureServer(t, func(c *Config) { c.UploadLimit = 64 << 10 })
+	big := append([]byte("PK\x03\x04"), bytes.Repeat([]byte("x"), 100<<10)...)
+	resp, body := uploadTemplate(t, s, fx, tcForm, "editor.tc", big)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "tệp quá lớn (tối đa 65536 byte)") {
+		t.Errorf("a file over the limit: %d; want 422 with the limit", resp.StatusCode)
+	}
+	if got := fx.values(t, "SO-TC"); len(got) != 0 {
+		t.Errorf("stored values: %v", got)
 	}
 }

@@ -264,10 +264,11 @@ func checkDemo(t *testing.T, db *sqlite.DB, res *demo.Result) {
 	}
 	values, added := 0, 0
 	for _, c := range since {
-		if c.Input == "" {
-			added++
-		} else if c.From != "" && c.From != c.To {
-			values++
+		added += c.Evidence
+		for _, d := range c.Inputs {
+			if d.From != "" {
+				values++
+			}
 		}
 	}
 	if values != 1 || added < 1 {

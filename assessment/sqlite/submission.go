@@ -315,6 +315,8 @@ func applyChange(ctx context.Context, x *tx, s *assessment.Submission, old value
 		entry.From = old.text
 	}
 	if locked {
+		// Who sent a central value: the source and the import's reason
+		// (the file name, the API token).
 		entry.Reason = "source: " + string(source)
 		if reason != "" {
 			entry.Reason += "; " + reason

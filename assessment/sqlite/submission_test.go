@@ -177,6 +177,23 @@ func TestImportValues(t *testing.T) {
 	if len(vals) != 1 || !vals[0].Locked || vals[0].Source != scoring.SourceSecretariat {
 		t.Errorf("imported value = %+v", vals)
 	}
+	// Each value's audit entry gives the source and the import's reason.
+	entries, _, err := f.db.FindAudit(ctx, assessment.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := 0
+	for _, e := range entries {
+		if e.Action == assessment.ActionValueSet && e.Field == "SYS.01/uptime" {
+			if e.Reason != "source: secretariat; số liệu Sở TT&TT" {
+				t.Errorf("audit reason = %q; want the source and the import's reason", e.Reason)
+			}
+			reasons++
+		}
+	}
+	if reasons != 2 {
+		t.Errorf("%d audited values; want 2", reasons)
+	}
 
 	bad := []struct {
 		name string

@@ -44,6 +44,7 @@ type serveConfig struct {
 	TrustedProxies  []string
 	SessionLifetime time.Duration
 	UploadLimitMB   int
+	APIRate         int // requests per minute of one API token
 	LogFormat       string
 	// Secret is DTI_SECRET; empty means the secret file beside the
 	// database.
@@ -62,6 +63,7 @@ var serveEnv = map[string]string{
 	"trusted-proxies":  "DTI_TRUSTED_PROXIES",
 	"session-lifetime": "DTI_SESSION_LIFETIME",
 	"upload-limit-mb":  "DTI_UPLOAD_LIMIT_MB",
+	"api-rate":         "DTI_API_RATE",
 	"log-format":       "DTI_LOG_FORMAT",
 }
 
@@ -127,6 +129,7 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	proxies := fs.String("trusted-proxies", envStr("trusted-proxies", ""), "comma-separated IPs or CIDR ranges of reverse proxies to believe (DTI_TRUSTED_PROXIES)")
 	fs.DurationVar(&c.SessionLifetime, "session-lifetime", envDur("session-lifetime", 12*time.Hour), "how long a sign-in lasts (DTI_SESSION_LIFETIME)")
 	fs.IntVar(&c.UploadLimitMB, "upload-limit-mb", envInt("upload-limit-mb", 20), "largest uploaded file in MiB (DTI_UPLOAD_LIMIT_MB)")
+	fs.IntVar(&c.APIRate, "api-rate", envInt("api-rate", 120), "requests per minute one API token may make (DTI_API_RATE)")
 	fs.StringVar(&c.LogFormat, "log-format", envStr("log-format", "text"), "log format: text or json (DTI_LOG_FORMAT)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -174,6 +177,9 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	}
 	if c.UploadLimitMB < 1 || c.UploadLimitMB > 1024 {
 		bad("upload-limit-mb", "%d is outside 1..1024", c.UploadLimitMB)
+	}
+	if c.APIRate < 1 || c.APIRate > 100000 {
+		bad("api-rate", "%d is outside 1..100000", c.APIRate)
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		bad("log-format", "%q is not text or json", c.LogFormat)
@@ -235,16 +241,17 @@ func runServe(ctx context.Context, env *cmdEnv, args []string) error {
 	}
 
 	srv, err := web.New(web.Config{
-		Store:           store,
-		Index:           ix,
-		Logger:          logger,
-		Dev:             cfg.Dev,
-		BaseURL:         cfg.BaseURL,
-		Secure:          cfg.Secure,
-		TrustedProxies:  cfg.TrustedProxies,
-		SessionLifetime: cfg.SessionLifetime,
-		UploadLimit:     cfg.UploadLimitMB << 20,
-		Secret:          secret,
+		Store:                store,
+		Index:                ix,
+		Logger:               logger,
+		Dev:                  cfg.Dev,
+		BaseURL:              cfg.BaseURL,
+		Secure:               cfg.Secure,
+		TrustedProxies:       cfg.TrustedProxies,
+		SessionLifetime:      cfg.SessionLifetime,
+		UploadLimit:          cfg.UploadLimitMB << 20,
+		APIRequestsPerMinute: cfg.APIRate,
+		Secret:               secret,
 	})
 	if err != nil {
 		return err

@@ -48,6 +48,8 @@ func TestParseServeConfig(t *testing.T) {
 		{"missing db directory", []string{"--db", filepath.Join(dir, "nope", "x.db")}, nil, nil, "--db (DTI_DB): directory"},
 		{"short secret", nil, map[string]string{"DTI_SECRET": "short"}, nil, "DTI_SECRET"},
 		{"bad log format", []string{"--log-format", "xml"}, nil, nil, "--log-format"},
+		{"API rate", nil, map[string]string{"DTI_API_RATE": "600"}, func(c serveConfig) bool { return c.APIRate == 600 }, ""},
+		{"API rate out of range", []string{"--api-rate", "0"}, nil, nil, "--api-rate (DTI_API_RATE)"},
 		{"stray argument", []string{"extra"}, nil, nil, `unexpected argument "extra"`},
 	}
 	for _, tc := range tests {
