@@ -358,25 +358,27 @@ func (s *scorer) checkUnits() {
 	}
 }
 
-// alloc makes the results with one backing array per kind of node result.
+// alloc makes the results with one backing array for every node result:
+// each unit's nodes, pillars and adjustments side by side, so that the
+// unit's aggregation works in one stretch of memory.
 func (s *scorer) alloc() {
 	p := s.p
 	units := s.ds.Units
 	nU, nN, nP, nA := len(units), len(p.nodes), len(p.ix.Pillars), len(p.ix.Adjustments)
 	s.res = &Results{IndexCode: p.ix.Code, IndexHash: p.ix.Hash, Units: make([]UnitResult, nU)}
-	nodes := make([]NodeResult, nU*nN)
-	pillars := make([]NodeResult, nU*nP)
-	adjs := make([]NodeResult, nU*nA)
+	per := nN + nP + nA
+	slab := make([]NodeResult, nU*per)
 	for u := range units {
 		ur := &s.res.Units[u]
 		ud := &units[u]
 		ur.Code, ur.Name, ur.Type, ur.Block = ud.Code, ud.Name, ud.Type, ud.Block
-		ur.Nodes = nodes[u*nN : (u+1)*nN : (u+1)*nN]
-		ur.Pillars = pillars[u*nP : (u+1)*nP : (u+1)*nP]
+		own := slab[u*per : (u+1)*per : (u+1)*per]
+		ur.Nodes = own[:nN:nN]
+		ur.Pillars = own[nN : nN+nP : nN+nP]
 		for i, pl := range p.ix.Pillars {
 			ur.Pillars[i].Code = pl.Code
 		}
-		ur.Adjustments = adjs[u*nA : (u+1)*nA : (u+1)*nA]
+		ur.Adjustments = own[nN+nP:]
 		for i, a := range p.ix.Adjustments {
 			ur.Adjustments[i].Code = a.Code
 		}
@@ -987,12 +989,11 @@ func (s *scorer) aggregate() {
 		p.combine(nodes, p.top, defAgg, MissingSkip, p.weight, &root)
 
 		// Pillars.
-		for k, inds := range p.pillarInds {
+		for k, tagged := range p.pillarNodes {
 			pr := &ur.Pillars[k]
 			var pts, mx, wsum, vsum float64
-			for _, in := range inds {
-				ip := p.inds[in]
-				cr := &nodes[ip.nodeIdx]
+			for _, c := range tagged {
+				cr := &nodes[c]
 				if !cr.Applicable {
 					continue
 				}
@@ -1000,7 +1001,7 @@ func (s *scorer) aggregate() {
 				if cr.Missing {
 					continue
 				}
-				w := p.weight[ip.nodeIdx]
+				w := p.weight[c]
 				pts += cr.Points
 				mx += cr.MaxPoints
 				wsum += w
