@@ -22,17 +22,47 @@ func (s *scorer) rank() {
 			byBlock[b] = append(byBlock[b], u)
 		}
 	}
+	nU := len(s.res.Units)
+	keys, sorted, ranks := make([]float64, 0, nU), make([]float64, 0, nU), make([]int, 0, nU)
 	for _, members := range byBlock {
-		keys := make([]float64, len(members))
-		codes := make([]string, len(members))
-		for i, u := range members {
-			keys[i] = s.keys[u]
-			codes[i] = s.res.Units[u].Code
+		keys, ranks = keys[:0], ranks[:0]
+		for _, u := range members {
+			keys = append(keys, s.keys[u])
+			ranks = append(ranks, 0)
 		}
-		for i, r := range CompetitionRanks(keys, codes) {
+		sorted = competitionRanksOfKeys(keys, ranks, sorted)
+		for i, r := range ranks {
 			s.res.Units[members[i]].Rank = r
 		}
 	}
+}
+
+// competitionRanksOfKeys is CompetitionRanks without the order of ties:
+// a value's rank is one more than the number of greater values, which the
+// sorted values give by binary search. sorted is scratch space
+// (reallocated when short); it is returned for reuse.
+func competitionRanksOfKeys(values []float64, ranks []int, sorted []float64) []float64 {
+	sorted = append(sorted[:0], values...)
+	for i, v := range sorted {
+		if math.IsNaN(v) {
+			sorted[i] = math.Inf(-1)
+		}
+	}
+	slices.Sort(sorted)
+	for i, v := range values {
+		if math.IsNaN(v) {
+			v = math.Inf(-1)
+		}
+		// The first value above v: everything from there on ranks ahead.
+		above, _ := slices.BinarySearchFunc(sorted, v, func(e, t float64) int {
+			if e <= t {
+				return -1
+			}
+			return 1
+		})
+		ranks[i] = len(sorted) - above + 1
+	}
+	return sorted
 }
 
 // CompetitionRanks ranks values from highest to lowest with standard

@@ -358,25 +358,27 @@ func (s *scorer) checkUnits() {
 	}
 }
 
-// alloc makes the results with one backing array per kind of node result.
+// alloc makes the results with one backing array for every node result:
+// each unit's nodes, pillars and adjustments side by side, so that the
+// unit's aggregation works in one stretch of memory.
 func (s *scorer) alloc() {
 	p := s.p
 	units := s.ds.Units
 	nU, nN, nP, nA := len(units), len(p.nodes), len(p.ix.Pillars), len(p.ix.Adjustments)
 	s.res = &Results{IndexCode: p.ix.Code, IndexHash: p.ix.Hash, Units: make([]UnitResult, nU)}
-	nodes := make([]NodeResult, nU*nN)
-	pillars := make([]NodeResult, nU*nP)
-	adjs := make([]NodeResult, nU*nA)
+	per := nN + nP + nA
+	slab := make([]NodeResult, nU*per)
 	for u := range units {
 		ur := &s.res.Units[u]
 		ud := &units[u]
 		ur.Code, ur.Name, ur.Type, ur.Block = ud.Code, ud.Name, ud.Type, ud.Block
-		ur.Nodes = nodes[u*nN : (u+1)*nN : (u+1)*nN]
-		ur.Pillars = pillars[u*nP : (u+1)*nP : (u+1)*nP]
+		own := slab[u*per : (u+1)*per : (u+1)*per]
+		ur.Nodes = own[:nN:nN]
+		ur.Pillars = own[nN : nN+nP : nN+nP]
 		for i, pl := range p.ix.Pillars {
 			ur.Pillars[i].Code = pl.Code
 		}
-		ur.Adjustments = adjs[u*nA : (u+1)*nA : (u+1)*nA]
+		ur.Adjustments = own[nN+nP:]
 		for i, a := range p.ix.Adjustments {
 			ur.Adjustments[i].Code = a.Code
 		}
@@ -688,40 +690,125 @@ func (s *scorer) evalCell(ip *indPlan, u int, final bool) evalResult {
 	return r
 }
 
+// rawKind is how rawPass reads one indicator for the units of one type.
+type rawKind uint8
+
+const (
+	rawEval    rawKind = iota // evalCell: every case, with notes and problems
+	rawNA                     // the indicator does not apply to the type
+	rawValue                  // one numeric input, kept for the column step
+	rawFinal                  // one numeric input scored by valueFractionMax
+	rawPercent                // one numeric input scored against a target
+	rawRatio                  // ratio of two inputs against a target
+	rawBool                   // boolean input
+)
+
+// rawOp is an indicator's reading for one unit type, decided once per call
+// so that the loop over the units chases no pointers and takes the common
+// cases (a present, finite input) without calls. Anything else (a missing
+// or non-finite input, a zero denominator) falls back to evalCell.
+type rawOp struct {
+	kind        rawKind
+	flip        bool // lower is better (percent, boolean)
+	slot, slotB int
+	max         float64 // the type's max points
+	target      float64
+}
+
+// rawOps returns the reading of every indicator for every unit type
+// (type*nInd + indicator).
+func (s *scorer) rawOps() []rawOp {
+	p := s.p
+	nInd := len(p.inds)
+	ops := make([]rawOp, p.nTypes*nInd)
+	if s.mNote != nil || s.declNA != nil {
+		return ops // every cell through evalCell
+	}
+	for t := 0; t < p.nTypes; t++ {
+		for i, ip := range p.inds {
+			op := &ops[t*nInd+i]
+			mp := ip.mp
+			op.max = ip.maxBy[t]
+			switch {
+			case !ip.applyBy[t]:
+				op.kind = rawNA
+			case mp.usesValue && mp.val.kind == valInput:
+				op.slot = mp.val.slot
+				switch {
+				case s.colOf[i] >= 0:
+					op.kind = rawValue
+				case mp.kind == MethodPercent:
+					op.kind, op.target, op.flip = rawPercent, mp.target, mp.m.LowerIsBetter
+					if op.target <= 0 {
+						op.target = 100
+					}
+				default:
+					op.kind = rawFinal
+				}
+			case mp.kind == MethodRatio && !mp.m.LowerIsBetter:
+				op.kind, op.slot, op.slotB, op.target = rawRatio, mp.numSlot, mp.denSlot, mp.target
+			case mp.kind == MethodBoolean && mp.slot >= 0:
+				op.kind, op.slot, op.flip = rawBool, mp.slot, mp.m.LowerIsBetter
+			}
+		}
+	}
+	return ops
+}
+
 // rawPass evaluates every indicator's inputs for every unit, unit by unit
 // (each unit's values are read once, in order), into the cell matrices.
 // Indicators that need no column step get their final fraction here.
 func (s *scorer) rawPass() {
 	nInd := len(s.p.inds)
+	ops := s.rawOps()
 	for u := range s.ds.Units {
 		base := u * nInd
 		vals := s.ds.Units[u].Values
-		t := s.uType[u]
-		for i, ip := range s.p.inds {
-			// The common case inline: one numeric input, present and
-			// finite, of an applicable indicator.
-			if mp := ip.mp; mp.usesValue && mp.val.kind == valInput && s.mNote == nil && s.declNA == nil && ip.applyBy[t] {
-				if slot := mp.val.slot; slot < len(vals) && vals[slot].Set {
-					if x := vals[slot].Num; !math.IsNaN(x) && !math.IsInf(x, 0) {
-						if s.colOf[i] < 0 {
-							s.mSt[base+i], s.mX[base+i] = cellFrac, mp.valueFractionMax(x, ip.maxBy[t])
-						} else {
-							s.mSt[base+i], s.mX[base+i] = cellValue, x
+		tOps := ops[s.uType[u]*nInd : (s.uType[u]+1)*nInd]
+		st, xs := s.mSt[base:base+nInd], s.mX[base:base+nInd]
+		for i := range tOps {
+			op := &tOps[i]
+			switch op.kind {
+			case rawNA:
+				st[i], xs[i] = cellNA, 0
+				continue
+			case rawValue, rawFinal, rawPercent:
+				if op.slot < len(vals) && vals[op.slot].Set {
+					if x := vals[op.slot].Num; !math.IsNaN(x) && !math.IsInf(x, 0) {
+						switch op.kind {
+						case rawValue:
+							st[i], xs[i] = cellValue, x
+						case rawPercent:
+							st[i], xs[i] = cellFrac, targetFraction(x, op.target, op.flip)
+						default:
+							st[i], xs[i] = cellFrac, s.p.inds[i].mp.valueFractionMax(x, op.max)
 						}
 						continue
 					}
 				}
-			} else if mp.kind == MethodRatio && s.mNote == nil && s.declNA == nil && ip.applyBy[t] && !mp.m.LowerIsBetter {
+			case rawRatio:
 				// A ratio of two present inputs with a non-zero denominator.
-				if a, b := mp.numSlot, mp.denSlot; a < len(vals) && b < len(vals) && vals[a].Set && vals[b].Set && vals[b].Num != 0 {
-					if f := vals[a].Num / (vals[b].Num * mp.target); !math.IsNaN(f) && !math.IsInf(f, 0) {
-						s.mSt[base+i], s.mX[base+i] = cellFrac, clamp01(f)
+				if a, b := op.slot, op.slotB; a < len(vals) && b < len(vals) && vals[a].Set && vals[b].Set && vals[b].Num != 0 {
+					if f := vals[a].Num / (vals[b].Num * op.target); !math.IsNaN(f) && !math.IsInf(f, 0) {
+						st[i], xs[i] = cellFrac, clamp01(f)
 						continue
 					}
 				}
+			case rawBool:
+				if op.slot < len(vals) && vals[op.slot].Set {
+					f := 0.0
+					if vals[op.slot].Num != 0 {
+						f = 1
+					}
+					if op.flip {
+						f = 1 - f
+					}
+					st[i], xs[i] = cellFrac, f
+					continue
+				}
 			}
-			r := s.evalCell(ip, u, s.colOf[i] < 0)
-			s.mSt[base+i], s.mX[base+i] = r.state, r.x
+			r := s.evalCell(s.p.inds[i], u, s.colOf[i] < 0)
+			st[i], xs[i] = r.state, r.x
 			if s.mNote != nil {
 				s.mNote[base+i] = r.note
 			}
@@ -902,12 +989,11 @@ func (s *scorer) aggregate() {
 		p.combine(nodes, p.top, defAgg, MissingSkip, p.weight, &root)
 
 		// Pillars.
-		for k, inds := range p.pillarInds {
+		for k, tagged := range p.pillarNodes {
 			pr := &ur.Pillars[k]
 			var pts, mx, wsum, vsum float64
-			for _, in := range inds {
-				ip := p.inds[in]
-				cr := &nodes[ip.nodeIdx]
+			for _, c := range tagged {
+				cr := &nodes[c]
 				if !cr.Applicable {
 					continue
 				}
@@ -915,7 +1001,7 @@ func (s *scorer) aggregate() {
 				if cr.Missing {
 					continue
 				}
-				w := p.weight[ip.nodeIdx]
+				w := p.weight[c]
 				pts += cr.Points
 				mx += cr.MaxPoints
 				wsum += w

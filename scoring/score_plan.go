@@ -31,8 +31,9 @@ type scorePlan struct {
 	nTypes   int
 	applies  []bool // node*nTypes + type: the node applies to the type
 	pillarOf map[string]int
-	// pillarInds lists, per pillar, the indicator numbers tagged with it.
-	pillarInds [][]int32
+	// pillarNodes lists, per pillar, the node numbers of the indicators
+	// tagged with it.
+	pillarNodes [][]int32
 
 	style    Style
 	scale    float64
@@ -176,7 +177,7 @@ func newScorePlan(ix *Index) (*scorePlan, error) {
 	for i, pl := range ix.Pillars {
 		p.pillarOf[pl.Code] = i
 	}
-	p.pillarInds = make([][]int32, len(ix.Pillars))
+	p.pillarNodes = make([][]int32, len(ix.Pillars))
 
 	// Flatten the tree.
 	var walk func(n *Node, parent int32)
@@ -220,7 +221,7 @@ func newScorePlan(ix *Index) (*scorePlan, error) {
 		p.indOf[i] = int32(ip.num)
 		for _, pc := range planPillarTags(n) {
 			if k, ok := p.pillarOf[pc]; ok {
-				p.pillarInds[k] = append(p.pillarInds[k], int32(ip.num))
+				p.pillarNodes[k] = append(p.pillarNodes[k], int32(i))
 			}
 		}
 	}

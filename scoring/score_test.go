@@ -3,6 +3,7 @@ package scoring
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -373,6 +374,36 @@ func TestScore_FastPathMatchesGeneralPath(t *testing.T) {
 			if f.Nodes[i] != gn {
 				t.Fatalf("%s %s: fast %+v, general %+v", f.Code, f.Nodes[i].Code, f.Nodes[i], gn)
 			}
+		}
+	}
+}
+
+// TestCompetitionRanksOfKeys checks the ranking of Score's blocks against
+// CompetitionRanks: ties, NaN (last), infinities and random values.
+func TestCompetitionRanksOfKeys(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	cases := [][]float64{
+		nil,
+		{0.5},
+		{0.7, 0.9, 0.7, 0.1},
+		{0.3, 0.3, 0.3},
+		{nan, 0.2, nan, 0.8},
+		{-inf, nan, inf, 0, -inf},
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 50 {
+		vals := make([]float64, r.IntN(200))
+		for i := range vals {
+			vals[i] = float64(r.IntN(20)) / 10 // many ties
+		}
+		cases = append(cases, vals)
+	}
+	var scratch []float64
+	for _, vals := range cases {
+		got := make([]int, len(vals))
+		scratch = competitionRanksOfKeys(vals, got, scratch)
+		if want := CompetitionRanks(vals, nil); !slices.Equal(got, want) {
+			t.Errorf("competitionRanksOfKeys(%v) = %v; want %v", vals, got, want)
 		}
 	}
 }
