@@ -320,6 +320,19 @@ func TestAPI_ResultsMatchSnapshot(t *testing.T) {
 	if units := r.json["units"].([]any); len(units) != 1 || units[0].(map[string]any)["code"] != "H-A" {
 		t.Errorf("block HUYEN = %.300s", r.body)
 	}
+	// A poller that has the snapshot gets 304.
+	etag := callAPI(t, s, "GET", "/api/v1/periods/RES-2025/results", viewer, "").header.Get("ETag")
+	req := httptest.NewRequest("GET", "/api/v1/periods/RES-2025/results", nil)
+	req.Header.Set("Authorization", "Bearer "+viewer)
+	req.Header.Set("If-None-Match", etag)
+	if resp, body := do(t, s, req); etag == "" || resp.StatusCode != http.StatusNotModified || body != "" {
+		t.Errorf("If-None-Match %s: %d %q; want 304 without a body", etag, resp.StatusCode, body)
+	}
+	if r := callAPI(t, s, "GET", "/api/v1/periods/RES-2025/results", viewer, "", func(r *http.Request) {
+		r.Header.Set("If-None-Match", `"other"`)
+	}); r.status != 200 {
+		t.Errorf("another ETag: %d; want 200", r.status)
+	}
 	if r := callAPI(t, s, "GET", "/api/v1/periods/RES-2025/results?block=NOPE", viewer, ""); r.status != 422 || r.errFields()[0]["field"] != "block" {
 		t.Errorf("unknown block: %d %s; want 422 naming the block", r.status, r.body)
 	}
