@@ -152,16 +152,5 @@ func (s *Server) changesSinceReturn(ctx context.Context, fc *formCtx) (map[strin
 	if fc.sub.Status != assessment.SubmissionResubmitted && fc.sub.Status != assessment.SubmissionReturned {
 		return nil, nil
 	}
-	// Read only the entries since the latest return, so a long history
-	// never pushes the return out of the page read.
-	ret, err := s.lastReturn(ctx, fc.sub.ID)
-	if ret == nil || err != nil {
-		return nil, err
-	}
-	pid, uid := fc.period.ID, fc.unit.ID
-	entries, _, err := s.cfg.Store.FindAudit(ctx, assessment.AuditFilter{PeriodID: &pid, UnitID: &uid, From: ret.At, Limit: 10000})
-	if err != nil {
-		return nil, err
-	}
-	return assessment.ChangesSinceReturn(fc.sub.ID, entries), nil
+	return assessment.ChangesSinceReturn(ctx, s.cfg.Store, fc.sub)
 }
