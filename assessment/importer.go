@@ -381,14 +381,14 @@ type ImportResult struct {
 // meanwhile) it writes nothing and returns an *Error matching ErrConflict,
 // so what is written is exactly what the admin saw.
 //
-// Values are written by Store.ImportValues in one transaction, all or
-// nothing. Units and users are written one row at a time in the order the
-// preview planned (parents before children), each row in its own
-// transaction: the fresh preview checked every row against the store, so a
-// failure can only come from a change made in the moment between the check
-// and the write, or from the disk; Apply then stops and returns the error
-// with the counts written so far. Unit and user imports are idempotent:
-// applying the same file again converges (written rows become unchanged).
+// Everything is written in one transaction, all or nothing: values by
+// Store.ImportValues, units by Store.ImportUnits (parents created by the
+// file before their children), users by Store.ImportUsers. The store
+// checks again that every row it updates is still as the fresh preview
+// read it, so a change made in the moment between the check and the write
+// also fails the import with ErrConflict; such a write-time failure is an
+// *Error naming the file line. On any error nothing is written and the
+// result is nil.
 func (im *Importer) Apply(ctx context.Context, p *ImportPreview) (*ImportResult, error) {
 	if !im.Actor.IsAdmin() {
 		return nil, ruleError(ErrForbidden, "role.admin_only", ActImport)
@@ -407,16 +407,22 @@ func (im *Importer) Apply(ctx context.Context, p *ImportPreview) (*ImportResult,
 	res := &ImportResult{Unchanged: p.Count(OpUnchanged)}
 	switch p.Kind {
 	case ImportUnits:
-		return res, im.applyUnits(ctx, p, res)
+		if err := im.applyUnits(ctx, p, res); err != nil {
+			return nil, err
+		}
+		return res, nil
 	case ImportUsers:
-		return res, im.applyUsers(ctx, p, res)
+		if err := im.applyUsers(ctx, p, res); err != nil {
+			return nil, err
+		}
+		return res, nil
 	case ImportValues:
 		if len(p.values.Values) == 0 {
 			return res, nil
 		}
 		n, err := im.Store.ImportValues(ctx, im.Actor, p.values)
 		if err != nil {
-			return res, err
+			return nil, err
 		}
 		res.Values = n
 		res.Created = p.Count(OpCreate)
@@ -447,6 +453,25 @@ func (im *Importer) repreview(ctx context.Context, p *ImportPreview) (*ImportPre
 		return im.PreviewValues(ctx, period, p.index, p.source, p.table)
 	}
 	return nil, ruleError(ErrInvalid, "action.unknown", string(p.Kind))
+}
+
+// rowError turns the *ImportItemError of a batch write into an error
+// naming the file line of the failed item (lines[op][index]): an *Error
+// with the item's sentinel and message, or, for a failure that is no
+// domain error (the disk), the error wrapped with the line.
+func rowError(err error, lines map[ImportOp][]int) error {
+	var ie *ImportItemError
+	if !errors.As(err, &ie) || ie.Index < 0 || ie.Index >= len(lines[ie.Op]) {
+		return err
+	}
+	line := lines[ie.Op][ie.Index]
+	for _, code := range []error{ErrConflict, ErrInvalid, ErrNotFound, ErrForbidden} {
+		if errors.Is(err, code) {
+			msg := scoring.Text{VI: ErrorMessage(ie.Err, "vi"), EN: ErrorMessage(ie.Err, "en")}
+			return ruleError(code, "import.row_failed", line, ie.Key, msg)
+		}
+	}
+	return fmt.Errorf("line %d (%s): %w", line, ie.Key, err)
 }
 
 // sortChanges orders the changes of a preview by line.

@@ -15,20 +15,19 @@ import (
 
 // This file reads the tables bulk imports take: CSV (UTF-8, a BOM
 // tolerated) and Excel workbooks (.xlsx, the first sheet). Uploaded files
-// are untrusted: their size, rows and columns are capped, Excel files are
-// opened with unzip limits, and formula cells are refused (a value must be
-// typed, not computed by a workbook the platform cannot check).
+// are untrusted: their size, rows and columns are capped, and formula
+// cells are refused (a value must be typed, not computed by a workbook the
+// platform cannot check). Workbooks are read by an injected SheetReader,
+// the bounded reader of the reports package, which this package may not
+// import: it keeps only the cells asked for, unlike excelize, which fills
+// every gap of a sparse sheet (a 17 KB file with a value in column XFD of
+// 1,000 rows made it allocate over 1 GB).
 
 // Import limits.
 const (
 	MaxImportBytes = 10 << 20 // the largest file accepted
 	MaxImportRows  = 20000    // data rows, header excluded
 	MaxImportCols  = 300
-
-	// Unzip limits for Excel files: a 10 MiB upload may not expand beyond
-	// these (zip bombs).
-	maxUnzipSize    = 100 << 20
-	maxUnzipXMLSize = 32 << 20
 )
 
 // Table is a sheet of text cells read from a CSV or Excel file: a header
@@ -73,11 +72,13 @@ func (t *Table) Ref(line, col int) string {
 
 // ReadTable reads a CSV or Excel table from r. name (the uploaded file
 // name) only helps the message when the content is not what the name
-// says; the content decides: a zip is read as a workbook, an old binary
-// .xls or an encrypted workbook is refused, anything else is read as
-// UTF-8 CSV. Errors are *Error or *ValidationError (a field per formula
-// cell), all matching ErrInvalid.
-func ReadTable(name string, r io.Reader) (*Table, error) {
+// says; the content decides: a zip is read as a workbook with xlsx (the
+// platform passes reports.ReadSheetRows), an old binary .xls or an
+// encrypted workbook is refused, anything else is read as UTF-8 CSV.
+// Errors of the file are *Error or *ValidationError (a field per formula
+// cell), all matching ErrInvalid; a workbook without xlsx gives
+// ErrNoSheetReader.
+func ReadTable(name string, r io.Reader, xlsx SheetReader) (*Table, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
@@ -87,7 +88,7 @@ func ReadTable(name string, r io.Reader) (*Table, error) {
 	}
 	switch {
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		return readXLSX(data)
+		return readXLSX(data, xlsx)
 	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
 		return nil, ruleError(ErrInvalid, "import.xls")
 	case strings.HasSuffix(strings.ToLower(name), ".xlsx"):
@@ -193,38 +194,49 @@ func firstInvalidUTF8(b []byte) int {
 	return len(b)
 }
 
-func readXLSX(data []byte) (*Table, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit:    maxUnzipSize,
-		UnzipXMLSizeLimit: maxUnzipXMLSize,
-		RawCellValue:      true,
-	})
+// SheetReader reads the first sheet of an untrusted .xlsx workbook of size
+// bytes from r, reading only rows 1..maxRows and columns 1..maxCols. It
+// returns the sheet's name and its rows: rows[i] holds the cells of sheet
+// row i+1 as the text Excel stores (numbers as stored, so a date is its
+// serial number; shared and inline strings as written; "" for empty
+// cells). It must allocate in proportion to what it keeps, not to the
+// sheet's extent, and refuse formula cells.
+//
+// A refusal of the file should be an error with a method
+//
+//	SheetProblem() (code string, cells []string)
+//
+// whose code is "too_large", "not_workbook", "too_many_rows",
+// "too_many_cols", "too_many_cells" or "formula" (cells naming the formula
+// cells, like "C7"): ReadTable turns it into the matching message. The
+// platform's reader is reports.ReadSheetRows.
+type SheetReader func(r io.Reader, size int64, maxRows, maxCols int) (sheet string, rows [][]string, err error)
+
+// ErrNoSheetReader is returned by ReadTable for a workbook when it was
+// given no SheetReader: a wiring mistake, not a problem of the file.
+var ErrNoSheetReader = errors.New("assessment: Excel files need a sheet reader")
+
+// maxSheetRows is the last sheet row a workbook's values may lie in: room
+// for the header, title rows above it and blank rows between data rows
+// (ReadTable counts data rows against MaxImportRows itself).
+const maxSheetRows = MaxImportRows + 1000
+
+// sheetProblem is the shape of a SheetReader's refusals (see SheetReader).
+type sheetProblem interface {
+	SheetProblem() (code string, cells []string)
+}
+
+func readXLSX(data []byte, read SheetReader) (*Table, error) {
+	if read == nil {
+		return nil, ErrNoSheetReader
+	}
+	sheet, rows, err := read(bytes.NewReader(data), int64(len(data)), maxSheetRows, MaxImportCols)
 	if err != nil {
-		if strings.Contains(err.Error(), "unzip size") || strings.Contains(err.Error(), "size limit") {
-			return nil, ruleError(ErrInvalid, "import.too_large", MaxImportBytes>>20)
-		}
-		return nil, ruleError(ErrInvalid, "import.not_xlsx")
+		return nil, sheetError(err)
 	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, ruleError(ErrInvalid, "import.empty")
-	}
-	t := &Table{Excel: true, Sheet: sheets[0]}
-	rows, err := f.Rows(t.Sheet)
-	if err != nil {
-		return nil, ruleError(ErrInvalid, "import.not_xlsx")
-	}
-	defer rows.Close()
-	// Next advances one row number at a time, also over rows the file
-	// does not store, so counting calls gives the sheet's row numbers.
-	line := 0
-	for rows.Next() {
-		line++
-		rec, err := rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, ruleError(ErrInvalid, "import.not_xlsx")
-		}
+	t := &Table{Excel: true, Sheet: sheet}
+	for i, rec := range rows {
+		line := i + 1
 		if len(rec) > MaxImportCols {
 			return nil, ruleError(ErrInvalid, "import.too_many_cols", MaxImportCols)
 		}
@@ -243,31 +255,43 @@ func readXLSX(data []byte) (*Table, error) {
 		}
 		t.Rows = append(t.Rows, TableRow{Line: line, Cells: rec})
 	}
-	if err := rows.Error(); err != nil {
-		return nil, ruleError(ErrInvalid, "import.not_xlsx")
-	}
 	if t.Header == nil {
 		return nil, ruleError(ErrInvalid, "import.empty")
 	}
-	// Refuse formula cells, naming each (at most 20).
-	v := &ValidationError{}
-	check := func(line, cols int) {
-		for c := 0; c < cols && len(v.Fields) < 20; c++ {
-			ref := t.Ref(line, c)
-			if fml, err := f.GetCellFormula(t.Sheet, ref); err == nil && fml != "" {
-				e := ruleError(ErrInvalid, "import.formula", ref)
-				v.Add(ref, e.VI, e.EN)
-			}
+	return t, nil
+}
+
+// sheetError turns a SheetReader's error into the import's message. Formula
+// cells become a *ValidationError with a field per cell.
+func sheetError(err error) error {
+	var sp sheetProblem
+	if !errors.As(err, &sp) {
+		return ruleError(ErrInvalid, "import.not_xlsx")
+	}
+	code, cells := sp.SheetProblem()
+	switch code {
+	case "too_large":
+		return ruleError(ErrInvalid, "import.too_large", MaxImportBytes>>20)
+	case "too_many_rows":
+		return ruleError(ErrInvalid, "import.too_many_rows", MaxImportRows)
+	case "too_many_cols":
+		if len(cells) > 0 {
+			return ruleError(ErrInvalid, "import.too_many_cols_at", MaxImportCols, cells[0])
+		}
+		return ruleError(ErrInvalid, "import.too_many_cols", MaxImportCols)
+	case "too_many_cells":
+		return ruleError(ErrInvalid, "import.too_many_cells")
+	case "formula":
+		v := &ValidationError{}
+		for _, ref := range cells {
+			e := ruleError(ErrInvalid, "import.formula", ref)
+			v.Add(ref, e.VI, e.EN)
+		}
+		if err := v.Err(); err != nil {
+			return err
 		}
 	}
-	width := len(t.Header)
-	for _, r := range t.Rows {
-		check(r.Line, max(width, len(r.Cells)))
-	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	return t, nil
+	return ruleError(ErrInvalid, "import.not_xlsx")
 }
 
 func trimAll(rec []string) []string {

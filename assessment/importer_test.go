@@ -16,6 +16,7 @@ import (
 
 	"github.com/dti-platform/dti/assessment"
 	"github.com/dti-platform/dti/assessment/sqlite"
+	"github.com/dti-platform/dti/reports"
 	"github.com/dti-platform/dti/scoring"
 	"github.com/xuri/excelize/v2"
 )
@@ -71,7 +72,7 @@ func importIndex() *scoring.Index {
 
 func readCSV(t *testing.T, text string) *assessment.Table {
 	t.Helper()
-	tb, err := assessment.ReadTable("f.csv", strings.NewReader(text))
+	tb, err := assessment.ReadTable("f.csv", strings.NewReader(text), reports.ReadSheetRows)
 	if err != nil {
 		t.Fatalf("ReadTable: %v", err)
 	}
@@ -286,7 +287,7 @@ func TestImportUnits_excel(t *testing.T) {
 		{},
 		{"H-CP", "Huyện Cao Phong", "ward", 41000.5},
 	})
-	tb, err := assessment.ReadTable("units.xlsx", bytes.NewReader(data))
+	tb, err := assessment.ReadTable("units.xlsx", bytes.NewReader(data), reports.ReadSheetRows)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -345,7 +346,7 @@ func TestReadTable_hostile(t *testing.T) {
 		{"too many csv rows", "units.csv", []byte("a\n" + strings.Repeat("x\n", assessment.MaxImportRows+1)), "import.too_many_rows", nil},
 		{"too many columns", "units.csv", []byte(strings.Repeat("a,", assessment.MaxImportCols) + "a\n"), "import.too_many_cols", nil},
 		{"huge sheet", "units.xlsx", big(assessment.MaxImportRows+2, 2), "import.too_many_rows", nil},
-		{"wide sheet", "units.xlsx", big(2, assessment.MaxImportCols+1), "import.too_many_cols", nil},
+		{"wide sheet", "units.xlsx", big(2, assessment.MaxImportCols+1), "import.too_many_cols_at", nil},
 		{"formula cells", "units.xlsx", xlsx(t, [][]any{
 			{"code", "name_vi", "type"},
 			{"A", "=HYPERLINK(\"http://evil\",\"x\")", "department"},
@@ -354,7 +355,7 @@ func TestReadTable_hostile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tb, err := assessment.ReadTable(tt.file, bytes.NewReader(tt.data))
+			tb, err := assessment.ReadTable(tt.file, bytes.NewReader(tt.data), reports.ReadSheetRows)
 			if tb != nil || !errors.Is(err, assessment.ErrInvalid) {
 				t.Fatalf("ReadTable = %v, %v; want ErrInvalid", tb, err)
 			}
@@ -393,7 +394,7 @@ func TestReadTable_zipBomb(t *testing.T) {
 	if len(bomb) > assessment.MaxImportBytes {
 		t.Fatalf("bomb is %d bytes; the test needs it under the upload limit", len(bomb))
 	}
-	_, err := assessment.ReadTable("bomb.xlsx", bytes.NewReader(bomb))
+	_, err := assessment.ReadTable("bomb.xlsx", bytes.NewReader(bomb), reports.ReadSheetRows)
 	var e *assessment.Error
 	if !errors.As(err, &e) || e.Key != "import.too_large" {
 		t.Fatalf("ReadTable(bomb) = %v; want import.too_large", err)
@@ -438,12 +439,12 @@ func TestReadTable_csvForms(t *testing.T) {
 				data = append(data, byte(u), byte(u>>8))
 			}
 		}
-		tb, err := assessment.ReadTable("units.txt", bytes.NewReader(data))
+		tb, err := assessment.ReadTable("units.txt", bytes.NewReader(data), reports.ReadSheetRows)
 		if err != nil || !reflect.DeepEqual(tb.Header, []string{"mã", "tên"}) || !reflect.DeepEqual(tb.Rows[0].Cells, []string{"SO-TC", "Sở Tài chính"}) {
 			t.Errorf("UTF-16 (big endian %v): %+v, %v", big, tb, err)
 		}
 	}
-	if _, err := assessment.ReadTable("units.txt", bytes.NewReader([]byte{0xFF, 0xFE, 0x41})); !errors.Is(err, assessment.ErrInvalid) {
+	if _, err := assessment.ReadTable("units.txt", bytes.NewReader([]byte{0xFF, 0xFE, 0x41}), reports.ReadSheetRows); !errors.Is(err, assessment.ErrInvalid) {
 		t.Errorf("odd UTF-16: %v", err)
 	}
 	tb := readCSV(t, "a\n\nx\n")
@@ -658,6 +659,11 @@ func TestImportValues(t *testing.T) {
 	if len(audit) == 0 {
 		t.Errorf("no audit entries for imported values")
 	}
+	for _, e := range audit {
+		if want := "source: system; Cổng DVC quốc gia, 15/01/2026"; e.Reason != want {
+			t.Errorf("audit reason of %s = %q; want %q", e.Field, e.Reason, want)
+		}
+	}
 
 	// Wide format from Excel: a date cell, an update, an unchanged value.
 	data := xlsx(t, [][]any{
@@ -665,7 +671,7 @@ func TestImportValues(t *testing.T) {
 		{"SO-TC", 87.5, 3, nil},
 		{"H-CP", 60, nil, time.Date(2025, 4, 2, 0, 0, 0, 0, time.UTC)},
 	})
-	tb, err := assessment.ReadTable("values.xlsx", bytes.NewReader(data))
+	tb, err := assessment.ReadTable("values.xlsx", bytes.NewReader(data), reports.ReadSheetRows)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -775,7 +781,7 @@ func BenchmarkPreviewValues(b *testing.B) {
 	data := csv.String()
 	b.ResetTimer()
 	for b.Loop() {
-		tb, err := assessment.ReadTable("values.csv", strings.NewReader(data))
+		tb, err := assessment.ReadTable("values.csv", strings.NewReader(data), reports.ReadSheetRows)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -835,7 +841,7 @@ func FuzzReadTable(f *testing.F) {
 	f.Add("units.xlsx", xlsx(f, [][]any{{"code", "name_vi"}, {"A", "=1+1"}}))
 	f.Add("units.xlsx", []byte("PK\x03\x04broken"))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
-		tb, err := assessment.ReadTable(name, bytes.NewReader(data))
+		tb, err := assessment.ReadTable(name, bytes.NewReader(data), reports.ReadSheetRows)
 		if err != nil {
 			if !errors.Is(err, assessment.ErrInvalid) {
 				t.Fatalf("ReadTable error %v does not match ErrInvalid", err)
@@ -858,7 +864,7 @@ func TestImport_strayCells(t *testing.T) {
 		{},
 		{"code", "name_vi", "type", nil, "note"},
 		{"A", "Tên", "department", "lạc chỗ"},
-	})))
+	})), reports.ReadSheetRows)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,9 @@ type unitPlan struct {
 	parentChanged bool
 	attrs         bool // the row sets attributes
 	update        UnitUpdate
+	// old is the stored unit an update was compared with; the store
+	// refuses the update when the unit no longer matches it.
+	old *Unit
 }
 
 // PreviewUnits reads a units table: one row per unit with the columns
@@ -197,6 +200,7 @@ func (im *Importer) PreviewUnits(ctx context.Context, t *Table) (*ImportPreview,
 			ch.Fields = unitFields(&pl.unit, pl.parentCode)
 		} else {
 			pl.unit.ID = old.ID
+			pl.old = old
 			oldParent := ""
 			if pu := byID[old.ParentID]; pu != nil {
 				oldParent = pu.Code
@@ -363,40 +367,33 @@ func orderParentsFirst(plans []unitPlan) []unitPlan {
 	return out
 }
 
+// applyUnits writes the planned rows in one Store.ImportUnits: creates in
+// the planned order (parents first), then updates.
 func (im *Importer) applyUnits(ctx context.Context, p *ImportPreview, res *ImportResult) error {
-	codeID := map[string]int64{}
-	existing, _, err := im.Store.FindUnits(ctx, UnitFilter{})
-	if err != nil {
-		return err
-	}
-	for _, u := range existing {
-		codeID[u.Code] = u.ID
-	}
+	var creates []UnitImportCreate
+	var updates []UnitImportUpdate
+	lines := map[ImportOp][]int{}
 	for _, pl := range p.units {
-		var parentID int64
-		if pl.parentCode != "" {
-			parentID = codeID[pl.parentCode]
-		}
 		switch pl.op {
 		case OpCreate:
 			u := pl.unit
-			u.ParentID = parentID
-			if err := im.Store.CreateUnit(ctx, im.Actor, &u); err != nil {
-				return fmt.Errorf("line %d (%s): %w", pl.line, u.Code, err)
-			}
-			codeID[u.Code] = u.ID
-			res.Created++
+			creates = append(creates, UnitImportCreate{Unit: &u, ParentCode: pl.parentCode})
 		case OpUpdate:
-			upd := pl.update
+			up := UnitImportUpdate{ID: pl.unit.ID, Old: pl.old, Update: pl.update}
 			if pl.parentChanged {
-				upd.ParentID = &parentID
+				code := pl.parentCode
+				up.ParentCode = &code
 			}
-			if _, err := im.Store.UpdateUnit(ctx, im.Actor, pl.unit.ID, upd); err != nil {
-				return fmt.Errorf("line %d (%s): %w", pl.line, pl.unit.Code, err)
-			}
-			res.Updated++
+			updates = append(updates, up)
+		default:
+			continue
 		}
+		lines[pl.op] = append(lines[pl.op], pl.line)
 	}
+	if err := im.Store.ImportUnits(ctx, im.Actor, creates, updates); err != nil {
+		return rowError(err, lines)
+	}
+	res.Created, res.Updated = len(creates), len(updates)
 	return nil
 }
 

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"math/big"
 	"net/mail"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -41,6 +43,9 @@ type userPlan struct {
 	op     ImportOp
 	user   User // ID set for an existing account
 	update UserUpdate
+	// old is the stored account an update was compared with; the store
+	// refuses the update when the account no longer matches it.
+	old *User
 }
 
 // PreviewUsers reads a users table: one row per role grant, with the
@@ -223,6 +228,7 @@ func (im *Importer) PreviewUsers(ctx context.Context, t *Table) (*ImportPreview,
 			}
 		} else {
 			pl.user.ID = old.ID
+			pl.old = old
 			pl.update, ch.Fields = userDiff(old, &a.user, it, unitCode)
 			pl.op = OpUpdate
 			if len(ch.Fields) == 0 {
@@ -313,37 +319,77 @@ func userDiff(old, nu *User, it *importTable, unitCode map[int64]string) (UserUp
 	return upd, out
 }
 
+// applyUsers makes the initial passwords of new accounts and writes the
+// planned accounts in one Store.ImportUsers. The passwords are returned
+// only when everything was written.
 func (im *Importer) applyUsers(ctx context.Context, p *ImportPreview, res *ImportResult) error {
+	var creates []*User
+	var updates []UserImportUpdate
+	lines := map[ImportOp][]int{}
 	for _, pl := range p.users {
 		switch pl.op {
 		case OpCreate:
-			pw, err := NewInitialPassword()
-			if err != nil {
-				return err
-			}
-			hash, err := HashPassword(pw)
-			if err != nil {
-				return err
-			}
 			u := pl.user
-			u.PasswordHash = hash
 			u.Grants = slices.Clone(pl.user.Grants)
-			if err := im.Store.CreateUser(ctx, im.Actor, &u); err != nil {
-				return fmt.Errorf("line %d (%s): %w", pl.line, u.Username, err)
-			}
-			if res.Passwords == nil {
-				res.Passwords = map[string]string{}
-			}
-			res.Passwords[u.Username] = pw
-			res.Created++
+			creates = append(creates, &u)
 		case OpUpdate:
-			if _, err := im.Store.UpdateUser(ctx, im.Actor, pl.user.ID, pl.update); err != nil {
-				return fmt.Errorf("line %d (%s): %w", pl.line, pl.user.Username, err)
-			}
-			res.Updated++
+			updates = append(updates, UserImportUpdate{ID: pl.user.ID, Old: pl.old, Update: pl.update})
+		default:
+			continue
 		}
+		lines[pl.op] = append(lines[pl.op], pl.line)
+	}
+	pws, err := initialPasswords(ctx, len(creates))
+	if err != nil {
+		return err
+	}
+	passwords := map[string]string{}
+	for i, u := range creates {
+		u.PasswordHash = pws[i].hash
+		passwords[u.Username] = pws[i].password
+	}
+	if err := im.Store.ImportUsers(ctx, im.Actor, creates, updates); err != nil {
+		return rowError(err, lines)
+	}
+	res.Created, res.Updated = len(creates), len(updates)
+	if len(passwords) > 0 {
+		res.Passwords = passwords
 	}
 	return nil
+}
+
+// initialPassword is a new account's password and its hash.
+type initialPassword struct{ password, hash string }
+
+// initialPasswords makes n initial passwords and hashes them on every
+// core: argon2id is slow on purpose (about 25 ms a hash here), and an
+// import may create hundreds of accounts.
+func initialPasswords(ctx context.Context, n int) ([]initialPassword, error) {
+	out := make([]initialPassword, n)
+	errs := make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range next {
+				pw, err := NewInitialPassword()
+				if err == nil {
+					out[i].hash, err = HashPassword(pw)
+				}
+				out[i].password, errs[i] = pw, err
+			}
+		})
+	}
+	var err error
+	for i := range n {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out, errors.Join(append(errs, err)...)
 }
 
 // passwordAlphabet has no look-alike characters (0/O, 1/l/I).

@@ -1,6 +1,9 @@
 package assessment
 
-import "strings"
+import (
+	"context"
+	"strings"
+)
 
 // IndicatorChange is what a unit changed on one indicator since its form
 // was last returned.
@@ -24,12 +27,50 @@ type ValueDiff struct {
 	From, To string
 }
 
-// ChangesSinceReturn returns, by indicator code, what changed on a
+// maxAuditRead bounds the audit entries read for one form.
+const maxAuditRead = 10000
+
+// ChangesSinceReturn returns, by indicator code, what the unit changed in
+// submission s since the form was last returned, so the reviewer of a
+// resubmission sees what is new. It reads the audit log, where the store
+// records every change; nil when the form was never returned or nothing
+// changed.
+func ChangesSinceReturn(ctx context.Context, st Store, s *Submission) (map[string]IndicatorChange, error) {
+	// Read only the entries since the latest return, so a long history
+	// never pushes the return out of the page read.
+	ret, err := LastReturn(ctx, st, s.ID)
+	if ret == nil || err != nil {
+		return nil, err
+	}
+	entries, _, err := st.FindAudit(ctx, AuditFilter{PeriodID: &s.PeriodID, UnitID: &s.UnitID, From: ret.At, Limit: maxAuditRead})
+	if err != nil {
+		return nil, err
+	}
+	return IndicatorChanges(s.ID, entries), nil
+}
+
+// LastReturn returns the audit entry of the submission's latest return
+// (its Reason is the reviewer's comment), nil if it was never returned.
+func LastReturn(ctx context.Context, st Store, submissionID int64) (*AuditEntry, error) {
+	entries, _, err := st.FindAudit(ctx, AuditFilter{Entity: "submission", EntityID: &submissionID,
+		Action: ActionSubmissionStatus, Limit: maxAuditRead})
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries { // newest first
+		if e.To == string(SubmissionReturned) {
+			return e, nil
+		}
+	}
+	return nil, nil
+}
+
+// IndicatorChanges returns, by indicator code, what changed on a
 // submission since it was last returned, from the audit entries of its
 // unit and period newest first (as Store.FindAudit returns them). It reads
 // back to the latest "submission.status" entry to "returned" of the
 // submission; nil when there is none (never returned) or nothing changed.
-func ChangesSinceReturn(submissionID int64, entries []*AuditEntry) map[string]IndicatorChange {
+func IndicatorChanges(submissionID int64, entries []*AuditEntry) map[string]IndicatorChange {
 	type span struct{ orig, cur string }
 	values := map[string]*span{}
 	var fields []string

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func TestChangesSinceReturn(t *testing.T) {
+func TestIndicatorChanges(t *testing.T) {
 	status := func(to string) *AuditEntry {
 		return &AuditEntry{Action: ActionSubmissionStatus, Entity: "submission", EntityID: 7, Field: "status", To: to}
 	}
@@ -67,9 +67,9 @@ func TestChangesSinceReturn(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := ChangesSinceReturn(7, tt.entries)
+			got := IndicatorChanges(7, tt.entries)
 			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("ChangesSinceReturn = %v; want %v", got, tt.want)
+				t.Errorf("IndicatorChanges = %v; want %v", got, tt.want)
 			}
 		})
 	}

@@ -66,6 +66,15 @@ type UnitStore interface {
 	FindUnits(ctx context.Context, f UnitFilter) ([]*Unit, int, error)
 	// UnitTree returns the tree of every unit (active or not).
 	UnitTree(ctx context.Context) (*UnitTree, error)
+	// ImportUnits creates and updates units in one transaction, all or
+	// nothing, with the audit entries of CreateUnit and UpdateUnit: the
+	// creates first, in order (a ParentCode may name a unit created
+	// earlier in the batch), then the updates. A failing item is
+	// reported as an *ImportItemError wrapping ErrInvalid, ErrConflict (a
+	// code taken meanwhile, or a unit that no longer matches its Old) or
+	// ErrNotFound. Created units keep their IDs and timestamps only when
+	// everything is written.
+	ImportUnits(ctx context.Context, actor Actor, creates []UnitImportCreate, updates []UnitImportUpdate) error
 }
 
 // UserStore keeps users and their grants.
@@ -89,6 +98,15 @@ type UserStore interface {
 	// FindUsers returns the matching users (with grants) in username
 	// order and the total count before paging.
 	FindUsers(ctx context.Context, f UserFilter) ([]*User, int, error)
+	// ImportUsers creates users (PasswordHash set by the caller, as for
+	// CreateUser) and updates users in one transaction, all or nothing,
+	// with the audit entries of CreateUser and UpdateUser (disabling a
+	// user ends its sessions). A failing item is reported as an
+	// *ImportItemError wrapping ErrInvalid, ErrConflict (a username taken
+	// meanwhile, or a user that no longer matches its Old) or
+	// ErrNotFound. Created users keep their IDs and timestamps only when
+	// everything is written.
+	ImportUsers(ctx context.Context, actor Actor, creates []*User, updates []UserImportUpdate) error
 }
 
 // PeriodStore keeps assessment periods.
@@ -149,7 +167,9 @@ type SubmissionStore interface {
 	// ImportValues stores centrally sourced values for many units of a
 	// period (creating draft submissions as needed) as Locked values with
 	// imp.Source, all or nothing, bumping each touched submission's
-	// version. Refused with ErrForbidden for a published period.
+	// version. Each value's audit entry gives the source and imp.Reason
+	// (e.g. the file it came from). Refused with ErrForbidden for a
+	// published period; ErrInvalid for a bad source, value or reason.
 	// Returns the number of values written.
 	ImportValues(ctx context.Context, actor Actor, imp CentralImport) (int, error)
 	// FindValues returns the submission's values ordered by indicator and

@@ -126,5 +126,8 @@ type CentralImport struct {
 	// Source is system, secretariat or survey.
 	Source scoring.Source
 	Values []CentralValue
+	// Reason says where the values come from (e.g. the file name); it is
+	// kept in the audit entry of every value, after the source. At most
+	// 500 characters, no control characters.
 	Reason string
 }

@@ -108,18 +108,22 @@ var messages = map[string][2]string{
 	"migrate.not_applicable":    {"chỉ số %[1]s không còn áp dụng cho loại đơn vị %[3]s", "indicator %[1]s no longer applies to unit type %[3]s"},
 
 	// Imports: reading the file.
-	"import.too_large":     {"tệp quá lớn (tối đa %d MB)", "the file is too large (at most %d MB)"},
-	"import.xls":           {"tệp Excel 97-2003 (.xls) hoặc có mật khẩu không được hỗ trợ; hãy lưu thành .xlsx", "Excel 97-2003 (.xls) and password-protected workbooks are not supported; save it as .xlsx"},
-	"import.not_xlsx":      {"tệp không phải là bảng tính Excel (.xlsx) hợp lệ", "the file is not a valid Excel workbook (.xlsx)"},
-	"import.utf8":          {"dòng %d: tệp CSV phải dùng mã UTF-8", "line %d: the CSV file must be UTF-8"},
-	"import.csv":           {"dòng %d: lỗi định dạng CSV (%s)", "line %d: malformed CSV (%s)"},
-	"import.too_many_rows": {"tệp có quá %d dòng dữ liệu", "the file has more than %d data rows"},
-	"import.too_many_cols": {"tệp có quá %d cột", "the file has more than %d columns"},
-	"import.empty":         {"tệp không có dòng tiêu đề", "the file has no header row"},
-	"import.formula":       {"ô %s chứa công thức; hãy nhập giá trị", "cell %s holds a formula; type the value instead"},
+	"import.too_large":        {"tệp quá lớn (tối đa %d MB)", "the file is too large (at most %d MB)"},
+	"import.xls":              {"tệp Excel 97-2003 (.xls) hoặc có mật khẩu không được hỗ trợ; hãy lưu thành .xlsx", "Excel 97-2003 (.xls) and password-protected workbooks are not supported; save it as .xlsx"},
+	"import.not_xlsx":         {"tệp không phải là bảng tính Excel (.xlsx) hợp lệ", "the file is not a valid Excel workbook (.xlsx)"},
+	"import.utf8":             {"dòng %d: tệp CSV phải dùng mã UTF-8", "line %d: the CSV file must be UTF-8"},
+	"import.csv":              {"dòng %d: lỗi định dạng CSV (%s)", "line %d: malformed CSV (%s)"},
+	"import.too_many_rows":    {"tệp có quá %d dòng dữ liệu", "the file has more than %d data rows"},
+	"import.too_many_cols":    {"tệp có quá %d cột", "the file has more than %d columns"},
+	"import.too_many_cols_at": {"tệp có quá %d cột (ô %s có giá trị)", "the file has more than %d columns (cell %s has a value)"},
+	"import.too_many_cells":   {"bảng tính quá lớn: các dòng chứa quá nhiều ô; hãy xoá các ô thừa ở xa bên phải", "the sheet is too large: its rows hold too many cells; delete stray cells far to the right"},
+	"import.empty":            {"tệp không có dòng tiêu đề", "the file has no header row"},
+	"import.formula":          {"ô %s chứa công thức; hãy nhập giá trị", "cell %s holds a formula; type the value instead"},
 
 	"import.stale":    {"dữ liệu đã thay đổi sau khi xem trước; hãy xem trước lại rồi mới ghi", "the data changed after the preview; preview again before writing"},
 	"import.no_table": {"bản xem trước không còn dữ liệu của tệp; hãy tải tệp lên lại", "the preview no longer holds the file's data; upload the file again"},
+	// A row failed while the import was written: line, key, the row's error.
+	"import.row_failed": {"không ghi gì: dòng %d (%s): %s", "nothing was written: line %d (%s): %s"},
 
 	// Imports: columns and rows.
 	"import.invalid":              {"dữ liệu không hợp lệ", "invalid data"},

@@ -3,7 +3,9 @@ package assessment_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -295,4 +297,83 @@ func TestNotApplicable(t *testing.T) {
 	if len(got) != 1 || !got["B"] {
 		t.Errorf("NotApplicable = %v; want B only", got)
 	}
+}
+
+func TestChangesSinceReturn(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	src, err := os.ReadFile("../scoring/testdata/small.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pin, ix, err := assessment.PinIndex(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &assessment.Unit{Code: "SO-TC", NameVI: "Sở Tài chính", Type: "department", Block: "SO", Active: true}
+	if err := db.CreateUnit(ctx, admin, u); err != nil {
+		t.Fatal(err)
+	}
+	p := &assessment.Period{Code: "P", Name: "P", Year: 2025, Status: assessment.PeriodOpen,
+		IndexCode: pin.Code, IndexVersion: pin.Version, IndexHash: pin.Hash, IndexSource: pin.Source}
+	if err := db.CreatePeriod(ctx, admin, p); err != nil {
+		t.Fatal(err)
+	}
+	editor := assessment.Actor{Username: "daumoi", Grants: []assessment.Grant{{Role: assessment.RoleEditor, UnitID: u.ID}}}
+	s, err := db.EnsureSubmission(ctx, editor, p.ID, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	save := func(raw map[scoring.InputKey]string) {
+		t.Helper()
+		changes, err := assessment.FormChanges(ix, u.Type, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, err = db.SaveValues(ctx, editor, assessment.ValueSave{SubmissionID: s.ID, Version: s.Version, Changes: changes}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	move := func(to assessment.SubmissionStatus, comment string) {
+		t.Helper()
+		if s, err = db.TransitionSubmission(ctx, admin, assessment.Transition{SubmissionID: s.ID, Version: s.Version, To: to, Comment: comment}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	k := func(ind, in string) scoring.InputKey { return scoring.InputKey{Indicator: ind, Input: in} }
+	save(map[scoring.InputKey]string{k("A.1", "has_plan"): "không", k("A.2", "chair_role"): "deputy", k("A.6", "platforms"): "2"})
+	if got, err := assessment.ChangesSinceReturn(ctx, db, s); err != nil || got != nil {
+		t.Fatalf("never returned: %v, %v", got, err)
+	}
+	move(assessment.SubmissionSubmitted, "")
+	move(assessment.SubmissionReturned, "Bổ sung kế hoạch")
+	// After the return: a value changed, one changed and changed back,
+	// one cleared, one new; evidence added.
+	save(map[scoring.InputKey]string{k("A.1", "has_plan"): "có", k("A.2", "chair_role"): "head", k("A.6", "platforms"): "", k("A.4", "signed_pct"): "80"})
+	save(map[scoring.InputKey]string{k("A.2", "chair_role"): "deputy"})
+	if err := db.AddEvidence(ctx, editor, &assessment.Evidence{SubmissionID: s.ID, Indicator: "A.1", Kind: assessment.EvidenceLink,
+		URL: "https://sotc.vn/kh"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := assessment.ChangesSinceReturn(ctx, db, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for ind, c := range got {
+		lines = append(lines, fmt.Sprintf("%s: %d values, %d evidence", ind, c.Values, c.Evidence))
+		for in, d := range c.Inputs {
+			lines = append(lines, ind+"/"+in+" "+d.From+" -> "+d.To)
+		}
+	}
+	sort.Strings(lines)
+	want := []string{
+		"A.1/has_plan false -> true",
+		"A.1: 1 values, 1 evidence",
+		"A.4/signed_pct  -> 80",
+		"A.4: 1 values, 0 evidence",
+		"A.6/platforms 2 -> ",
+		"A.6: 1 values, 0 evidence",
+	}
+	assertLines(t, "changes since the return", lines, want)
 }

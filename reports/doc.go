@@ -57,16 +57,20 @@
 // length check. The very hidden sheet "_meta" holds the format version
 // (TemplateFormat), period code, unit code, index code, version and hash,
 // the template language, the input sheet name, the number of rows, a
-// digest of the layout and the read-only values as written (so a value
-// updated centrally after the download is not taken for the unit's change).
+// digest of the layout and every value as written.
 //
 // ReadTemplate takes the same TemplateInput. It refuses, with a
 // *TemplateError, a file that is too large, not a workbook, not a template,
 // of another format version, unit, period or index version, or whose layout
-// (rows, codes) was changed. Otherwise it returns a TemplateImport: parsed
-// values keyed by scoring.InputKey with their canonical text
-// (CanonicalText), the changes against TemplateInput.Current, and every cell
-// problem with its sheet and cell. Accepted forms: Excel numbers or text
+// (rows, codes) was changed. Otherwise it returns a TemplateImport: the
+// values the unit changed in the file, keyed by scoring.InputKey with their
+// canonical text (CanonicalText), the same changes for a preview, and
+// every cell problem with its sheet and cell. The import compares three
+// values per input: the one written to the template, the one in the file
+// and TemplateInput.Current. A file value equal to the written one is no
+// change (a value saved on the platform since the download is kept); a
+// file value that differs while the current one changed too is a
+// conflict. Accepted forms: Excel numbers or text
 // with a decimal comma or point ("12,5", "1.234,5"); yes/no as the
 // drop-down labels in either language, true/false, 1/0 or x; options by
 // label or code (several separated by ";"); dates as Excel dates,
@@ -83,4 +87,16 @@
 // names are sanitised: at most 31 characters, none of []:*?/\, unique.
 // Template imports are bounded: file size, unzipped size, rows read
 // (TemplateLimits).
+//
+// # Reading uploaded sheets
+//
+// ReadSheetRows reads the first sheet of any uploaded workbook as rows of
+// text with the same bounded reader (file, unzipped and part sizes, XML
+// nesting, rows, columns and cells kept: SheetLimits), refusing formula
+// cells and values past the rows and columns asked for with a *SheetError
+// naming the cells. Its signature uses only standard types so that the
+// bulk imports of the assessment package take it as an
+// assessment.SheetReader without importing this package. Uploads are
+// never opened with excelize, which fills every gap of a sparse sheet in
+// memory.
 package reports

@@ -110,11 +110,14 @@ func WriteRawData(w io.Writer, in RawDataInput) error {
 	if err := printSetup(f, sheet, rawHeaderRow1, rawHeaderRow2); err != nil {
 		return err
 	}
+	last := rawFixedCols + len(cols)
+	if err := setDimension(f, sheet, last, rawFirstRow-1+len(in.Dataset.Units)); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
 	}
-	last := rawFixedCols + len(cols)
 	ws := newWidths(last, 10, 40)
 	ws.set(1, 12)
 	ws.set(2, 24)
@@ -274,11 +277,14 @@ func WriteAudit(w io.Writer, in AuditInput) error {
 	if err := printSetup(f, sheet, auditHeaderRow, auditHeaderRow); err != nil {
 		return err
 	}
+	last := len(auditHeaders)
+	if err := setDimension(f, sheet, last, auditHeaderRow+len(in.Entries)); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
 	}
-	last := len(auditHeaders)
 	ws := newWidths(last, 10, 50)
 	ws.set(1, 20)
 	for i := range in.Entries {

@@ -63,6 +63,10 @@ type RankingInput struct {
 	// the block sheets: 0 shows the top-level groups only, 1 adds their
 	// sub-groups (the DTI's "main indexes"), and so on.
 	GroupDepth int
+	// Blocks, when not empty, limits the workbook to these block codes
+	// (cover counts, block sheets and matrix rows), e.g. for a viewer
+	// scoped to one block.
+	Blocks []string
 }
 
 // Review is the appraisal council's decision on one indicator, as the
@@ -188,12 +192,15 @@ var DefaultTemplateLimits = TemplateLimits{
 // and what is wrong. Applying it (all or nothing) is the caller's job, and
 // only when Errors is empty.
 type TemplateImport struct {
-	// Changes lists every input whose value differs from the current one,
-	// in form order.
+	// Changes lists every input the unit changed in the file, in form
+	// order: its value differs from the one written to the template and
+	// from the current one.
 	Changes []TemplateChange
-	// Values holds every parsed, valid value of an input the unit may edit
-	// (changed or not), with Texts its canonical text (see CanonicalText).
-	// A cleared cell gives a Value with Set false and text "".
+	// Values holds the new value of every changed input, with Texts its
+	// canonical text (see CanonicalText): exactly what to apply. A cleared
+	// cell gives a Value with Set false and text "". Inputs the file leaves
+	// as written are absent, so a value saved on the platform since the
+	// download is never overwritten.
 	Values map[scoring.InputKey]scoring.Value
 	Texts  map[scoring.InputKey]string
 	// Errors lists every problem found, in sheet order.

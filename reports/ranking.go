@@ -131,8 +131,22 @@ func (r *ranking) prepare() {
 			r.prev[u.Code] = u
 		}
 	}
+	wanted := func(code string) bool {
+		if len(r.in.Blocks) == 0 {
+			return true
+		}
+		for _, c := range r.in.Blocks {
+			if c == code {
+				return true
+			}
+		}
+		return false
+	}
 	byCode := map[string]*rankBlock{}
 	for _, b := range r.ix.Blocks {
+		if !wanted(b.Code) {
+			continue
+		}
 		rb := &rankBlock{code: b.Code, name: b.Name.In(r.lang), ranked: b.Ranked}
 		if rb.name == "" {
 			rb.name = b.Code
@@ -143,6 +157,9 @@ func (r *ranking) prepare() {
 	var other *rankBlock
 	for i := range r.in.Results.Units {
 		u := &r.in.Results.Units[i]
+		if !wanted(u.Block) {
+			continue
+		}
 		rb := byCode[u.Block]
 		if rb == nil {
 			// A unit whose block the index does not know is still shown,
@@ -205,13 +222,18 @@ func (r *ranking) writeCover(f *excelize.File, sheet string) error {
 	if err := printSetup(f, sheet, 0, 0); err != nil {
 		return err
 	}
+	st, lang := r.st, r.lang
+	bands := r.ix.Bands
+	cols := 3 + len(bands) + 1
+	// Title, 7 facts, the band table's caption and header, a row per block
+	// and the total, with blank rows between.
+	if err := setDimension(f, sheet, cols, 13+len(r.blocks)); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
 	}
-	st, lang := r.st, r.lang
-	bands := r.ix.Bands
-	cols := 3 + len(bands) + 1
 	ws := newWidths(cols, 10, 60)
 	ws.set(1, 28)
 	ws.set(2, 24)
@@ -350,12 +372,15 @@ func (r *ranking) writeBlock(f *excelize.File, b *rankBlock) error {
 	if err := printSetup(f, b.sheet, rankHeaderRow1, rankHeaderRow2); err != nil {
 		return err
 	}
+	last, pillarCol, groupCol, changeCol := r.blockColumns()
+	if err := setDimension(f, b.sheet, last, rankFirstRow-1+len(b.units)); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(b.sheet)
 	if err != nil {
 		return err
 	}
 	st, lang := r.st, r.lang
-	last, pillarCol, groupCol, changeCol := r.blockColumns()
 
 	ws := newWidths(last, 10, 50)
 	ws.set(1, 7)
@@ -467,7 +492,8 @@ func (r *ranking) writeBlock(f *excelize.File, b *rankBlock) error {
 		row[changeCol-1] = cell(st.signedInt, nil)
 		row[changeCol] = cell(st.signedValue, nil)
 		if p := r.prev[u.Code]; p != nil {
-			if b.ranked && u.Rank > 0 && p.Rank > 0 {
+			// A rank in another block is not comparable.
+			if b.ranked && u.Rank > 0 && p.Rank > 0 && p.Block == u.Block {
 				row[changeCol-1] = cell(st.signedInt, p.Rank-u.Rank)
 			}
 			row[changeCol] = cell(st.signedValue, roundTo(roundTo(u.Value, vd)-roundTo(p.Value, vd), vd))
@@ -564,14 +590,21 @@ func (r *ranking) writeMatrix(f *excelize.File, sheet string) error {
 	if err := printSetup(f, sheet, matrixHeaderRow1, matrixHeaderRow2); err != nil {
 		return err
 	}
+	inds := treeIndicators(r.ix)
+	adjs := r.ix.Adjustments
+	last := matrixFixedCols + len(inds) + len(adjs)
+	units := 0
+	for _, b := range r.blocks {
+		units += len(b.units)
+	}
+	if err := setDimension(f, sheet, last, matrixFirstRow-1+units); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
 	}
 	st, lang := r.st, r.lang
-	inds := treeIndicators(r.ix)
-	adjs := r.ix.Adjustments
-	last := matrixFixedCols + len(inds) + len(adjs)
 
 	ws := newWidths(last, 9, 40)
 	ws.set(1, 12)

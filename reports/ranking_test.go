@@ -369,3 +369,44 @@ func TestWriters_ResultsMissingParts(t *testing.T) {
 		t.Fatalf("scorecard of partial results: %v", err)
 	}
 }
+
+func TestWriteRanking_RankChangeOnlyWithinTheSameBlock(t *testing.T) {
+	in := testRankingInput(LangVI)
+	for i := range in.Previous.Units {
+		if in.Previous.Units[i].Code == "SO-TC" {
+			in.Previous.Units[i].Block = "SO_KHAC"
+		}
+	}
+	f := openXLSX(t, writeRanking(t, in))
+	sheet := f.GetSheetList()[1]
+	_, _, _, changeCol := (&ranking{ix: in.Index, groups: make([]*scoring.Node, 4)}).blockColumns()
+	rows, _ := f.GetRows(sheet)
+	for _, r := range rows[rankFirstRow-1:] {
+		if r[1] != "SO-TC" {
+			continue
+		}
+		if r[changeCol-1] != "" || r[changeCol] == "" {
+			t.Errorf("SO-TC change = %q, %q; want no rank change (other block) but a value change", r[changeCol-1], r[changeCol])
+		}
+		return
+	}
+	t.Fatal("SO-TC not found")
+}
+
+func TestWriteRanking_SelectedBlocks(t *testing.T) {
+	in := testRankingInput(LangVI)
+	in.Blocks = []string{"HUYEN"}
+	f := openXLSX(t, writeRanking(t, in))
+	if got := f.GetSheetList(); strings.Join(got, "|") != "Tổng quan|Khối UBND các huyện- thị xã-thà|Ma trận điểm" {
+		t.Fatalf("sheets = %q", got)
+	}
+	rows, _ := f.GetRows("Ma trận điểm")
+	for _, r := range rows[matrixFirstRow-1:] {
+		if !strings.HasPrefix(r[0], "H-") {
+			t.Errorf("matrix lists %s, outside the selected block", r[0])
+		}
+	}
+	if n, _ := f.GetCellValue("Tổng quan", "B14"); n != "3" {
+		t.Errorf("cover total = %q; want the block's 3 units", n)
+	}
+}

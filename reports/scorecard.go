@@ -71,6 +71,9 @@ func WriteScorecard(w io.Writer, in ScorecardInput) error {
 	if err := sc.write(); err != nil {
 		return fmt.Errorf("reports: scorecard: %w", err)
 	}
+	if err := setDimension(f, sheet, scLast, sc.row-1); err != nil {
+		return fmt.Errorf("reports: scorecard: %w", err)
+	}
 	if err := writeWorkbook(f, w); err != nil {
 		return fmt.Errorf("reports: scorecard: %w", err)
 	}

@@ -150,18 +150,40 @@ func templateMeta(in *TemplateInput, rows []templateRow, lang, dataSheet string)
 		{"rows", strconv.Itoa(len(rows))},
 		{"layout", layoutDigest(rows)},
 	}
-	// The read-only values as written: the import tells a value the unit
-	// changed from one the secretariat or a central system updated since.
+	// The values as written: the import tells what the unit changed in the
+	// file from what changed on the platform since the download (a value
+	// saved in the web form, a central update).
 	for _, r := range rows {
-		if r.readOnly {
-			meta = append(meta, [2]string{readOnlyMetaKey(r.key), CanonicalText(r.input, in.Current[r.key])})
-		}
+		meta = append(meta, [2]string{valueMetaKey(r.key), templateEcho(r.input, in.Current[r.key], lang)})
 	}
 	return meta
 }
 
-// readOnlyMetaKey is the metadata key of a read-only input's written value.
-func readOnlyMetaKey(k scoring.InputKey) string { return "ro:" + k.Indicator + "/" + k.Input }
+// valueMetaKey is the metadata key of an input's written value.
+func valueMetaKey(k scoring.InputKey) string { return "v:" + k.Indicator + "/" + k.Input }
+
+// templateEcho returns the canonical text an untouched template gives back
+// for value v: the value as written to the cell, parsed again (free text
+// trimmed, multiple choices in option order).
+func templateEcho(in *scoring.Input, v scoring.Value, lang string) string {
+	if !v.Set {
+		return ""
+	}
+	var c sheetCell
+	switch in.Type {
+	case scoring.InputCount, scoring.InputNumber, scoring.InputPercent:
+		c = sheetCell{value: strconv.FormatFloat(v.Num, 'f', -1, 64)}
+	case scoring.InputDate:
+		c = sheetCell{typ: "s", value: v.Text}
+	default:
+		c = sheetCell{typ: "s", value: cellText(displayValue(in, v, lang))}
+	}
+	got, code, _ := parseCell(in, c)
+	if code != "" {
+		return CanonicalText(in, v)
+	}
+	return CanonicalText(in, got)
+}
 
 // indexID names an index version in messages.
 func indexID(code, version, hash string) string {
@@ -208,8 +230,21 @@ func WriteTemplate(w io.Writer, in TemplateInput) error {
 	if err := t.writeInputs(rows); err != nil {
 		return fmt.Errorf("reports: template: %w", err)
 	}
-	if err := t.writeMeta(templateMeta(&in, rows, lang, dataSheet)); err != nil {
+	meta := templateMeta(&in, rows, lang, dataSheet)
+	if err := t.writeMeta(meta); err != nil {
 		return fmt.Errorf("reports: template: %w", err)
+	}
+	for _, d := range []struct {
+		sheet      string
+		cols, rows int
+	}{
+		{dataSheet, tcLast, templateFirstRow - 1 + len(rows)},
+		{templateListsSheet, t.listCols, t.listRows},
+		{templateMetaSheet, 2, len(meta)},
+	} {
+		if err := setDimension(f, d.sheet, d.cols, d.rows); err != nil {
+			return fmt.Errorf("reports: template: %w", err)
+		}
 	}
 	// Locking the structure keeps the hidden sheets hidden and stops
 	// sheets from being added, removed or renamed.
@@ -232,8 +267,10 @@ type templateWriter struct {
 		title, sub, header, text, wrap, locked, lockedNum, lockedDate int
 		value, valueNum, valueWhole, valueDate, valueText             int
 	}
-	// lists maps an input row to the absolute range of its drop-down list.
-	lists map[int]string
+	// lists maps an input row to the absolute range of its drop-down list;
+	// listCols and listRows are the extent of the lists sheet.
+	lists              map[int]string
+	listCols, listRows int
 }
 
 func (t *templateWriter) styles() error {
@@ -303,9 +340,11 @@ func (t *templateWriter) writeLists(rows []templateRow) error {
 				}
 			}
 			t.lists[r.row] = absRange(templateListsSheet, col, 1, col, len(r.input.Options))
+			t.listRows = max(t.listRows, len(r.input.Options))
 			col++
 		}
 	}
+	t.listCols, t.listRows = col-1, max(t.listRows, len(yesNo))
 	if err := f.ProtectSheet(templateListsSheet, &excelize.SheetProtectionOptions{SelectLockedCells: true, SelectUnlockedCells: true}); err != nil {
 		return err
 	}

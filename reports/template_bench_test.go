@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/dti-platform/dti/scoring"
 )
 
@@ -24,13 +26,27 @@ func bigTemplateInput() TemplateInput {
 	return TemplateInput{Index: ix, Period: testPeriod(), UnitCode: "SO-TTTT", UnitType: "department", Current: cur}
 }
 
-// BenchmarkReadTemplate imports a filled 500-input template.
+// BenchmarkReadTemplate imports a 500-input template in which the unit
+// changed every value.
 func BenchmarkReadTemplate(b *testing.B) {
 	in := bigTemplateInput()
 	var buf bytes.Buffer
 	if err := WriteTemplate(&buf, in); err != nil {
 		b.Fatal(err)
 	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sheet := f.GetSheetList()[0]
+	for r := templateFirstRow; r < templateFirstRow+500; r++ {
+		f.SetCellValue(sheet, cellRef(tcValue, r), float64(r%100)+0.5)
+	}
+	buf.Reset()
+	if err := f.Write(&buf); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
 	data := buf.Bytes()
 	b.ReportMetric(float64(len(data)), "file-bytes")
 	b.ResetTimer()

@@ -29,6 +29,7 @@ const (
 	TemplateErrNotURL        = "not_url"        // args: value
 	TemplateErrTooLong       = "too_long"       // args: limit in characters
 	TemplateErrReadOnly      = "read_only"      // args: value
+	TemplateErrConflict      = "conflict"       // args: current value, file value
 )
 
 // templateMessages are the default texts of the error codes; %[n]q takes
@@ -55,6 +56,7 @@ var templateMessages = map[string]msg{
 	TemplateErrNotURL:        {"%[1]q không phải là đường dẫn http(s)", "%[1]q is not an http(s) link"},
 	TemplateErrTooLong:       {"nội dung dài quá %[1]s ký tự", "the text is longer than %[1]s characters"},
 	TemplateErrReadOnly:      {"giá trị do hệ thống hoặc cơ quan thường trực cung cấp, không được sửa (trong tệp: %[1]q)", "the value is provided by the central system or the secretariat and cannot be changed (file has %[1]q)"},
+	TemplateErrConflict:      {"giá trị đã được đổi thành %[1]q trên hệ thống sau khi tải mẫu; tệp ghi %[2]q: hãy tải mẫu mới hoặc sửa trên biểu mẫu", "the value was changed to %[1]q on the platform after the template was downloaded; the file has %[2]q: download a new template or edit the form"},
 }
 
 // TemplateError is one problem of an imported template: a whole-file

@@ -52,7 +52,7 @@ tree:
 	for _, e := range imp.Errors {
 		fmt.Println(e.Text("vi")) // e.g. Mẫu nhập liệu!F6: "abc" không phải là Có hoặc Không
 	}
-	fmt.Println(len(imp.Changes), "changes,", len(imp.Errors), "errors,", imp.Texts[scoring.InputKey{Indicator: "A.1", Input: "has_plan"}])
+	fmt.Println(len(imp.Changes), "changes,", len(imp.Errors), "errors,", len(imp.Values), "values to apply")
 
 	// Another unit's upload is refused.
 	other := in
@@ -60,6 +60,6 @@ tree:
 	_, err = reports.ReadTemplate(bytes.NewReader(file.Bytes()), int64(file.Len()), other)
 	fmt.Println(err.(*reports.TemplateError).Text("vi"))
 	// Output:
-	// 0 changes, 0 errors, false
+	// 0 changes, 0 errors, 0 values to apply
 	// mẫu của đơn vị "SO-TC", không phải của đơn vị "SO-XD"
 }

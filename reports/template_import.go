@@ -16,8 +16,11 @@ import (
 
 // ReadTemplate reads a filled template (an untrusted upload of size bytes)
 // made by WriteTemplate for the same unit, period and index as in, and
-// returns the preview of the import: every changed value against
-// in.Current, every valid value, and every problem with its sheet and cell.
+// returns the preview of the import: the values the unit changed in the
+// file (what to apply) and every problem with its sheet and cell. A value
+// left as written is no change, even when in.Current has moved on since
+// the download; a value changed in the file and on the platform both is a
+// conflict (TemplateErrConflict).
 //
 // The read is bounded: the file size, its unzipped size and the rows read
 // are capped (in.Limits, defaulting to DefaultTemplateLimits). A file that
@@ -213,30 +216,37 @@ func (rd *templateReader) readValues() (*TemplateImport, error) {
 			cellErr(code, args...)
 			continue
 		}
+		// Three values meet: the one written to the template (base), the
+		// one in the file and the current one. Only a file value that
+		// differs from the base is the unit's change; a value changed on
+		// the platform since the download is kept, not overwritten.
 		cur := rd.in.Current[r.key]
-		oldText, newText := CanonicalText(r.input, cur), CanonicalText(r.input, v)
+		curText, newText := templateEcho(r.input, cur, rd.lang), CanonicalText(r.input, v)
+		base, hasBase := rd.written[valueMetaKey(r.key)]
+		if !hasBase {
+			base = curText
+		}
+		if newText == base || newText == curText {
+			continue
+		}
 		if r.readOnly {
-			// A value updated centrally since the template was written is
-			// not the unit's change: only a value differing from both the
-			// current and the written one is.
-			written, ok := rd.written[readOnlyMetaKey(r.key)]
-			if newText != oldText && !(ok && newText == written) {
-				cellErr(TemplateErrReadOnly, displayValue(r.input, v, uiLang))
-			}
+			cellErr(TemplateErrReadOnly, displayValue(r.input, v, uiLang))
+			continue
+		}
+		if curText != base {
+			cellErr(TemplateErrConflict, displayValue(r.input, cur, uiLang), displayValue(r.input, v, uiLang))
 			continue
 		}
 		out.Values[r.key] = v
 		out.Texts[r.key] = newText
-		if newText != oldText {
-			out.Changes = append(out.Changes, TemplateChange{
-				Key:       r.key,
-				Cell:      rd.sheet + "!" + ref,
-				Indicator: r.node.Name.In(uiLang),
-				Input:     r.input.Label.In(uiLang),
-				Old:       displayValue(r.input, cur, uiLang),
-				New:       displayValue(r.input, v, uiLang),
-			})
-		}
+		out.Changes = append(out.Changes, TemplateChange{
+			Key:       r.key,
+			Cell:      rd.sheet + "!" + ref,
+			Indicator: r.node.Name.In(uiLang),
+			Input:     r.input.Label.In(uiLang),
+			Old:       displayValue(r.input, cur, uiLang),
+			New:       displayValue(r.input, v, uiLang),
+		})
 	}
 	return out, nil
 }

@@ -202,23 +202,8 @@ func TestReadTemplate_UnchangedRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(imp.Errors) > 0 || len(imp.Changes) > 0 {
-				t.Fatalf("unchanged template: errors %v, changes %+v; want none", errTexts(imp.Errors), imp.Changes)
-			}
-			for k, want := range in.Current {
-				if k == key("NT.2.02", "coverage") {
-					if _, ok := imp.Values[k]; ok {
-						t.Errorf("read-only input %v returned as a value", k)
-					}
-					continue
-				}
-				if got := imp.Values[k]; got != want {
-					t.Errorf("value %v = %+v; want %+v", k, got, want)
-				}
-			}
-			// Inputs without a current value come back empty.
-			if got, ok := imp.Values[key("CQS.04", "link")]; !ok || got.Set {
-				t.Errorf("empty link = %+v, %v; want present and unset", got, ok)
+			if len(imp.Errors) > 0 || len(imp.Changes) > 0 || len(imp.Values) > 0 {
+				t.Fatalf("unchanged template: errors %v, changes %+v, values %v; want none", errTexts(imp.Errors), imp.Changes, imp.Values)
 			}
 		})
 	}
@@ -821,5 +806,87 @@ func TestReadTemplate_ReadOnlyUpdatedCentrally(t *testing.T) {
 	imp, err = readTemplate(t, fl.bytes(), later)
 	if err != nil || len(imp.Errors) != 1 || imp.Errors[0].Code != TemplateErrReadOnly {
 		t.Fatalf("typed over a read-only value: %v %v; want one read_only error", err, errTexts(imp.Errors))
+	}
+}
+
+// TestReadTemplate_ChangedOnThePlatformMeanwhile: a value saved in the web
+// form after the download is kept when the file leaves it as written, and a
+// file that changes it too is a conflict, never a silent overwrite.
+func TestReadTemplate_ChangedOnThePlatformMeanwhile(t *testing.T) {
+	in := testTemplateInput(LangVI)
+	data := writeTemplate(t, in)
+	k := key("NT.2.01", "done")
+	later := in
+	later.Current = map[scoring.InputKey]scoring.Value{}
+	for kk, v := range in.Current {
+		later.Current[kk] = v
+	}
+	later.Current[k] = num(13) // saved in the web form: 12 → 13
+
+	tests := []struct {
+		name       string
+		file       any // value typed in the file; nil leaves it as written (12)
+		wantValues map[scoring.InputKey]scoring.Value
+		wantError  string
+	}{
+		{"file leaves the value as written", nil, map[scoring.InputKey]scoring.Value{}, ""},
+		{"file agrees with the platform", 13, map[scoring.InputKey]scoring.Value{}, ""},
+		{"file changes it too", 20, map[scoring.InputKey]scoring.Value{}, TemplateErrConflict},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fl := openFilled(t, data)
+			if tc.file != nil {
+				fl.set(k, tc.file)
+			}
+			imp, err := readTemplate(t, fl.bytes(), later)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(imp.Values, tc.wantValues) || len(imp.Changes) != len(tc.wantValues) {
+				t.Errorf("values %v, changes %v; want %v", imp.Values, imp.Changes, tc.wantValues)
+			}
+			var codes []string
+			for _, e := range imp.Errors {
+				codes = append(codes, e.Code)
+			}
+			if tc.wantError == "" && len(codes) > 0 || tc.wantError != "" && (len(codes) != 1 || codes[0] != tc.wantError) {
+				t.Errorf("errors %v; want %q", errTexts(imp.Errors), tc.wantError)
+			}
+			if tc.wantError != "" {
+				want := `giá trị đã được đổi thành "13" trên hệ thống sau khi tải mẫu; tệp ghi "20": hãy tải mẫu mới hoặc sửa trên biểu mẫu`
+				if got := imp.Errors[0].Message(LangVI); got != want {
+					t.Errorf("message %q; want %q", got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestTemplateEcho checks that an untouched template gives back exactly the
+// text recorded for it, so no untouched input counts as changed.
+func TestTemplateEcho(t *testing.T) {
+	ix := testIndex()
+	in := testTemplateInput(LangVI)
+	in.Current[key("CQS.03", "platforms")] = text("vneid,lgsp") // not in option order
+	in.Current[key("CQS.04", "note")] = text("  khoảng trắng  ")
+	fl := openFilled(t, writeTemplate(t, in))
+	imp, err := readTemplate(t, fl.bytes(), in)
+	if err != nil || len(imp.Values) > 0 || len(imp.Errors) > 0 {
+		t.Fatalf("untouched template: %v %v %v", err, imp.Values, errTexts(imp.Errors))
+	}
+	platforms := ix.Nodes[1].Children[2].Inputs[0]
+	if got := templateEcho(&platforms, text("vneid,lgsp"), LangVI); got != "lgsp,vneid" {
+		t.Errorf("echo of a multiple choice = %q; want option order", got)
+	}
+}
+
+func TestTemplate_UnitTypeWithoutInputs(t *testing.T) {
+	in := testTemplateInput(LangVI)
+	in.UnitType = "commune" // no indicator applies; only the bonus item
+	in.Index.Adjustments[0].AppliesTo = []string{"department"}
+	imp, err := readTemplate(t, writeTemplate(t, in), in)
+	if err != nil || len(imp.Errors) > 0 || len(imp.Values) > 0 {
+		t.Fatalf("empty template: %v %v", err, imp)
 	}
 }

@@ -460,6 +460,20 @@ func roundTo(v float64, d int) float64 {
 	return math.Round(v*p) / p
 }
 
+// setDimension records the used range of a sheet. excelize leaves "A1" in
+// normal mode, and a stream writer emits the dimension when it starts (so
+// call it before NewStreamWriter); readers that trust it (openpyxl in
+// read-only mode, hence pandas) would take "A1" for a one-cell sheet.
+func setDimension(f *excelize.File, sheet string, lastCol, lastRow int) error {
+	if lastCol < 1 {
+		lastCol = 1
+	}
+	if lastRow < 1 {
+		lastRow = 1
+	}
+	return f.SetSheetDimension(sheet, "A1:"+cellRef(lastCol, lastRow))
+}
+
 // printSetup prepares a sheet for printing: A4 landscape, one page wide,
 // and rows headerFirst..headerLast (when > 0) repeated on every page. For a
 // streamed sheet call it before NewStreamWriter: the stream writer emits

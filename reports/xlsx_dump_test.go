@@ -106,6 +106,7 @@ var (
 	reGrouping   = regexp.MustCompile(`<(?:c:)?grouping val="([a-zA-Z]+)"`)
 	reSeriesRef  = regexp.MustCompile(`<(?:c:)?f>([^<]+)</(?:c:)?f>`)
 	reWBProtect  = regexp.MustCompile(`<workbookProtection[^>]*>`)
+	reDimension  = regexp.MustCompile(`<dimension ref="([^"]+)"`)
 	reSheetState = regexp.MustCompile(`<sheet name="([^"]+)" sheetId="\d+" r:id="[^"]+"(?: state="([a-zA-Z]+)")?`)
 )
 
@@ -179,6 +180,17 @@ func dumpXLSX(t *testing.T, data []byte) string {
 		maxCol := 0
 		for _, r := range rows {
 			maxCol = max(maxCol, len(r))
+		}
+		// The recorded used range must cover what is there: readers such
+		// as openpyxl in read-only mode trust it.
+		if m := reDimension.FindStringSubmatch(sx); m != nil {
+			p("  dimension %s", m[1])
+			if len(rows) > 0 && maxCol > 0 {
+				want := "A1:" + cellRef(maxCol, len(rows))
+				if m[1] != want && !(m[1] == "A1" && want == "A1:A1") {
+					t.Errorf("sheet %q: dimension %s; the cells span %s", sheet, m[1], want)
+				}
+			}
 		}
 		var widths []string
 		for c := 1; c <= maxCol; c++ {

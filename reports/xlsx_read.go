@@ -21,6 +21,10 @@ import (
 // errTooManyRows is returned by readSheetCells when a row lies past the cap.
 var errTooManyRows = errors.New("too many rows")
 
+// errTooLarge is wrapped by the errors of a workbook whose unzipped size or
+// one of whose parts is over its limit.
+var errTooLarge = errors.New("workbook too large")
+
 // sheetCell is one cell as stored in a worksheet.
 type sheetCell struct {
 	// typ is the cell's t attribute: "" or "n" (number), "s" (shared
@@ -70,7 +74,7 @@ func openXLSXPackage(data []byte, maxTotal, maxPart int64) (*xlsxPackage, error)
 	for _, f := range zr.File {
 		total += f.UncompressedSize64
 		if total > uint64(maxTotal) {
-			return nil, fmt.Errorf("unzipped size exceeds %d bytes", maxTotal)
+			return nil, fmt.Errorf("%w: unzipped size exceeds %d bytes", errTooLarge, maxTotal)
 		}
 		p.files[strings.TrimPrefix(f.Name, "/")] = f
 	}
@@ -159,21 +163,34 @@ func (p *xlsxPackage) readPart(name string) ([]byte, error) {
 		return nil, fmt.Errorf("part %s is missing", name)
 	}
 	if f.UncompressedSize64 > uint64(p.maxPart) {
-		return nil, fmt.Errorf("part %s exceeds %d bytes", name, p.maxPart)
+		return nil, fmt.Errorf("%w: part %s exceeds %d bytes", errTooLarge, name, p.maxPart)
 	}
 	rc, err := f.Open()
 	if err != nil {
 		return nil, fmt.Errorf("part %s: %w", name, err)
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, p.maxPart+1))
+	data, err := readAtMost(rc, int64(f.UncompressedSize64), p.maxPart)
 	if err != nil {
 		return nil, fmt.Errorf("part %s: %w", name, err)
 	}
 	if int64(len(data)) > p.maxPart {
-		return nil, fmt.Errorf("part %s exceeds %d bytes", name, p.maxPart)
+		return nil, fmt.Errorf("%w: part %s exceeds %d bytes", errTooLarge, name, p.maxPart)
 	}
 	return data, nil
+}
+
+// readAtMost reads r to its end or to max+1 bytes, whichever comes first,
+// into a buffer sized for hint bytes when hint is within max (the size a
+// caller or a zip header declares), so a large part is not copied while
+// its buffer doubles.
+func readAtMost(r io.Reader, hint, max int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if hint > 0 && hint <= max {
+		buf.Grow(int(hint) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(io.LimitReader(r, max+1))
+	return buf.Bytes(), err
 }
 
 // hasSheet reports whether the workbook has a sheet of that name.
@@ -244,18 +261,64 @@ func (p *xlsxPackage) sharedStrings() ([]string, error) {
 // of a sheet: out[row-1][col-1]. A row numbered past maxRows gives
 // errTooManyRows; cells of later columns are skipped without being kept.
 func (p *xlsxPackage) readSheetCells(sheet string, maxRows, maxCols int) ([][]sheetCell, error) {
+	var out [][]sheetCell
+	err := p.scanSheet(sheet, sheetBounds{rows: maxRows, cols: maxCols}, func(row, col int, c sheetCell) error {
+		for len(out) < row {
+			out = append(out, nil)
+		}
+		cells := out[row-1]
+		for len(cells) < col {
+			cells = append(cells, sheetCell{})
+		}
+		cells[col-1] = c
+		out[row-1] = cells
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// sheetBounds says which cells scanSheet passes on.
+type sheetBounds struct {
+	rows, cols int
+	// sparse passes on only cells that hold a value or a formula, and
+	// refuses such a cell past the bounds with an *outsideError, while
+	// empty cells anywhere are skipped. Without it a row numbered past rows
+	// gives errTooManyRows, and cells of later columns are skipped.
+	sparse bool
+}
+
+// errTooManyCols is the error of an *outsideError for a cell past the
+// last column read.
+var errTooManyCols = errors.New("too many columns")
+
+// outsideError is a cell with a value past the bounds of a sparse scan;
+// it wraps errTooManyRows or errTooManyCols.
+type outsideError struct {
+	err error
+	ref string // e.g. "XFD1"
+}
+
+func (e *outsideError) Error() string { return "cell " + e.ref + ": " + e.err.Error() }
+func (e *outsideError) Unwrap() error { return e.err }
+
+// scanSheet reads a sheet and calls emit for each cell within b, in the
+// order the part stores them (rows and columns numbered from 1). Only the
+// text of the cells passed on is kept.
+func (p *xlsxPackage) scanSheet(sheet string, b sheetBounds, emit func(row, col int, c sheetCell) error) error {
 	part, ok := p.sheets[sheet]
 	if !ok {
-		return nil, fmt.Errorf("sheet %q is missing", sheet)
+		return fmt.Errorf("sheet %q is missing", sheet)
 	}
 	data, err := p.readPart(part)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var shared []string
 	d := newXMLReader(data)
 	var (
-		out      [][]sheetCell
 		row      int // current row number
 		col      int // current column number
 		c        sheetCell
@@ -271,7 +334,7 @@ func (p *xlsxPackage) readSheetCells(sheet string, maxRows, maxCols int) ([][]sh
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("sheet %q: %w", sheet, err)
+			return fmt.Errorf("sheet %q: %w", sheet, err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -281,25 +344,28 @@ func (p *xlsxPackage) readSheetCells(sheet string, maxRows, maxCols int) ([][]sh
 				if r := attr(t, "r"); r != "" {
 					n, err := strconv.Atoi(r)
 					if err != nil || n < 1 {
-						return nil, fmt.Errorf("sheet %q: bad row number %q", sheet, r)
+						return fmt.Errorf("sheet %q: bad row number %q", sheet, r)
 					}
 					next = n
 				}
-				if next > maxRows {
-					return nil, errTooManyRows
+				if next > b.rows && !b.sparse {
+					return errTooManyRows
 				}
 				row, col = next, 0
 			case "c":
 				if row == 0 {
-					return nil, fmt.Errorf("sheet %q: cell outside a row", sheet)
+					return fmt.Errorf("sheet %q: cell outside a row", sheet)
 				}
 				next := col + 1
 				if ref := attr(t, "r"); ref != "" {
 					n, err := refColumn(ref)
 					if err != nil {
-						return nil, fmt.Errorf("sheet %q: %w", sheet, err)
+						return fmt.Errorf("sheet %q: %w", sheet, err)
 					}
 					next = n
+				}
+				if next > maxSheetColumns {
+					return fmt.Errorf("sheet %q: cell past column XFD in row %d", sheet, row)
 				}
 				col = next
 				c, inCell, inInline = sheetCell{typ: attr(t, "t")}, true, false
@@ -324,7 +390,9 @@ func (p *xlsxPackage) readSheetCells(sheet string, maxRows, maxCols int) ([][]sh
 				inPh = true
 			}
 		case xml.CharData:
-			if field != "" && inCell && col <= maxCols {
+			// A sparse scan reads cells past the bounds too, to know
+			// whether they hold a value; the part size bounds that text.
+			if field != "" && inCell && (b.sparse || col <= b.cols) {
 				text.Write(t)
 			}
 		case xml.EndElement:
@@ -350,35 +418,42 @@ func (p *xlsxPackage) readSheetCells(sheet string, maxRows, maxCols int) ([][]sh
 				inInline = false
 			case "c":
 				inCell = false
-				if col > maxCols {
+				if !b.sparse && col > b.cols {
 					continue
 				}
-				if c.typ == "s" {
+				if c.typ == "s" && c.value != "" {
 					if shared == nil {
 						if shared, err = p.sharedStrings(); err != nil {
-							return nil, err
+							return err
 						}
 					}
 					i, err := strconv.Atoi(strings.TrimSpace(c.value))
 					if err != nil || i < 0 || i >= len(shared) {
-						return nil, fmt.Errorf("sheet %q: bad shared string index %q", sheet, c.value)
+						return fmt.Errorf("sheet %q: bad shared string index %q", sheet, c.value)
 					}
 					c.value = shared[i]
 				}
-				for len(out) < row {
-					out = append(out, nil)
+				if b.sparse {
+					switch {
+					case c.value == "" && c.formula == "":
+						continue
+					case row > b.rows:
+						return &outsideError{err: errTooManyRows, ref: cellRef(col, row)}
+					case col > b.cols:
+						return &outsideError{err: errTooManyCols, ref: cellRef(col, row)}
+					}
 				}
-				cells := out[row-1]
-				for len(cells) < col {
-					cells = append(cells, sheetCell{})
+				if err := emit(row, col, c); err != nil {
+					return err
 				}
-				cells[col-1] = c
-				out[row-1] = cells
 			}
 		}
 	}
-	return out, nil
+	return nil
 }
+
+// maxSheetColumns is the last column of a sheet (XFD).
+const maxSheetColumns = 16384
 
 // isPercentStyle reports whether cell style i shows numbers as a percentage
 // (built-in formats 9 and 10, or a custom format with a % outside quotes):
@@ -507,14 +582,14 @@ func refColumn(ref string) (int, error) {
 		case r >= 'a' && r <= 'z':
 			col = col*26 + int(r-'a') + 1
 		case r >= '0' && r <= '9' && i > 0:
-			if col > 16384 {
+			if col > maxSheetColumns {
 				return 0, fmt.Errorf("bad cell reference %q", ref)
 			}
 			return col, nil
 		default:
 			return 0, fmt.Errorf("bad cell reference %q", ref)
 		}
-		if col > 16384 {
+		if col > maxSheetColumns {
 			return 0, fmt.Errorf("bad cell reference %q", ref)
 		}
 	}

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"encoding/json"
 	"math"
 	"strings"
 	"testing"
@@ -225,5 +226,44 @@ func TestScore_CompositeExplanations(t *testing.T) {
 		if e == nil || e.Steps.VI != c.vi || e.Steps.EN != c.en {
 			t.Errorf("U%d %s explanation = %+v; want\n%q\n%q", c.unit+1, c.code, e, c.vi, c.en)
 		}
+	}
+}
+
+// A composite index with several top-level nodes: the unit value is their
+// weighted mean.
+func TestScore_CompositeSeveralTopNodes(t *testing.T) {
+	src := `schema_version: 1
+index: {code: T, version: "1", name: {vi: T, en: T}, style: composite, scale: 100}
+unit_types: [{code: u, name: {vi: u, en: u}}]
+blocks: [{code: B, name: {vi: B, en: B}, unit_types: [u]}]
+tree:
+  - code: P
+    name: {vi: P, en: P}
+    weight: 3
+    inputs: [{key: v, label: {vi: v, en: v}, type: percent}]
+    scoring: {method: percent, input: v}
+  - code: Q
+    name: {vi: Q, en: Q}
+    inputs: [{key: v, label: {vi: v, en: v}, type: percent}]
+    scoring: {method: percent, input: v}
+`
+	ix := scParse(t, src)
+	ds := &Dataset{Units: []UnitData{scUnit(t, ix, "A", "u", "B", scIn{"P/v": 80.0, "Q/v": 40.0})}}
+	res, err := Score(ix, ds, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := res.Units[0]; u.Value != 0.7 || u.Points != 70 {
+		t.Errorf("value %v points %v; want (3 × 0.8 + 0.4) ÷ 4 = 0.7, 70 points", u.Value, u.Points)
+	}
+}
+
+func TestStageValues_MarshalJSON(t *testing.T) {
+	b, err := json.Marshal(StageValues{1.5, math.NaN(), 0, math.Inf(1), -2e-9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(b), "[1.5,null,0,null,-2e-09]"; got != want {
+		t.Errorf("MarshalJSON = %s; want %s", got, want)
 	}
 }

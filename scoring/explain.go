@@ -168,7 +168,7 @@ func (s *scorer) explain(ip *indPlan, u int, nr *NodeResult, computed float64) *
 			}
 			add(s.methodStep(ip, u, g, l))
 		} else if !mp.usesValue && note == "" {
-			add(directStep(mp, ud, s.ds.Year, ip.maxBy[s.uType[u]], l))
+			add(directStep(ip.node, mp, ud, s.ds.Year, ip.maxBy[s.uType[u]], l))
 		}
 		f := fmtLocal(nr.Value, l)
 		if nr.Overridden {
@@ -275,17 +275,35 @@ func (s *scorer) methodStep(ip *indPlan, u int, g int32, l string) string {
 }
 
 // directStep describes a method that scores the unit's inputs alone.
-func directStep(mp *methodPlan, ud *UnitData, year int, maxPoints float64, l string) string {
+func directStep(n *Node, mp *methodPlan, ud *UnitData, year int, maxPoints float64, l string) string {
 	m := mp.m
 	switch mp.kind {
 	case MethodBoolean:
 		v := slotValue(ud.Values, mp.slot)
+		yes := tr(l, "Không", "No")
 		if v.Num != 0 {
-			return tr(l, "Có", "Yes")
+			yes = tr(l, "Có", "Yes")
 		}
-		return tr(l, "Không", "No")
+		for _, in := range n.Inputs {
+			if in.Key == mp.inKey && in.Label.VI != "" {
+				return in.Label.In(l) + ": " + yes
+			}
+		}
+		return yes
 	case MethodChoice:
-		return tr(l, "lựa chọn ", "choice ") + strconv.Quote(slotValue(ud.Values, mp.slot).Text)
+		// The options' labels in the language, with their fractions.
+		var picked []string
+		for _, c := range strings.Split(slotValue(ud.Values, mp.slot).Text, ",") {
+			if c = strings.TrimSpace(c); c == "" {
+				continue
+			}
+			label := c
+			if t, ok := mp.labels[c]; ok {
+				label = t.In(l)
+			}
+			picked = append(picked, "“"+label+"” ("+fmtLocal(mp.choices[c], l)+")")
+		}
+		return tr(l, "lựa chọn ", "choice ") + strings.Join(picked, " + ")
 	case MethodRatio:
 		a, b := slotValue(ud.Values, mp.numSlot).Num, slotValue(ud.Values, mp.denSlot).Num
 		str := mp.numKey + "/" + mp.denKey + " = " + fmtLocal(a, l) + "/" + fmtLocal(b, l) + " = " + fmtLocal(a/b, l)

@@ -244,6 +244,8 @@ func TestScore_PeerScope(t *testing.T) {
 		{"", []float64{0.5, 1, 1}},
 		{", peers: block", []float64{0.5, 1, 1}},
 		{", peers: all", []float64{0.25, 0.5, 1}},
+		// Every unit has type u: the same as all.
+		{", peers: type", []float64{0.25, 0.5, 1}},
 	} {
 		ix := oneIndicatorIndex(t, numIn, "{method: best_in_block, input: v"+c.peers+"}")
 		ds := &Dataset{Units: []UnitData{
@@ -315,5 +317,37 @@ func TestScore_DataErrors(t *testing.T) {
 	ds = &Dataset{Year: 2025, Units: []UnitData{scUnit(t, ix, "U1", "u", "B", scIn{"X/v": "2025-02-30"})}}
 	if _, err := Score(ix, ds, Options{}); err == nil || !strings.Contains(err.Error(), `"2025-02-30" is not a date`) {
 		t.Errorf("Score with a bad date = %v", err)
+	}
+}
+
+// Explanations say why an indicator scored nothing or left the max.
+func TestScore_ExplainFixedOutcomes(t *testing.T) {
+	for _, c := range []struct {
+		scoring string
+		data    map[string]any
+		vi, en  string
+	}{
+		{"{method: ratio, numerator: a, denominator: b, on_zero_denominator: na}", map[string]any{"a": 0, "b": 0},
+			"Mẫu số bằng 0: chỉ tiêu không áp dụng, loại khỏi điểm tối đa", "Zero denominator: not applicable, removed from the max"},
+		{"{method: ratio, numerator: a, denominator: b, on_zero_denominator: zero}", map[string]any{"a": 0, "b": 0},
+			"mẫu số bằng 0: tính 0; → 0 × 10 = 0 điểm", "zero denominator: scores 0; → 0 × 10 = 0 points"},
+		{"{method: ratio, numerator: a, denominator: b, missing: {policy: na}}", map[string]any{"a": 1},
+			"Thiếu dữ liệu: không áp dụng, loại khỏi điểm tối đa", "Missing data: not applicable, removed from the max"},
+		{"{method: ratio, numerator: a, denominator: b}", map[string]any{"b": 4},
+			"thiếu dữ liệu: tính 0; → 0 × 10 = 0 điểm", "missing data: counted as 0; → 0 × 10 = 0 points"},
+	} {
+		ix := oneIndicatorIndex(t, abIn, c.scoring)
+		vals := scIn{}
+		for k, v := range c.data {
+			vals["X/"+k] = v
+		}
+		res, err := Score(ix, &Dataset{Units: []UnitData{scUnit(t, ix, "U1", "u", "B", vals)}}, Options{Explain: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := res.Units[0].Nodes[0].Explanation
+		if e == nil || e.Steps.VI != c.vi || e.Steps.EN != c.en {
+			t.Errorf("%s with %v: explanation %+v; want %q / %q", c.scoring, c.data, e, c.vi, c.en)
+		}
 	}
 }

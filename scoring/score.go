@@ -695,7 +695,31 @@ func (s *scorer) rawPass() {
 	nInd := len(s.p.inds)
 	for u := range s.ds.Units {
 		base := u * nInd
+		vals := s.ds.Units[u].Values
+		t := s.uType[u]
 		for i, ip := range s.p.inds {
+			// The common case inline: one numeric input, present and
+			// finite, of an applicable indicator.
+			if mp := ip.mp; mp.usesValue && mp.val.kind == valInput && s.mNote == nil && s.declNA == nil && ip.applyBy[t] {
+				if slot := mp.val.slot; slot < len(vals) && vals[slot].Set {
+					if x := vals[slot].Num; !math.IsNaN(x) && !math.IsInf(x, 0) {
+						if s.colOf[i] < 0 {
+							s.mSt[base+i], s.mX[base+i] = cellFrac, mp.valueFractionMax(x, ip.maxBy[t])
+						} else {
+							s.mSt[base+i], s.mX[base+i] = cellValue, x
+						}
+						continue
+					}
+				}
+			} else if mp.kind == MethodRatio && s.mNote == nil && s.declNA == nil && ip.applyBy[t] && !mp.m.LowerIsBetter {
+				// A ratio of two present inputs with a non-zero denominator.
+				if a, b := mp.numSlot, mp.denSlot; a < len(vals) && b < len(vals) && vals[a].Set && vals[b].Set && vals[b].Num != 0 {
+					if f := vals[a].Num / (vals[b].Num * mp.target); !math.IsNaN(f) && !math.IsInf(f, 0) {
+						s.mSt[base+i], s.mX[base+i] = cellFrac, clamp01(f)
+						continue
+					}
+				}
+			}
 			r := s.evalCell(ip, u, s.colOf[i] < 0)
 			s.mSt[base+i], s.mX[base+i] = r.state, r.x
 			if s.mNote != nil {

@@ -123,6 +123,14 @@ func ReadDataCSV(ix *Index, file string, r io.Reader, year int) (*Dataset, error
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
 	cr.Comment = '#'
+	// Excel in a Vietnamese locale saves CSV with ";" between cells (the
+	// comma is the decimal separator there): such a file also takes
+	// decimal commas (12,5).
+	decimalComma := false
+	if headerDelimiter(data) == ';' {
+		cr.Comma = ';'
+		decimalComma = true
+	}
 	header, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -254,7 +262,7 @@ func ReadDataCSV(ix *Index, file string, r io.Reader, year int) (*Dataset, error
 				if cell == "" {
 					continue
 				}
-				v, msg := parseCell(c.input, cell)
+				v, msg := parseCell(c.input, cell, decimalComma)
 				if msg != "" {
 					add(line, c.name, "%s", msg)
 					continue
@@ -339,8 +347,26 @@ func ReadDataCSV(ix *Index, file string, r io.Reader, year int) (*Dataset, error
 	return ds, nil
 }
 
+// headerDelimiter returns ';' when the header line (the first line that is
+// not a comment) has more semicolons than commas, ',' otherwise.
+func headerDelimiter(data []byte) byte {
+	for len(data) > 0 {
+		line, rest, _ := bytes.Cut(data, []byte("\n"))
+		data = rest
+		if len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		if bytes.Count(line, []byte(";")) > bytes.Count(line, []byte(",")) {
+			return ';'
+		}
+		return ','
+	}
+	return ','
+}
+
 // parseCell reads one cell for an input; msg is "" when the cell is valid.
-func parseCell(in *Input, cell string) (Value, string) {
+// With decimalComma (a ";"-separated file), 12,5 is twelve and a half.
+func parseCell(in *Input, cell string, decimalComma bool) (Value, string) {
 	switch in.Type {
 	case InputBoolean:
 		switch strings.ToLower(cell) {
@@ -382,10 +408,14 @@ func parseCell(in *Input, cell string) (Value, string) {
 		return Value{Set: true, Text: cell}, ""
 	}
 	// count, number, percent
-	x, err := strconv.ParseFloat(cell, 64)
+	num := cell
+	if decimalComma && !strings.Contains(num, ".") {
+		num = strings.Replace(num, ",", ".", 1)
+	}
+	x, err := strconv.ParseFloat(num, 64)
 	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 		hint := ""
-		if strings.Contains(cell, ",") {
+		if strings.Contains(cell, ",") && !decimalComma {
 			hint = " (write decimals with a point: 12.5)"
 		}
 		return Value{}, fmt.Sprintf("%q is not a number%s", cell, hint)

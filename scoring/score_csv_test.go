@@ -232,3 +232,56 @@ func TestReadDataCSV_OverridesAndNotApplicable(t *testing.T) {
 		t.Errorf("A = %+v; want 7.5 of 50 points", a)
 	}
 }
+
+// A leading "# year:" comment gives the year; the argument overrides it.
+func TestReadDataCSV_Year(t *testing.T) {
+	ix := scParseFile(t, "small.yaml")
+	for _, c := range []struct {
+		src  string
+		arg  int
+		want int
+		err  string
+	}{
+		{"# year: 2024\ncode,name,type,block\n", 0, 2024, ""},
+		{"# year: 2024\ncode,name,type,block\n", 2025, 2025, ""},
+		{"# sample data\n#year:2023\ncode,name,type,block\n", 0, 2023, ""},
+		{"code,name,type,block\n", 0, 0, ""},
+		{"# year: next\ncode,name,type,block\n", 0, 0, `f.csv:1: comment "year: next": the year must be a number like 2025`},
+	} {
+		ds, err := ReadDataCSV(ix, "f.csv", strings.NewReader(c.src), c.arg)
+		switch {
+		case c.err != "":
+			if err == nil || err.Error() != c.err {
+				t.Errorf("ReadDataCSV(%q) = %v; want %q", c.src, err, c.err)
+			}
+		case err != nil:
+			t.Errorf("ReadDataCSV(%q): %v", c.src, err)
+		case ds.Year != c.want:
+			t.Errorf("ReadDataCSV(%q, %d).Year = %d; want %d", c.src, c.arg, ds.Year, c.want)
+		}
+	}
+}
+
+// A file saved by Excel in a Vietnamese locale: ";" between cells and
+// decimal commas.
+func TestReadDataCSV_Semicolons(t *testing.T) {
+	ix := scParseFile(t, "small.yaml")
+	src := "# year: 2025\r\ncode;name;type;block;A.4/signed_pct;B.2/score;A.6/platforms\r\n" +
+		"S1;Sở Tư pháp, Tỉnh A;department;SO;87,5;4,25;3\r\n"
+	ds, err := ReadDataCSV(ix, "f.csv", strings.NewReader(src), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := ds.Units[0]
+	get := func(ind, key string) float64 {
+		s, _ := ix.Slot(ind, key)
+		return u.Values[s].Num
+	}
+	if u.Name != "Sở Tư pháp, Tỉnh A" || get("A.4", "signed_pct") != 87.5 || get("B.2", "score") != 4.25 || get("A.6", "platforms") != 3 || ds.Year != 2025 {
+		t.Errorf("unit = %+v, year %d", u, ds.Year)
+	}
+	_, err = ReadDataCSV(ix, "f.csv", strings.NewReader("code;name;type;block;A.6/platforms\nS1;A;department;SO;2,5\n"), 2025)
+	if err == nil || !strings.Contains(err.Error(), "f.csv:2:A.6/platforms: 2,5 is not a count") {
+		t.Errorf("a decimal count = %v", err)
+	}
+}

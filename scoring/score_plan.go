@@ -77,6 +77,7 @@ type methodPlan struct {
 	// choice
 	choices map[string]float64
 	options map[string]bool
+	labels  map[string]Text // option code -> label, for explanations
 	multi   bool
 	// survey_scale
 	countSlot int
@@ -363,8 +364,10 @@ func (p *scorePlan) newMethodPlan(n *Node, m *Method) (*methodPlan, error) {
 			for _, in := range n.Inputs {
 				if in.Key == m.Input && len(in.Options) > 0 {
 					mp.options = map[string]bool{}
+					mp.labels = map[string]Text{}
 					for _, o := range in.Options {
 						mp.options[o.Value] = true
+						mp.labels[o.Value] = o.Label
 					}
 				}
 			}

@@ -345,3 +345,34 @@ func TestScore_Concurrent(t *testing.T) {
 		}
 	}
 }
+
+// The raw pass scores common cases inline; with explanations on it takes
+// the general path. Both must give the same results.
+func TestScore_FastPathMatchesGeneralPath(t *testing.T) {
+	ix, err := ParseIndex([]byte(benchIndexYAML()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := benchDataset(ix, 400)
+	fast, err := Score(ix, ds, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	general, err := Score(ix, ds, Options{Explain: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for u := range fast.Units {
+		f, g := fast.Units[u], general.Units[u]
+		if f.Value != g.Value || f.Points != g.Points || f.Rank != g.Rank || f.Band != g.Band {
+			t.Fatalf("%s: fast %v/%v/%d/%s, general %v/%v/%d/%s", f.Code, f.Value, f.Points, f.Rank, f.Band, g.Value, g.Points, g.Rank, g.Band)
+		}
+		for i := range f.Nodes {
+			gn := g.Nodes[i]
+			gn.Explanation = nil
+			if f.Nodes[i] != gn {
+				t.Fatalf("%s %s: fast %+v, general %+v", f.Code, f.Nodes[i].Code, f.Nodes[i], gn)
+			}
+		}
+	}
+}

@@ -13,7 +13,7 @@ package scoring
 // tree with its own weights and aggregation, as Score does (combine).
 
 import (
-	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -69,7 +69,8 @@ type UncertaintyConfig struct {
 	// once. Arithmetic is the sum of points in a points-style index and
 	// the weighted mean in a composite one; the geometric mean weighs a
 	// points-style node's children by their max points. Any child scoring
-	// 0 makes a geometric mean 0, as in the engine.
+	// 0 makes a geometric mean 0, as in the engine (in a DTI, where many
+	// yes/no indicators score 0, most geometric totals are then 0).
 	Aggregation bool
 	// MissingPolicies, when not empty, are the missing-data policies drawn
 	// (uniformly) in each draw for every indicator of the tree: zero, na,
@@ -115,6 +116,12 @@ type UnitUncertainty struct {
 	// MeanShift is the mean absolute difference between a draw's rank and
 	// the nominal rank.
 	MeanShift float64
+	// PointsLow and PointsHigh are the 5th and 95th percentiles of the
+	// unit's total points over the draws (value × scale plus adjustments,
+	// clamped to [0, scale], as Points), counted in steps of a thousandth
+	// of the scale (1 point of a 1000-point DTI), or of the value decimals
+	// when they are coarser. Units of unranked blocks have them too.
+	PointsLow, PointsHigh float64
 }
 
 // BlockUncertainty summarises the draws of one ranked block.
@@ -134,6 +141,7 @@ type UncertaintyConfigError struct {
 	Message string
 }
 
+// Error formats the problem as "uncertainty: FIELD: message".
 func (e *UncertaintyConfigError) Error() string {
 	return "uncertainty: " + e.Field + ": " + e.Message
 }
@@ -148,11 +156,23 @@ func (e *UncertaintyConfigError) Error() string {
 // and the errors of Score (*DataError, ErrNoYear) for data that cannot be
 // scored.
 func Uncertainty(ix *Index, ds *Dataset, cfg UncertaintyConfig) (*UncertaintyResult, error) {
+	return UncertaintyContext(context.Background(), ix, ds, cfg)
+}
+
+// UncertaintyContext is Uncertainty that stops between draws when ctx is
+// done (a web request gone, a deadline) and then returns ctx.Err().
+func UncertaintyContext(ctx context.Context, ix *Index, ds *Dataset, cfg UncertaintyConfig) (*UncertaintyResult, error) {
 	if ix == nil || ds == nil {
 		return nil, errors.New("uncertainty: nil index or dataset")
 	}
+	if len(ds.Units) >= 1<<uncUnitBits {
+		return nil, fmt.Errorf("uncertainty: %d units: at most %d", len(ds.Units), 1<<uncUnitBits-1)
+	}
 	cfg, err := cfg.resolve(ix)
 	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	nominal, err := Score(ix, ds, Options{})
@@ -175,7 +195,7 @@ func Uncertainty(ix *Index, ds *Dataset, cfg UncertaintyConfig) (*UncertaintyRes
 		wg.Add(1)
 		go func(w *uncWorker) {
 			defer wg.Done()
-			for {
+			for ctx.Err() == nil {
 				d := int(next.Add(1) - 1)
 				if d >= cfg.Draws {
 					return
@@ -185,6 +205,9 @@ func Uncertainty(ix *Index, ds *Dataset, cfg UncertaintyConfig) (*UncertaintyRes
 		}(ws[k])
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	for _, w := range ws[1:] {
 		ws[0].merge(w)
 	}
@@ -291,6 +314,9 @@ type uncAnalysis struct {
 	composite bool
 	defAgg    Aggregation
 	pow       float64
+	// ptsSteps is the number of steps of the scale in which the totals
+	// are counted (PointsLow, PointsHigh).
+	ptsSteps float64
 
 	nU, nN, nT, nTypes int
 	uType              []int
@@ -303,6 +329,7 @@ type uncAnalysis struct {
 	scen  []uncScenario // missing choice × normalisation choice
 	nNorm int
 
+	indNode []int32   // tree indicator -> its node
 	perturb []bool    // node -> its weight is drawn
 	parent  []int32   // node -> parent node (-1: top level)
 	sets    [][]int32 // sibling sets, parents before children: top, then each group's children
@@ -321,6 +348,7 @@ func newUncAnalysis(ix *Index, ds *Dataset, cfg UncertaintyConfig, nominal *Resu
 		a.defAgg = AggMean
 	}
 	a.pow = math.Pow(10, float64(p.valueDec))
+	a.ptsSteps = math.Min(a.pow, 1000)
 
 	// Units: Score has checked their types and blocks.
 	a.uType = make([]int, a.nU)
@@ -344,6 +372,10 @@ func newUncAnalysis(ix *Index, ds *Dataset, cfg UncertaintyConfig, nominal *Resu
 	}
 
 	// The tree: parents, sibling sets and which weights are drawn.
+	a.indNode = make([]int32, a.nT)
+	for k, ip := range p.inds[:a.nT] {
+		a.indNode[k] = int32(ip.nodeIdx)
+	}
 	a.parent = make([]int32, a.nN)
 	a.perturb = make([]bool, a.nN)
 	a.nodeMax = make([]float64, a.nN*a.nTypes)
@@ -378,7 +410,7 @@ func newUncAnalysis(ix *Index, ds *Dataset, cfg UncertaintyConfig, nominal *Resu
 	a.nNorm = len(norms)
 	for _, m := range missing {
 		for _, k := range norms {
-			sc, err := a.scenario(ix, m, k)
+			sc, err := a.scenario(ix, nominal, m, k)
 			if err != nil {
 				return nil, err
 			}
@@ -389,8 +421,17 @@ func newUncAnalysis(ix *Index, ds *Dataset, cfg UncertaintyConfig, nominal *Resu
 }
 
 // scenario scores every indicator with the missing-data policy and the
-// normalisation given ("": as the index declares).
-func (a *uncAnalysis) scenario(ix *Index, missing MissingPolicy, norm MethodKind) (uncScenario, error) {
+// normalisation given; with neither, it takes nominal's scores.
+func (a *uncAnalysis) scenario(ix *Index, nominal *Results, missing MissingPolicy, norm MethodKind) (uncScenario, error) {
+	if missing == "" && norm == "" {
+		return a.newScenario(func(u, i int) *NodeResult {
+			ur, ip := &nominal.Units[u], a.p.inds[i]
+			if ip.nodeIdx >= 0 {
+				return &ur.Nodes[ip.nodeIdx]
+			}
+			return &ur.Adjustments[ip.adjIdx]
+		}), nil
+	}
 	p, err := newScorePlan(ix)
 	if err != nil {
 		return uncScenario{}, err
@@ -408,13 +449,23 @@ func (a *uncAnalysis) scenario(ix *Index, missing MissingPolicy, norm MethodKind
 		return uncScenario{}, err
 	}
 	defer s.release()
-	nInd := len(p.inds)
-	sc := uncScenario{cells: make([]float64, a.nU*a.nT), adj: make([]float64, a.nU)}
 	var nr NodeResult
+	nInd := len(p.inds)
+	return a.newScenario(func(u, i int) *NodeResult {
+		k := u*nInd + i
+		s.fillCell(p.inds[i], u, s.mSt[k], s.mX[k], &nr)
+		return &nr
+	}), nil
+}
+
+// newScenario collects a scenario from a scoring run: result(u, i) is
+// unit u's result of indicator i (the tree's, then the adjustments).
+func (a *uncAnalysis) newScenario(result func(u, i int) *NodeResult) uncScenario {
+	sc := uncScenario{cells: make([]float64, a.nU*a.nT), adj: make([]float64, a.nU)}
+	nInd := len(a.p.inds)
 	for u := 0; u < a.nU; u++ {
-		for i, ip := range p.inds {
-			k := u*nInd + i
-			s.fillCell(ip, u, s.mSt[k], s.mX[k], &nr)
+		for i := 0; i < nInd; i++ {
+			nr := result(u, i)
 			if i >= a.nT {
 				// Summed in the order Score sums them.
 				sc.adj[u] += nr.Points
@@ -430,39 +481,47 @@ func (a *uncAnalysis) scenario(ix *Index, missing MissingPolicy, norm MethodKind
 			sc.cells[u*a.nT+i] = c
 		}
 	}
-	return sc, nil
+	return sc
 }
 
 // uncWorker holds one goroutine's scratch and counts.
 type uncWorker struct {
 	a      *uncAnalysis
+	src    *rand.PCG // reseeded for every draw
+	rng    *rand.Rand
 	nodes  []NodeResult // one unit's tree
 	weight []float64    // node weights of the draw
 	maxW   []float64    // points style, geometric: children weighed by max points
 	fac    []float64    // node -> drawn factor
 	mult   []float64    // node*nTypes + type: max points multiplier (points style)
+	effMax []float64    // type*nTree + indicator: the indicator's max points in the draw
 	keys   []int64      // unit -> ranking key (total ÷ scale in value decimals)
-	order  []uncEntry
+	order  []uint64     // a block's packed keys (see draw)
 
-	ranks []rankCounts // unit -> its ranks over the draws
+	ranks []spanCounts // unit -> its ranks over the draws
 	shift []int64      // unit -> Σ |rank − nominal rank|
+	// points counts each unit's totals over the draws, in steps of the
+	// scale (ptsSteps), step s counted as s + 1.
+	points []spanCounts
 }
 
-type uncEntry struct {
-	key int64
-	u   int32
-}
+// uncUnitBits is the width of the unit number in a packed ranking key:
+// the key (at most 10^10, 34 bits) fills the bits above.
+const uncUnitBits = 30
 
 func (a *uncAnalysis) newWorker() *uncWorker {
-	w := &uncWorker{a: a,
+	src := rand.NewPCG(0, 0)
+	w := &uncWorker{a: a, src: src, rng: rand.New(src),
 		nodes:  make([]NodeResult, a.nN),
 		weight: slices.Clone(a.p.weight),
 		maxW:   make([]float64, a.nN),
 		fac:    make([]float64, a.nN),
 		mult:   make([]float64, a.nN*a.nTypes),
+		effMax: make([]float64, a.nTypes*a.nT),
 		keys:   make([]int64, a.nU),
-		ranks:  make([]rankCounts, a.nU),
+		ranks:  make([]spanCounts, a.nU),
 		shift:  make([]int64, a.nU),
+		points: make([]spanCounts, a.nU),
 	}
 	for i := range w.mult {
 		w.mult[i] = 1
@@ -481,7 +540,8 @@ func splitMix64(x uint64) uint64 {
 // draw runs draw d: its choices, every unit's total, the ranks.
 func (w *uncWorker) draw(d int) {
 	a, p := w.a, w.a.p
-	r := rand.New(rand.NewPCG(a.cfg.Seed, splitMix64(uint64(d))))
+	w.src.Seed(a.cfg.Seed, splitMix64(uint64(d)))
+	r := w.rng
 
 	// The choices of the draw, always drawn in this order.
 	mi, ni := 0, 0
@@ -512,30 +572,35 @@ func (w *uncWorker) draw(d int) {
 	if pointsGeo {
 		weight = w.maxW
 	}
+	// Every indicator's max points for each unit type in this draw.
+	for k, ip := range p.inds[:a.nT] {
+		for t := 0; t < a.nTypes; t++ {
+			mx := p.scale
+			if !a.composite {
+				mx = ip.maxBy[t] * w.mult[int(a.indNode[k])*a.nTypes+t]
+			}
+			w.effMax[t*a.nT+k] = mx
+		}
+	}
 
 	nodes := w.nodes
 	for u := 0; u < a.nU; u++ {
 		t := a.uType[u]
 		row := sc.cells[u*a.nT : (u+1)*a.nT]
-		for k, ip := range p.inds[:a.nT] {
-			i := ip.nodeIdx
+		maxes := w.effMax[t*a.nT : (t+1)*a.nT]
+		for k, i := range a.indNode {
 			nr := &nodes[i]
-			c := row[k]
-			if c == uncNA {
+			switch c, mx := row[k], maxes[k]; c {
+			case uncNA:
 				*nr = NodeResult{}
-				w.maxW[i] = 0
-				continue
-			}
-			mx := p.scale
-			if !a.composite {
-				mx = ip.maxBy[t] * w.mult[i*a.nTypes+t]
-			}
-			if c == uncMissing {
+			case uncMissing:
 				*nr = NodeResult{Applicable: true, Missing: true, MaxPoints: mx}
-			} else {
+			default:
 				*nr = NodeResult{Applicable: true, Value: c, Points: c * mx, MaxPoints: mx}
 			}
-			w.maxW[i] = mx
+			if pointsGeo {
+				w.maxW[i] = nr.MaxPoints
+			}
 		}
 		for i := a.nN - 1; i >= 0; i-- {
 			if p.indOf[i] >= 0 {
@@ -553,7 +618,9 @@ func (w *uncWorker) draw(d int) {
 				}
 				p.combine(nodes, p.children[i], agg, p.nodes[i].MissingChildren, weight, nr)
 			}
-			w.maxW[i] = nr.MaxPoints
+			if pointsGeo {
+				w.maxW[i] = nr.MaxPoints
+			}
 		}
 		var root NodeResult
 		p.combine(nodes, p.top, rootAgg, MissingSkip, weight, &root)
@@ -561,22 +628,28 @@ func (w *uncWorker) draw(d int) {
 		total := clamp01(root.Value)*p.scale + sc.adj[u]
 		total = math.Max(0, math.Min(p.scale, total))
 		w.keys[u] = int64(math.Round(total / p.scale * a.pow))
+		w.points[u].add(int32(math.Round(total/p.scale*a.ptsSteps))+1, 1)
 	}
 
+	// Standard competition ranks: units sorted by key, best first, as
+	// packed integers (the key's distance from the best possible key above
+	// the unit number) that sort faster than pairs.
+	maxKey := int64(a.pow)
 	for _, members := range a.blocks {
 		ord := w.order[:0]
 		for _, u := range members {
-			ord = append(ord, uncEntry{w.keys[u], u})
+			ord = append(ord, uint64(maxKey-w.keys[u])<<uncUnitBits|uint64(u))
 		}
-		slices.SortFunc(ord, func(x, y uncEntry) int { return cmp.Compare(y.key, x.key) })
+		slices.Sort(ord)
 		rank := 0
 		for pos, e := range ord {
-			if pos == 0 || ord[pos-1].key != e.key {
+			if pos == 0 || ord[pos-1]>>uncUnitBits != e>>uncUnitBits {
 				rank = pos + 1
 			}
-			w.ranks[e.u].add(int32(rank), 1)
-			diff := int64(rank) - int64(a.nominal[e.u])
-			w.shift[e.u] += max(diff, -diff)
+			u := int32(e & (1<<uncUnitBits - 1))
+			w.ranks[u].add(int32(rank), 1)
+			diff := int64(rank) - int64(a.nominal[u])
+			w.shift[u] += max(diff, -diff)
 		}
 		w.order = ord
 	}
@@ -629,12 +702,8 @@ func (w *uncWorker) drawWeights() {
 // merge adds o's counts to w's.
 func (w *uncWorker) merge(o *uncWorker) {
 	for u := range w.ranks {
-		rc := &o.ranks[u]
-		for i, n := range rc.counts {
-			if n > 0 {
-				w.ranks[u].add(rc.lo+int32(i), n)
-			}
-		}
+		w.ranks[u].merge(&o.ranks[u])
+		w.points[u].merge(&o.points[u])
 		w.shift[u] += o.shift[u]
 	}
 }
@@ -651,6 +720,11 @@ func (a *uncAnalysis) result(w *uncWorker, nominal *Results) *UncertaintyResult 
 			w.ranks[u].summarise(&uu)
 			uu.MeanShift = float64(w.shift[u]) / float64(n)
 		}
+		pc := &w.points[u]
+		step := func(k uint64) float64 {
+			return roundTo(float64(pc.nth(k)-1)/a.ptsSteps*a.p.scale, a.p.pointDec)
+		}
+		uu.PointsLow, uu.PointsHigh = step(uint64(5*n+99)/100), step(uint64(95*n+99)/100)
 		res.Units[u] = uu
 	}
 	for b, blk := range a.p.ix.Blocks {
@@ -671,22 +745,23 @@ func (a *uncAnalysis) result(w *uncWorker, nominal *Results) *UncertaintyResult 
 	return res
 }
 
-// rankCounts counts a unit's ranks: counts[i] draws gave rank lo+i. Only
-// the span of ranks seen is kept, so memory does not grow with the draws.
-type rankCounts struct {
+// spanCounts counts values ≥ 1 over the draws (a unit's ranks, or its
+// totals in steps of the scale plus 1): counts[i] draws gave lo+i. Only
+// the span of values seen is kept, so memory does not grow with the draws.
+type spanCounts struct {
 	lo     int32
 	counts []uint32
 }
 
-// add counts n more draws at rank r (r ≥ 1). The span grows by doubling,
+// add counts n more draws at value r (r ≥ 1). The span grows by doubling,
 // on either side, so a unit whose ranks wander costs few allocations.
-func (rc *rankCounts) add(r int32, n uint32) {
+func (rc *spanCounts) add(r int32, n uint32) {
 	switch {
 	case len(rc.counts) == 0:
 		rc.lo = r
 		rc.counts = make([]uint32, 1, 4)
 	case r < rc.lo:
-		// Ranks start at 1: never reach below it.
+		// Values start at 1: never reach below it.
 		extra := min(max(int(rc.lo-r), len(rc.counts)), int(rc.lo-1))
 		grown := make([]uint32, extra+len(rc.counts))
 		copy(grown[extra:], rc.counts)
@@ -704,8 +779,17 @@ func (rc *rankCounts) add(r int32, n uint32) {
 	rc.counts[r-rc.lo] += n
 }
 
-// nth returns the k-th smallest rank counted (k from 1).
-func (rc *rankCounts) nth(k uint64) int {
+// merge adds o's counts.
+func (rc *spanCounts) merge(o *spanCounts) {
+	for i, n := range o.counts {
+		if n > 0 {
+			rc.add(o.lo+int32(i), n)
+		}
+	}
+}
+
+// nth returns the k-th smallest value counted (k from 1).
+func (rc *spanCounts) nth(k uint64) int {
 	var seen uint64
 	for i, n := range rc.counts {
 		seen += uint64(n)
@@ -717,7 +801,7 @@ func (rc *rankCounts) nth(k uint64) int {
 }
 
 // summarise sets the rank statistics of uu from the counts.
-func (rc *rankCounts) summarise(uu *UnitUncertainty) {
+func (rc *spanCounts) summarise(uu *UnitUncertainty) {
 	var n uint64
 	for _, c := range rc.counts {
 		n += uint64(c)

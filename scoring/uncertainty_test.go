@@ -1,12 +1,14 @@
 package scoring
 
 import (
+	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -79,6 +81,11 @@ func uncCheckNominal(t *testing.T, ix *Index, ds *Dataset, res *UncertaintyResul
 		if g.Code != ur.Code || g.Rank != ur.Rank || g.Value != ur.Value || g.Points != ur.Points {
 			t.Errorf("%s: nominal rank %d value %v points %v; Score gives %s %d %v %v", g.Code, g.Rank, g.Value, g.Points, ur.Code, ur.Rank, ur.Value, ur.Points)
 		}
+		// Totals are counted in thousandths of the scale at most.
+		step := ix.Scale / math.Min(1000, math.Pow(10, float64(max(ix.Rounding.ValueDecimals, 1))))
+		if g.PointsLow != g.PointsHigh || math.Abs(g.PointsLow-ur.Points) > step/2+1e-9 {
+			t.Errorf("%s: points [%v, %v]; want %v (± %v)", g.Code, g.PointsLow, g.PointsHigh, ur.Points, step/2)
+		}
 		r := float64(ur.Rank)
 		if g.RankLow != ur.Rank || g.RankHigh != ur.Rank || g.RankBest != ur.Rank || g.RankWorst != ur.Rank || g.MedianRank != r || g.MeanShift != 0 {
 			t.Errorf("%s: ranks best %d [%d, %d] worst %d median %v shift %v; want all %d", g.Code,
@@ -111,6 +118,17 @@ func TestUncertainty_NoPerturbationIsNominal(t *testing.T) {
 		t.Fatal(err)
 	}
 	fixtures = append(fixtures, fixture{"small", small, ds})
+	// Appraisal overrides and indicators declared not applicable.
+	appraised := &Dataset{Year: ds.Year, Units: slices.Clone(ds.Units)}
+	appraised.Units[1].Overrides = map[string]float64{"A.1": 0, "A.2": 0, "A.3": 0, "B.1": 9.5}
+	appraised.Units[2].NotApplicable = map[string]bool{"A.4": true}
+	appraised.Units[3].Overrides = map[string]float64{"A.3": 0}
+	before, _ := Score(small, ds, Options{})
+	after, err := Score(small, appraised, Options{})
+	if err != nil || before.Units[1].Rank == after.Units[1].Rank {
+		t.Fatalf("the appraisal does not move STP (err %v): the fixture proves nothing", err)
+	}
+	fixtures = append(fixtures, fixture{"small-appraised", small, appraised})
 	for _, rule := range []string{"skip", "zero", "na"} {
 		ix := scParse(t, strings.Replace(compositeYAML, "MISSING_RULE", rule, 1))
 		fixtures = append(fixtures, fixture{"composite-" + rule, ix, compositeDataset(t, ix)})
@@ -126,13 +144,19 @@ func TestUncertainty_NoPerturbationIsNominal(t *testing.T) {
 			uncCheckNominal(t, fx.ix, fx.ds, res)
 		})
 	}
-	// Perturbing only the weights of a node without siblings (the
-	// composite root) changes nothing either: siblings are renormalised.
+	// Perturbing only the weights of a node without siblings (the root)
+	// changes nothing either: siblings are renormalised.
 	t.Run("root-level-only", func(t *testing.T) {
 		ix := scParse(t, strings.Replace(compositeYAML, "MISSING_RULE", "skip", 1))
 		ds := compositeDataset(t, ix)
 		res, err := Uncertainty(ix, ds, UncertaintyConfig{Draws: 50, Levels: []int{0}, WeightSpread: 0.9})
 		if err != nil {
+			t.Fatal(err)
+		}
+		uncCheckNominal(t, ix, ds, res)
+		ix = uncIndex(t, "points")
+		ds = uncDataset(t, ix)
+		if res, err = Uncertainty(ix, ds, UncertaintyConfig{Draws: 50, Levels: []int{0}, WeightSpread: 0.9}); err != nil {
 			t.Fatal(err)
 		}
 		uncCheckNominal(t, ix, ds, res)
@@ -187,6 +211,18 @@ func TestUncertainty_Intervals(t *testing.T) {
 				}
 				if d.Rank != 0 || d.RankLow != 0 || d.RankHigh != 0 || d.MedianRank != 0 || d.MeanShift != 0 {
 					t.Errorf("D (unranked): %+v; want no rank statistics", d)
+				}
+				// Points intervals: ordered, within the scale, and moving
+				// for B, C and the unranked D.
+				for _, u := range res.Units {
+					if u.PointsLow > u.PointsHigh || u.PointsLow < 0 || u.PointsHigh > ix.Scale {
+						t.Errorf("%s: points interval [%v, %v] on a scale of %v", u.Code, u.PointsLow, u.PointsHigh, ix.Scale)
+					}
+				}
+				for _, u := range []UnitUncertainty{b, cc, d} {
+					if u.PointsLow >= u.PointsHigh {
+						t.Errorf("%s: points interval [%v, %v]; want the weights to move it", u.Code, u.PointsLow, u.PointsHigh)
+					}
 				}
 				if len(res.Blocks) != 1 || res.Blocks[0].Code != "B" || res.Blocks[0].Units != 5 || res.Blocks[0].MeanShift <= 0 {
 					t.Errorf("blocks %+v; want B with 5 units and a mean shift", res.Blocks)
@@ -268,6 +304,7 @@ func TestUncertainty_AggregationIsScore(t *testing.T) {
 	extra.Attrs = map[string]string{"region": "N", "pop": "1"}
 	ds.Units = append(ds.Units, extra)
 	ranks := map[string][]int{}
+	points := map[string][]float64{}
 	for _, agg := range []string{"mean", "geometric"} {
 		alt := scParse(t, strings.NewReplacer("aggregation: geometric", "aggregation: "+agg, "aggregation: mean", "aggregation: "+agg).Replace(src))
 		res, err := Score(alt, ds, Options{})
@@ -276,6 +313,7 @@ func TestUncertainty_AggregationIsScore(t *testing.T) {
 		}
 		for _, u := range res.Units {
 			ranks[u.Code] = append(ranks[u.Code], u.Rank)
+			points[u.Code] = append(points[u.Code], u.Points)
 		}
 	}
 	res, err := Uncertainty(ix, ds, UncertaintyConfig{Draws: 200, FixedWeights: true, Aggregation: true})
@@ -290,9 +328,34 @@ func TestUncertainty_AggregationIsScore(t *testing.T) {
 		if g.RankBest != lo || g.RankWorst != hi {
 			t.Errorf("%s: ranks %d..%d; mean and geometric rank it %v", g.Code, g.RankBest, g.RankWorst, r)
 		}
+		// Both totals are drawn often: the 5th and 95th percentiles are
+		// the two, counted in steps of 0.1 on the scale of 100.
+		p := points[g.Code]
+		if math.Abs(g.PointsLow-min(p[0], p[1])) > 0.05+1e-9 || math.Abs(g.PointsHigh-max(p[0], p[1])) > 0.05+1e-9 {
+			t.Errorf("%s: points [%v, %v]; mean and geometric give %v", g.Code, g.PointsLow, g.PointsHigh, p)
+		}
 	}
 	if !differ {
 		t.Error("mean and geometric rank every unit alike: the test proves nothing")
+	}
+}
+
+// In a points-style index the geometric draws weigh the children by
+// their max points, and a zero anywhere makes the total 0: F (zeros on Y
+// and Z) is 5th on the sum of points but ties with E (a zero on Y) for
+// 4th on the geometric mean.
+func TestUncertainty_PointsGeometric(t *testing.T) {
+	ix := uncIndex(t, "points")
+	ds := uncDataset(t, ix)
+	res, err := Uncertainty(ix, ds, UncertaintyConfig{Draws: 200, FixedWeights: true, Aggregation: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][2]int{"A": {1, 1}, "B": {2, 2}, "C": {2, 2}, "E": {4, 4}, "F": {4, 5}}
+	for _, u := range res.Units {
+		if w, ok := want[u.Code]; ok && (u.RankBest != w[0] || u.RankWorst != w[1]) {
+			t.Errorf("%s: ranks %d..%d; want %d..%d", u.Code, u.RankBest, u.RankWorst, w[0], w[1])
+		}
 	}
 }
 
@@ -450,7 +513,7 @@ func TestUncertainty_Config(t *testing.T) {
 	}
 }
 
-func TestRankCounts(t *testing.T) {
+func TestSpanCounts(t *testing.T) {
 	cases := []struct {
 		name                string
 		ranks               []int32
@@ -465,7 +528,7 @@ func TestRankCounts(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var rc rankCounts
+			var rc spanCounts
 			for _, r := range c.ranks {
 				rc.add(r, 1)
 			}
@@ -480,11 +543,11 @@ func TestRankCounts(t *testing.T) {
 }
 
 // Counts over a wandering span give the statistics of the sorted ranks.
-func TestRankCounts_Wandering(t *testing.T) {
+func TestSpanCounts_Wandering(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for trial := 0; trial < 50; trial++ {
 		n := 1 + r.IntN(300)
-		var rc rankCounts
+		var rc spanCounts
 		ranks := make([]int, n)
 		centre := 1 + r.IntN(500)
 		for i := range ranks {
@@ -531,4 +594,142 @@ func uncBenchIndex(t testing.TB, edit string) *Index {
 		src = strings.Replace(src, "tree:", edit+"\ntree:", 1)
 	}
 	return scParse(t, src)
+}
+
+// Whatever is drawn, every unit's statistics are ordered and within its
+// block, and a block's mean shift is its units' mean.
+func TestUncertainty_Invariants(t *testing.T) {
+	ix := uncBenchIndex(t, "")
+	ds := benchDataset(ix, 200)
+	size := map[string]int{}
+	for _, u := range ds.Units {
+		size[u.Block]++
+	}
+	r := rand.New(rand.NewPCG(9, 9))
+	for trial := 0; trial < 6; trial++ {
+		cfg := UncertaintyConfig{Draws: 1 + r.IntN(60), Seed: r.Uint64(), WeightSpread: 0.05 + 0.9*r.Float64(), Aggregation: r.IntN(2) == 0}
+		if r.IntN(2) == 0 {
+			cfg.Levels = []int{r.IntN(3)}
+		}
+		if r.IntN(2) == 0 {
+			cfg.MissingPolicies = []MissingPolicy{MissingAsZero, MissingMean, MissingAsNA, MissingNone}[:1+r.IntN(4)]
+		}
+		if r.IntN(2) == 0 {
+			cfg.Normalisations = []MethodKind{MethodZScore, MethodRank, MethodBestInBlock}[:1+r.IntN(3)]
+		}
+		res, err := Uncertainty(ix, ds, cfg)
+		if err != nil {
+			t.Fatalf("%+v: %v", cfg, err)
+		}
+		shift := map[string]float64{}
+		for _, u := range res.Units {
+			n := size[u.Block]
+			if !(1 <= u.RankBest && u.RankBest <= u.RankLow && float64(u.RankLow) <= u.MedianRank &&
+				u.MedianRank <= float64(u.RankHigh) && u.RankHigh <= u.RankWorst && u.RankWorst <= n) {
+				t.Fatalf("%+v: %s: best %d, [%d, %d], median %v, worst %d in a block of %d", cfg, u.Code, u.RankBest, u.RankLow, u.RankHigh, u.MedianRank, u.RankWorst, n)
+			}
+			if u.PointsLow > u.PointsHigh || u.PointsLow < 0 || u.PointsHigh > ix.Scale {
+				t.Fatalf("%+v: %s: points interval [%v, %v]", cfg, u.Code, u.PointsLow, u.PointsHigh)
+			}
+			if far := max(u.Rank-u.RankBest, u.RankWorst-u.Rank); u.MeanShift < 0 || u.MeanShift > float64(far) {
+				t.Fatalf("%+v: %s: mean shift %v beyond the farthest rank (%d from %d)", cfg, u.Code, u.MeanShift, far, u.Rank)
+			}
+			shift[u.Block] += u.MeanShift / float64(n)
+		}
+		for _, b := range res.Blocks {
+			if b.Units != size[b.Code] || math.Abs(b.MeanShift-shift[b.Code]) > 1e-9 {
+				t.Fatalf("%+v: block %+v; want %d units, mean shift %v", cfg, b, size[b.Code], shift[b.Code])
+			}
+		}
+	}
+}
+
+// Draws store nothing: five times more draws allocate no more memory when
+// the ranks do not move, and far less than one rank per unit and draw
+// would take when they do (only the spans of ranks and totals grow, less
+// and less as the draws reach their tails).
+func TestUncertainty_MemoryDoesNotGrowWithDraws(t *testing.T) {
+	ix := uncBenchIndex(t, "")
+	ds := benchDataset(ix, 350)
+	allocated := func(cfg UncertaintyConfig) uint64 {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		if _, err := Uncertainty(ix, ds, cfg); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	for _, c := range []struct {
+		name  string
+		cfg   UncertaintyConfig
+		extra uint64 // bytes allowed for 5× the draws
+	}{
+		{"fixed weights", UncertaintyConfig{FixedWeights: true, Workers: 2}, 16 << 10},
+		// Storing ranks would take 2,000 draws × 350 units × 4 bytes = 2.8 MB.
+		{"weights", UncertaintyConfig{WeightSpread: 0.25, Workers: 2}, 1 << 20},
+	} {
+		c.cfg.Draws = 500
+		few := allocated(c.cfg)
+		c.cfg.Draws = 2500
+		many := allocated(c.cfg)
+		if many > few+c.extra {
+			t.Errorf("%s: %d bytes for 500 draws, %d for 2500: more than %d bytes more", c.name, few, many, c.extra)
+		}
+	}
+}
+
+// Minmax against fixed goalposts is a fixed scale, not a comparison with
+// peers: a drawn normalisation leaves it alone.
+func TestUncertainty_GoalpostsKept(t *testing.T) {
+	src := strings.Replace(uncYAML, "STYLE", "composite", 1)
+	src = strings.ReplaceAll(src, "MAX", "weight: 1")
+	src = strings.Replace(src, "scoring: {method: percent, input: v}", "scoring: {method: minmax, input: v, goalposts: {low: 0, high: 100}}", 1)
+	ix := scParse(t, src)
+	ds := &Dataset{Units: []UnitData{
+		scUnit(t, ix, "P", "u", "B", scIn{"X/v": 50.0, "Y/v": 10.0, "Z/ok": true}),
+		scUnit(t, ix, "Q", "u", "B", scIn{"X/v": 45.0, "Y/v": 60.0, "Z/ok": true}),
+		scUnit(t, ix, "R", "u", "B", scIn{"X/v": 0.0, "Y/v": 100.0, "Z/ok": true}),
+	}}
+	res, err := Uncertainty(ix, ds, UncertaintyConfig{Draws: 5, FixedWeights: true, Normalisations: []MethodKind{MethodRank}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ranks := func(src string) []int {
+		res, err := Score(scParse(t, src), ds, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int
+		for _, u := range res.Units {
+			out = append(out, u.Rank)
+		}
+		return out
+	}
+	// Y (minmax over peers) becomes rank; X keeps its goalposts. Had X
+	// become rank too, the three would tie.
+	onlyY := ranks(strings.Replace(src, "scoring: {method: minmax, input: v}", "scoring: {method: rank, input: v}", 1))
+	both := ranks(strings.NewReplacer("scoring: {method: minmax, input: v}", "scoring: {method: rank, input: v}",
+		"scoring: {method: minmax, input: v, goalposts: {low: 0, high: 100}}", "scoring: {method: rank, input: v}").Replace(src))
+	if want := []int{3, 2, 1}; !slices.Equal(onlyY, want) || slices.Equal(both, want) || slices.Equal(ranks(src), want) {
+		t.Fatalf("ranks %v (Y rank), %v (both rank), %v (declared): the fixture proves nothing", onlyY, both, ranks(src))
+	}
+	for i, g := range res.Units {
+		if g.RankBest != onlyY[i] || g.RankWorst != onlyY[i] {
+			t.Errorf("%s: ranks %d..%d; want %d", g.Code, g.RankBest, g.RankWorst, onlyY[i])
+		}
+	}
+}
+
+// A cancelled analysis stops and says why.
+func TestUncertaintyContext_Cancel(t *testing.T) {
+	ix := uncBenchIndex(t, "")
+	ds := benchDataset(ix, 350)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := UncertaintyContext(ctx, ix, ds, UncertaintyConfig{Draws: MaxUncertaintyDraws})
+	if !errors.Is(err, context.Canceled) || res != nil {
+		t.Errorf("cancelled: %v, %v; want context.Canceled and no result", res, err)
+	}
 }

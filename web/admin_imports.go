@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dti-platform/dti/assessment"
+	"github.com/dti-platform/dti/reports"
 	"github.com/dti-platform/dti/scoring"
 )
 
@@ -119,7 +120,7 @@ func (s *Server) uploadImport(c *fiber.Ctx) error {
 	data, name, msg := s.readUpload(c)
 	if msg != "" {
 		v.Errors["file"] = msg
-	} else if _, err := assessment.ReadTable(name, bytes.NewReader(data)); err != nil {
+	} else if _, err := assessment.ReadTable(name, bytes.NewReader(data), reports.ReadSheetRows); err != nil {
 		if m := domainMessage(err, l.Lang); m != "" && isInvalid(err) {
 			v.Errors["file"] = m
 		} else {
@@ -216,7 +217,7 @@ func (s *Server) runImportPreview(c *fiber.Ctx, it *stashed, data []byte) (*asse
 		ApplyURL: "/admin/imports/" + it.Kind + "/" + it.ID, AgainURL: "/admin/imports/" + it.Kind}
 	im := &assessment.Importer{Store: s.cfg.Store, Index: s.cfg.Index, Actor: currentUser(c).Actor,
 		Reason: l.T("admin.imports.reason", it.Name)}
-	t, err := assessment.ReadTable(it.Name, bytes.NewReader(data))
+	t, err := assessment.ReadTable(it.Name, bytes.NewReader(data), reports.ReadSheetRows)
 	if err != nil {
 		return nil, nil, v, err
 	}

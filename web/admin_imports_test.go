@@ -295,7 +295,7 @@ func TestAdminImports_sample(t *testing.T) {
 				t.Errorf("sample = %q; want it to start with %q", body, tt.want)
 			}
 			// The sample is a valid file for its import (read back).
-			if _, err := assessment.ReadTable("sample.csv", strings.NewReader(body)); err != nil {
+			if _, err := assessment.ReadTable("sample.csv", strings.NewReader(body), nil); err != nil {
 				t.Errorf("the sample does not read back: %v", err)
 			}
 		})

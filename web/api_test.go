@@ -872,3 +872,32 @@ func TestAPI_EarlierSnapshot(t *testing.T) {
 		t.Errorf("snapshots = %v", r.json["snapshots"])
 	}
 }
+
+func TestAPI_PushValues_DryRun(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	admin := fx.token(t, "admin")
+	body := `[{"unit": "SO-TC", "indicator": "NT.02", "input": "meetings", "value": 4},
+		{"unit": "SO-YT", "indicator": "NT.02", "input": "meetings", "value": 2}]`
+	r := callAPI(t, s, "PUT", "/api/v1/periods/DTI-2025/values?dry_run=true", admin, body)
+	if r.status != 200 || r.json["dry_run"] != true || apiNum(r.json["written"]) != 0 || apiNum(r.json["created"]) != 2 {
+		t.Fatalf("dry run: %d %s", r.status, r.body)
+	}
+	if _, err := fx.store.FindSubmission(context.Background(), fx.period.ID, fx.units["SO-TC"].ID); !isNotFound(err) {
+		t.Fatalf("a dry run wrote: %v", err)
+	}
+	// A dry run reports problems as the real push does.
+	if r := callAPI(t, s, "PUT", "/api/v1/periods/DTI-2025/values?dry_run=1", admin,
+		`[{"unit": "SO-XX", "indicator": "NT.02", "input": "meetings", "value": 4}]`); r.status != 422 {
+		t.Errorf("dry run of a bad value: %d; want 422", r.status)
+	}
+	if r := callAPI(t, s, "PUT", "/api/v1/periods/DTI-2025/values?dry_run=perhaps", admin, body); r.status != 422 || r.errFields()[0]["field"] != "dry_run" {
+		t.Errorf("dry_run=perhaps: %d %s; want 422 naming dry_run", r.status, r.body)
+	}
+	// Then the real push, then a dry run of the same: unchanged.
+	if r := callAPI(t, s, "PUT", "/api/v1/periods/DTI-2025/values", admin, body); r.status != 200 || apiNum(r.json["written"]) != 2 {
+		t.Fatalf("push: %d %s", r.status, r.body)
+	}
+	if r := callAPI(t, s, "PUT", "/api/v1/periods/DTI-2025/values?dry_run=true", admin, body); apiNum(r.json["unchanged"]) != 2 {
+		t.Errorf("dry run after the push: %s; want 2 unchanged", r.body)
+	}
+}

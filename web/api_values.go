@@ -65,6 +65,18 @@ func (s *Server) apiPushValues(c *fiber.Ctx) error {
 			"Kỳ đánh giá "+p.Code+" đã công bố; cần mở lại trước khi nhập dữ liệu.",
 			"period "+p.Code+" is published; re-open it before pushing values")
 	}
+	// ?dry_run=true checks and counts without writing, as the import's
+	// preview does.
+	var dryRun bool
+	switch c.Query("dry_run") {
+	case "", "false", "0":
+	case "true", "1":
+		dryRun = true
+	default:
+		ae := newAPIError(fiber.StatusUnprocessableEntity, "invalid", "Dữ liệu gửi lên không hợp lệ.", "the request has invalid fields")
+		ae.Fields = []apiField{{Field: "dry_run", vi: "dry_run là true hoặc false.", en: "dry_run is true or false"}}
+		return ae
+	}
 	body, err := parsePushBody(c.Body())
 	if err != nil {
 		return err
@@ -119,18 +131,23 @@ func (s *Server) apiPushValues(c *fiber.Ctx) error {
 	if len(bad.Fields) > 0 {
 		return bad
 	}
+	out := fiber.Map{
+		"period":    p.Code,
+		"source":    body.Source,
+		"created":   pv.Count(assessment.OpCreate),
+		"updated":   pv.Count(assessment.OpUpdate),
+		"unchanged": pv.Count(assessment.OpUnchanged),
+	}
+	if dryRun {
+		out["dry_run"], out["written"] = true, 0
+		return c.JSON(out)
+	}
 	res, err := im.Apply(ctx, pv)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{
-		"period":    p.Code,
-		"source":    body.Source,
-		"written":   res.Values,
-		"created":   pv.Count(assessment.OpCreate),
-		"updated":   pv.Count(assessment.OpUpdate),
-		"unchanged": pv.Count(assessment.OpUnchanged),
-	})
+	out["written"] = res.Values
+	return c.JSON(out)
 }
 
 // itemField names a problem of item i: its field and the unit, indicator

@@ -546,28 +546,11 @@ func (s *Server) formReviews(ctx context.Context, fc *formCtx) (map[string]*Form
 // returnComment is the comment of the latest return of the submission
 // (kept with its status change in the audit log), "" if none.
 func (s *Server) returnComment(ctx context.Context, submissionID int64) (string, error) {
-	e, err := s.lastReturn(ctx, submissionID)
+	e, err := assessment.LastReturn(ctx, s.cfg.Store, submissionID)
 	if e == nil || err != nil {
 		return "", err
 	}
 	return e.Reason, nil
-}
-
-// lastReturn is the audit entry of the submission's latest return, nil if
-// it was never returned.
-func (s *Server) lastReturn(ctx context.Context, submissionID int64) (*assessment.AuditEntry, error) {
-	id := submissionID
-	entries, _, err := s.cfg.Store.FindAudit(ctx, assessment.AuditFilter{Entity: "submission", EntityID: &id,
-		Action: assessment.ActionSubmissionStatus, Limit: 1000})
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range entries {
-		if e.To == string(assessment.SubmissionReturned) {
-			return e, nil
-		}
-	}
-	return nil, nil
 }
 
 // reviewNoteLinks lists, in the form's order, the indicators with a note

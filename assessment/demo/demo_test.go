@@ -257,6 +257,26 @@ func checkDemo(t *testing.T, db *sqlite.DB, res *demo.Result) {
 	if !corrected {
 		t.Errorf("the resubmitted form of SO-NV shows no corrected value (%d value entries)", len(changed))
 	}
+	nvForm, _ := db.FindSubmission(ctx, cur.ID, nv.ID)
+	since, err := assessment.ChangesSinceReturn(ctx, db, nvForm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	values, added := 0, 0
+	for _, c := range since {
+		added += c.Evidence
+		for _, d := range c.Inputs {
+			if d.From != "" {
+				values++
+			}
+		}
+	}
+	if values != 1 || added < 1 {
+		t.Errorf("ChangesSinceReturn(SO-NV) = %+v; want one corrected value and the added evidence", since)
+	}
+	if since, _ := assessment.ChangesSinceReturn(ctx, db, formOf(t, db, cur.ID, "SO-GDDT")); len(since) != 0 {
+		t.Errorf("an approved form never returned has changes since a return: %+v", since)
+	}
 	// The draft is partly filled: some values, not all.
 	tc, _ := db.FindUnitByCode(ctx, "SO-TC")
 	s, _ = db.FindSubmission(ctx, cur.ID, tc.ID)
@@ -331,4 +351,18 @@ func TestPrintAccounts_golden(t *testing.T) {
 	if !bytes.Equal(buf.Bytes(), want) {
 		t.Errorf("PrintAccounts differs from %s (go test -update rewrites it):\n%s", golden, buf.String())
 	}
+}
+
+// formOf returns the form of unit code in period periodID.
+func formOf(t *testing.T, db *sqlite.DB, periodID int64, code string) *assessment.Submission {
+	t.Helper()
+	u, err := db.FindUnitByCode(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := db.FindSubmission(context.Background(), periodID, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -100,7 +100,7 @@ func TestLoadDataset(t *testing.T) {
 		Values: []assessment.CentralValue{{UnitID: units["SO-TC"].ID, ValueChange: num("BONUS.01", "awards", 1)}}}); err != nil {
 		t.Fatal(err)
 	}
-	tc, _ = db.FindSubmissionByID(ctx, tc.ID)
+	tc = mustSub(t)(db.FindSubmissionByID(ctx, tc.ID))
 
 	// Review: round 1 adjusts A.2's value and then A.1's score; round 2
 	// accepts A.2 again, which replaces the adjustment.
@@ -174,9 +174,9 @@ func TestLoadDataset(t *testing.T) {
 	}
 
 	// A later round's acceptance replaces the round-1 value adjustment.
-	tc, _ = db.FindSubmissionByID(ctx, tc.ID)
-	tc, _ = db.TransitionSubmission(ctx, admin, assessment.Transition{SubmissionID: tc.ID, Version: tc.Version, To: assessment.SubmissionReturned, Comment: "x"})
-	tc, _ = db.TransitionSubmission(ctx, admin, assessment.Transition{SubmissionID: tc.ID, Version: tc.Version, To: assessment.SubmissionResubmitted})
+	tc = mustSub(t)(db.FindSubmissionByID(ctx, tc.ID))
+	tc = mustSub(t)(db.TransitionSubmission(ctx, admin, assessment.Transition{SubmissionID: tc.ID, Version: tc.Version, To: assessment.SubmissionReturned, Comment: "x"}))
+	tc = mustSub(t)(db.TransitionSubmission(ctx, admin, assessment.Transition{SubmissionID: tc.ID, Version: tc.Version, To: assessment.SubmissionResubmitted}))
 	decide(assessment.Review{Indicator: "A.2", Decision: assessment.DecisionAccept})
 	ds, err := db.LoadDataset(ctx, p.ID, assessment.DatasetFinal, ix)
 	if err != nil {

@@ -139,8 +139,6 @@ func TestEvidence(t *testing.T) {
 	if err := db.DeleteEvidence(ctx, admin, items[0].ID); !errors.Is(err, assessment.ErrNotFound) {
 		t.Errorf("DeleteEvidence twice = %v; want ErrNotFound", err)
 	}
-	sid := sub.ID
-	_ = sid
 	entries, _, _ := db.FindAudit(ctx, assessment.AuditFilter{Action: "evidence."})
 	if len(entries) != 6 || entries[0].Action != assessment.ActionEvidenceDeleted {
 		t.Errorf("evidence audit = %d entries; want 5 added + 1 deleted", len(entries))

@@ -77,14 +77,17 @@ func TestSaveReview(t *testing.T) {
 		t.Errorf("audit of the replaced decision = %+v", replaced)
 	}
 	// A new round keeps the old decisions.
-	s, _ = f.db.TransitionSubmission(ctx, rev, assessment.Transition{SubmissionID: s.ID, Version: s.Version, To: assessment.SubmissionReturned, Comment: "x"})
-	s, _ = f.db.TransitionSubmission(ctx, f.editorActor(), assessment.Transition{SubmissionID: s.ID, Version: s.Version, To: assessment.SubmissionResubmitted})
+	s = mustSub(t)(f.db.TransitionSubmission(ctx, rev, assessment.Transition{SubmissionID: s.ID, Version: s.Version, To: assessment.SubmissionReturned, Comment: "x"}))
+	s = mustSub(t)(f.db.TransitionSubmission(ctx, f.editorActor(), assessment.Transition{SubmissionID: s.ID, Version: s.Version, To: assessment.SubmissionResubmitted}))
 	r2 := assessment.Review{SubmissionID: s.ID, Indicator: "B", Decision: assessment.DecisionAdjustValue, Reason: "vẫn sai",
 		AdjustedValues: []assessment.AdjustedValue{{Input: "x", Text: "4", Num: fp(4)}}}
 	if err := f.db.SaveReview(ctx, rev, &r2, nil); err != nil {
 		t.Fatal(err)
 	}
-	got, _ = f.db.FindReviews(ctx, s.ID)
+	got, err = f.db.FindReviews(ctx, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(got) != 4 || got[3].Round != 2 || got[3].AdjustedValues[0].Text != "4" {
 		t.Errorf("after round 2: %d reviews, last %+v", len(got), got[len(got)-1])
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dti-platform/dti/assessment"
 	"github.com/dti-platform/dti/scoring"
@@ -284,7 +285,8 @@ const qUpsertValue = `INSERT INTO input_values (submission_id, indicator, input,
 const qDeleteValue = "DELETE FROM input_values WHERE submission_id = ? AND indicator = ? AND input = ?"
 
 // applyChange writes one change over the stored row (if any) and audits
-// it; it reports whether anything changed.
+// it; it reports whether anything changed. The audit reason of a locked
+// value names its source and then reason (e.g. the imported file).
 func applyChange(ctx context.Context, x *tx, s *assessment.Submission, old valueRow, exists bool, c assessment.ValueChange,
 	source scoring.Source, locked bool, reason string) (bool, error) {
 	field := c.Indicator + "/" + c.Input
@@ -424,6 +426,11 @@ func (db *DB) ImportValues(ctx context.Context, actor assessment.Actor, imp asse
 	default:
 		v.Add("source", "Nguồn dữ liệu phải là system, secretariat hoặc survey.", "the source must be system, secretariat or survey")
 	}
+	reason := strings.TrimSpace(imp.Reason)
+	if !assessment.CleanText(reason) || utf8.RuneCountInString(reason) > 500 {
+		v.Add("reason", "Lý do nhập không hợp lệ (tối đa 500 ký tự, không có ký tự điều khiển).",
+			"the import reason is not valid (at most 500 characters, no control characters)")
+	}
 	seen := map[string]bool{}
 	for i, cv := range imp.Values {
 		if err := assessment.ValidateChanges([]assessment.ValueChange{cv.ValueChange}); err != nil {
@@ -478,7 +485,7 @@ func (db *DB) ImportValues(ctx context.Context, actor assessment.Actor, imp asse
 				order = append(order, cv.UnitID)
 			}
 			r, exists := st.old[[2]string{cv.Indicator, cv.Input}]
-			ch, err := applyChange(ctx, x, st.s, r, exists, cv.ValueChange, imp.Source, true, imp.Reason)
+			ch, err := applyChange(ctx, x, st.s, r, exists, cv.ValueChange, imp.Source, true, reason)
 			if err != nil {
 				return err
 			}

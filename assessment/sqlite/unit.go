@@ -40,23 +40,26 @@ func (db *DB) CreateUnit(ctx context.Context, actor assessment.Actor, u *assessm
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	return db.update(ctx, actor, func(x *tx) error {
-		if u.ParentID != 0 {
-			if _, err := findUnit(ctx, x, "id = ?", u.ParentID); err != nil {
-				return parentError()
-			}
+	return db.update(ctx, actor, func(x *tx) error { return createUnit(ctx, x, u) })
+}
+
+// createUnit inserts a validated unit in x and audits it.
+func createUnit(ctx context.Context, x *tx, u *assessment.Unit) error {
+	if u.ParentID != 0 {
+		if _, err := findUnit(ctx, x, "id = ?", u.ParentID); err != nil {
+			return parentError()
 		}
-		err := x.QueryRowContext(ctx, `INSERT INTO units
-			(parent_id, code, name_vi, name_en, type, block, attrs, active, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			nullID(u.ParentID), u.Code, u.NameVI, u.NameEN, u.Type, u.Block, encodeAttrs(u.Attrs), u.Active, x.now, x.now).Scan(&u.ID)
-		if err != nil {
-			return translate(err, "create unit "+u.Code)
-		}
-		u.CreatedAt, u.UpdatedAt = x.now, x.now
-		return x.audit(ctx, assessment.AuditEntry{Action: assessment.ActionUnitCreated, Entity: "unit", EntityID: u.ID,
-			UnitID: u.ID, To: u.Code + " " + u.NameVI})
-	})
+	}
+	err := x.QueryRowContext(ctx, `INSERT INTO units
+		(parent_id, code, name_vi, name_en, type, block, attrs, active, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		nullID(u.ParentID), u.Code, u.NameVI, u.NameEN, u.Type, u.Block, encodeAttrs(u.Attrs), u.Active, x.now, x.now).Scan(&u.ID)
+	if err != nil {
+		return translate(err, "create unit "+u.Code)
+	}
+	u.CreatedAt, u.UpdatedAt = x.now, x.now
+	return x.audit(ctx, assessment.AuditEntry{Action: assessment.ActionUnitCreated, Entity: "unit", EntityID: u.ID,
+		UnitID: u.ID, To: u.Code + " " + u.NameVI})
 }
 
 func parentError() error {
@@ -67,78 +70,89 @@ func parentError() error {
 // UpdateUnit changes the given fields of a unit.
 func (db *DB) UpdateUnit(ctx context.Context, actor assessment.Actor, id int64, upd assessment.UnitUpdate) (*assessment.Unit, error) {
 	var out *assessment.Unit
-	err := db.update(ctx, actor, func(x *tx) error {
-		u, err := findUnit(ctx, x, "id = ?", id)
-		if err != nil {
-			return translate(err, fmt.Sprintf("update unit %d", id))
-		}
-		old := *u
-		if upd.ParentID != nil {
-			u.ParentID = *upd.ParentID
-		}
-		if upd.NameVI != nil {
-			u.NameVI = *upd.NameVI
-		}
-		if upd.NameEN != nil {
-			u.NameEN = *upd.NameEN
-		}
-		if upd.Type != nil {
-			u.Type = *upd.Type
-		}
-		if upd.Block != nil {
-			u.Block = *upd.Block
-		}
-		if upd.Attrs != nil {
-			u.Attrs = maps.Clone(*upd.Attrs)
-		}
-		if upd.Active != nil {
-			u.Active = *upd.Active
-		}
-		if err := u.Validate(); err != nil {
-			return err
-		}
-		if u.ParentID != old.ParentID && u.ParentID != 0 {
-			// The new parent must exist and must not be the unit or one
-			// of its descendants.
-			for p := u.ParentID; p != 0; {
-				if p == u.ID {
-					return parentError()
-				}
-				pu, err := findUnit(ctx, x, "id = ?", p)
-				if err != nil {
-					return parentError()
-				}
-				p = pu.ParentID
-			}
-		}
-		u.UpdatedAt = x.now
-		if _, err := x.ExecContext(ctx, `UPDATE units SET parent_id = ?, name_vi = ?, name_en = ?, type = ?, block = ?,
-			attrs = ?, active = ?, updated_at = ? WHERE id = ?`,
-			nullID(u.ParentID), u.NameVI, u.NameEN, u.Type, u.Block, encodeAttrs(u.Attrs), u.Active, x.now, u.ID); err != nil {
-			return translate(err, fmt.Sprintf("update unit %d", id))
-		}
-		changes := []struct{ field, from, to string }{
-			{"parent_id", fmt.Sprint(old.ParentID), fmt.Sprint(u.ParentID)},
-			{"name_vi", old.NameVI, u.NameVI},
-			{"name_en", old.NameEN, u.NameEN},
-			{"type", old.Type, u.Type},
-			{"block", old.Block, u.Block},
-			{"attrs", encodeAttrs(old.Attrs), encodeAttrs(u.Attrs)},
-			{"active", fmt.Sprint(old.Active), fmt.Sprint(u.Active)},
-		}
-		for _, c := range changes {
-			if c.from == c.to {
-				continue
-			}
-			if err := x.audit(ctx, assessment.AuditEntry{Action: assessment.ActionUnitUpdated, Entity: "unit", EntityID: u.ID,
-				UnitID: u.ID, Field: c.field, From: c.from, To: c.to}); err != nil {
-				return err
-			}
-		}
-		out = u
-		return nil
+	err := db.update(ctx, actor, func(x *tx) (err error) {
+		out, err = updateUnit(ctx, x, id, upd, nil)
+		return err
 	})
 	return out, err
+}
+
+// updateUnit changes the given fields of a unit in x and audits every
+// changed field. check, when not nil, runs on the stored unit first.
+func updateUnit(ctx context.Context, x *tx, id int64, upd assessment.UnitUpdate, check func(*assessment.Unit) error) (*assessment.Unit, error) {
+	u, err := findUnit(ctx, x, "id = ?", id)
+	if err != nil {
+		return nil, translate(err, fmt.Sprintf("update unit %d", id))
+	}
+	if check != nil {
+		if err := check(u); err != nil {
+			return nil, err
+		}
+	}
+	old := *u
+	if upd.ParentID != nil {
+		u.ParentID = *upd.ParentID
+	}
+	if upd.NameVI != nil {
+		u.NameVI = *upd.NameVI
+	}
+	if upd.NameEN != nil {
+		u.NameEN = *upd.NameEN
+	}
+	if upd.Type != nil {
+		u.Type = *upd.Type
+	}
+	if upd.Block != nil {
+		u.Block = *upd.Block
+	}
+	if upd.Attrs != nil {
+		u.Attrs = maps.Clone(*upd.Attrs)
+	}
+	if upd.Active != nil {
+		u.Active = *upd.Active
+	}
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
+	if u.ParentID != old.ParentID && u.ParentID != 0 {
+		// The new parent must exist and must not be the unit or one
+		// of its descendants.
+		for p := u.ParentID; p != 0; {
+			if p == u.ID {
+				return nil, parentError()
+			}
+			pu, err := findUnit(ctx, x, "id = ?", p)
+			if err != nil {
+				return nil, parentError()
+			}
+			p = pu.ParentID
+		}
+	}
+	u.UpdatedAt = x.now
+	if _, err := x.ExecContext(ctx, `UPDATE units SET parent_id = ?, name_vi = ?, name_en = ?, type = ?, block = ?,
+		attrs = ?, active = ?, updated_at = ? WHERE id = ?`,
+		nullID(u.ParentID), u.NameVI, u.NameEN, u.Type, u.Block, encodeAttrs(u.Attrs), u.Active, x.now, u.ID); err != nil {
+		return nil, translate(err, fmt.Sprintf("update unit %d", id))
+	}
+	changes := []struct{ field, from, to string }{
+		{"parent_id", fmt.Sprint(old.ParentID), fmt.Sprint(u.ParentID)},
+		{"name_vi", old.NameVI, u.NameVI},
+		{"name_en", old.NameEN, u.NameEN},
+		{"type", old.Type, u.Type},
+		{"block", old.Block, u.Block},
+		{"attrs", encodeAttrs(old.Attrs), encodeAttrs(u.Attrs)},
+		{"active", fmt.Sprint(old.Active), fmt.Sprint(u.Active)},
+	}
+	for _, c := range changes {
+		if c.from == c.to {
+			continue
+		}
+		if err := x.audit(ctx, assessment.AuditEntry{Action: assessment.ActionUnitUpdated, Entity: "unit", EntityID: u.ID,
+			UnitID: u.ID, Field: c.field, From: c.from, To: c.to}); err != nil {
+			return nil, err
+		}
+	}
+	return u, nil
 }
 
 // qUnitByID reads one unit (hot path of saves).

@@ -86,98 +86,119 @@ func loadGrants(ctx context.Context, q queryer, users []*assessment.User) error 
 
 // CreateUser inserts u with its grants.
 func (db *DB) CreateUser(ctx context.Context, actor assessment.Actor, u *assessment.User) error {
+	if err := prepareUser(u); err != nil {
+		return err
+	}
+	return db.update(ctx, actor, func(x *tx) error { return createUser(ctx, x, u) })
+}
+
+// prepareUser stores the username lower case, defaults the language and
+// validates u.
+func prepareUser(u *assessment.User) error {
 	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
 	if u.Lang == "" {
 		u.Lang = "vi"
 	}
-	if err := u.Validate(); err != nil {
+	return u.Validate()
+}
+
+// createUser inserts a prepared user with its grants in x and audits it.
+func createUser(ctx context.Context, x *tx, u *assessment.User) error {
+	err := x.QueryRowContext(ctx, `INSERT INTO users
+		(username, full_name, email, password_hash, disabled, must_change_password, lang, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		u.Username, u.FullName, u.Email, u.PasswordHash, u.Disabled, u.MustChangePassword, u.Lang, x.now, x.now).Scan(&u.ID)
+	if err != nil {
+		err = translate(err, "create user "+u.Username)
+		if errors.Is(err, assessment.ErrConflict) {
+			return assessment.NewError(assessment.ErrConflict, "user.taken",
+				"Tên đăng nhập "+u.Username+" đã được dùng.", "the username "+u.Username+" is taken", u.Username)
+		}
 		return err
 	}
-	return db.update(ctx, actor, func(x *tx) error {
-		err := x.QueryRowContext(ctx, `INSERT INTO users
-			(username, full_name, email, password_hash, disabled, must_change_password, lang, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			u.Username, u.FullName, u.Email, u.PasswordHash, u.Disabled, u.MustChangePassword, u.Lang, x.now, x.now).Scan(&u.ID)
-		if err != nil {
-			err = translate(err, "create user "+u.Username)
-			if errors.Is(err, assessment.ErrConflict) {
-				return assessment.NewError(assessment.ErrConflict, "user.taken",
-					"Tên đăng nhập "+u.Username+" đã được dùng.", "the username "+u.Username+" is taken", u.Username)
-			}
-			return err
-		}
-		if err := writeGrants(ctx, x, u.ID, u.Grants); err != nil {
-			return err
-		}
-		u.CreatedAt, u.UpdatedAt = x.now, x.now
-		return x.audit(ctx, assessment.AuditEntry{Action: assessment.ActionUserCreated, Entity: "user", EntityID: u.ID,
-			To: u.Username + " " + grantsText(u.Grants)})
-	})
+	if err := writeGrants(ctx, x, u.ID, u.Grants); err != nil {
+		return err
+	}
+	u.CreatedAt, u.UpdatedAt = x.now, x.now
+	return x.audit(ctx, assessment.AuditEntry{Action: assessment.ActionUserCreated, Entity: "user", EntityID: u.ID,
+		To: u.Username + " " + grantsText(u.Grants)})
 }
 
 // UpdateUser changes the given fields; disabling also ends the sessions.
 func (db *DB) UpdateUser(ctx context.Context, actor assessment.Actor, id int64, upd assessment.UserUpdate) (*assessment.User, error) {
 	var out *assessment.User
-	err := db.update(ctx, actor, func(x *tx) error {
-		u, err := findUser(ctx, x, "id = ?", id)
-		if err != nil {
-			return translate(err, fmt.Sprintf("update user %d", id))
-		}
-		old := *u
-		old.Grants = slices.Clone(u.Grants)
-		if upd.FullName != nil {
-			u.FullName = *upd.FullName
-		}
-		if upd.Email != nil {
-			u.Email = *upd.Email
-		}
-		if upd.Disabled != nil {
-			u.Disabled = *upd.Disabled
-		}
-		if upd.Lang != nil {
-			u.Lang = *upd.Lang
-		}
-		if upd.Grants != nil {
-			u.Grants = slices.Clone(*upd.Grants)
-		}
-		if err := u.Validate(); err != nil {
-			return err
-		}
-		u.UpdatedAt = x.now
-		if _, err := x.ExecContext(ctx, `UPDATE users SET full_name = ?, email = ?, disabled = ?, lang = ?, updated_at = ?
-			WHERE id = ?`, u.FullName, u.Email, u.Disabled, u.Lang, x.now, u.ID); err != nil {
-			return translate(err, fmt.Sprintf("update user %d", id))
-		}
-		if upd.Grants != nil {
-			if err := writeGrants(ctx, x, u.ID, u.Grants); err != nil {
-				return err
-			}
-		}
-		if u.Disabled && !old.Disabled {
-			if _, err := x.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", u.ID); err != nil {
-				return translate(err, "end sessions")
-			}
-		}
-		changes := []struct{ field, from, to string }{
-			{"full_name", old.FullName, u.FullName},
-			{"email", old.Email, u.Email},
-			{"disabled", fmt.Sprint(old.Disabled), fmt.Sprint(u.Disabled)},
-			{"lang", old.Lang, u.Lang},
-			{"grants", grantsText(old.Grants), grantsText(u.Grants)},
-		}
-		for _, c := range changes {
-			if c.from == c.to {
-				continue
-			}
-			if err := x.audit(ctx, assessment.AuditEntry{Action: assessment.ActionUserUpdated, Entity: "user", EntityID: u.ID,
-				Field: c.field, From: c.from, To: c.to}); err != nil {
-				return err
-			}
-		}
-		out = u
-		return nil
+	err := db.update(ctx, actor, func(x *tx) (err error) {
+		out, err = updateUser(ctx, x, id, upd, nil)
+		return err
 	})
 	return out, err
+}
+
+// updateUser changes the given fields of a user in x, ends its sessions
+// when it becomes disabled and audits every changed field. check, when
+// not nil, runs on the stored user (with grants) first.
+func updateUser(ctx context.Context, x *tx, id int64, upd assessment.UserUpdate, check func(*assessment.User) error) (*assessment.User, error) {
+	u, err := findUser(ctx, x, "id = ?", id)
+	if err != nil {
+		return nil, translate(err, fmt.Sprintf("update user %d", id))
+	}
+	if check != nil {
+		if err := check(u); err != nil {
+			return nil, err
+		}
+	}
+	old := *u
+	old.Grants = slices.Clone(u.Grants)
+	if upd.FullName != nil {
+		u.FullName = *upd.FullName
+	}
+	if upd.Email != nil {
+		u.Email = *upd.Email
+	}
+	if upd.Disabled != nil {
+		u.Disabled = *upd.Disabled
+	}
+	if upd.Lang != nil {
+		u.Lang = *upd.Lang
+	}
+	if upd.Grants != nil {
+		u.Grants = slices.Clone(*upd.Grants)
+	}
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
+	u.UpdatedAt = x.now
+	if _, err := x.ExecContext(ctx, `UPDATE users SET full_name = ?, email = ?, disabled = ?, lang = ?, updated_at = ?
+		WHERE id = ?`, u.FullName, u.Email, u.Disabled, u.Lang, x.now, u.ID); err != nil {
+		return nil, translate(err, fmt.Sprintf("update user %d", id))
+	}
+	if upd.Grants != nil {
+		if err := writeGrants(ctx, x, u.ID, u.Grants); err != nil {
+			return nil, err
+		}
+	}
+	if u.Disabled && !old.Disabled {
+		if _, err := x.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", u.ID); err != nil {
+			return nil, translate(err, "end sessions")
+		}
+	}
+	changes := []struct{ field, from, to string }{
+		{"full_name", old.FullName, u.FullName},
+		{"email", old.Email, u.Email},
+		{"disabled", fmt.Sprint(old.Disabled), fmt.Sprint(u.Disabled)},
+		{"lang", old.Lang, u.Lang},
+		{"grants", grantsText(old.Grants), grantsText(u.Grants)},
+	}
+	for _, c := range changes {
+		if c.from == c.to {
+			continue
+		}
+		if err := x.audit(ctx, assessment.AuditEntry{Action: assessment.ActionUserUpdated, Entity: "user", EntityID: u.ID,
+			Field: c.field, From: c.from, To: c.to}); err != nil {
+			return nil, err
+		}
+	}
+	return u, nil
 }
 
 // SetPassword stores a new password hash and ends the user's other

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dti-platform/dti/assessment"
 	"github.com/dti-platform/dti/assessment/sqlite"
+	"github.com/dti-platform/dti/reports"
 	"github.com/dti-platform/dti/scoring"
 )
 
@@ -84,7 +85,7 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 		return exitError{1}
 	}
 	defer f.Close()
-	table, err := assessment.ReadTable(filepath.Base(*file), f)
+	table, err := assessment.ReadTable(filepath.Base(*file), f, reports.ReadSheetRows)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "dti import: %s: %s\n", *file, assessment.ErrorMessage(err, *lang))
 		return exitError{1}
@@ -143,10 +144,6 @@ func runImport(ctx context.Context, env *cmdEnv, args []string) error {
 	res, err := im.Apply(ctx, preview)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "dti import: %s\n", assessment.ErrorMessage(err, *lang))
-		if res != nil {
-			fmt.Fprintf(env.stderr, "dti import: %s %d, %s %d\n", importText(*lang, "đã tạo", "created"), res.Created,
-				importText(*lang, "đã cập nhật", "updated"), res.Updated)
-		}
 		return exitError{1}
 	}
 	if kind == assessment.ImportValues {

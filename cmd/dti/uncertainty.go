@@ -126,12 +126,15 @@ func runUncertainty(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return commandError("uncertainty", err)
 	}
-	res, err := scoring.Uncertainty(ix, ds, cfg)
+	res, err := scoring.UncertaintyContext(ctx, ix, ds, cfg)
 	if err != nil {
 		var ce *scoring.UncertaintyConfigError
 		if errors.As(err, &ce) {
 			fmt.Fprintf(env.stderr, "dti uncertainty: %s: %s\n", uncertaintyFlags[ce.Field], ce.Message)
 			return exitError{2}
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("uncertainty: interrupted: %w", err)
 		}
 		return reportScoreError(env, *dataFile, err)
 	}
@@ -212,12 +215,13 @@ func (t *uncertaintyTable) stats(u scoring.UnitUncertainty) []string {
 
 func (t *uncertaintyTable) writeCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	head := []string{"code", "name", "block", "points", "value", "rank", "rank_median", "rank_low", "rank_high", "rank_best", "rank_worst", "mean_shift"}
+	head := []string{"code", "name", "block", "points", "value", "rank", "rank_median", "rank_low", "rank_high", "rank_best", "rank_worst", "mean_shift", "points_low", "points_high"}
 	if err := cw.Write(head); err != nil {
 		return err
 	}
 	for _, u := range t.units {
 		row := append([]string{safeCell(u.Code), safeCell(u.Name), safeCell(u.Block), t.num(u.Points, t.pdec), t.num(u.Value, t.vdec)}, t.stats(u)...)
+		row = append(row, t.num(u.PointsLow, t.pdec), t.num(u.PointsHigh, t.pdec))
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -235,6 +239,8 @@ type jsonUncertaintyUnit struct {
 	Points float64    `json:"points"`
 	Value  float64    `json:"value"`
 	Ranks  *jsonRanks `json:"ranks"`
+	// PointsInterval is [5th, 95th percentile] of the points over the draws.
+	PointsInterval [2]float64 `json:"points_interval"`
 }
 
 type jsonRanks struct {
@@ -273,7 +279,8 @@ func (t *uncertaintyTable) writeJSON(w io.Writer) error {
 		Missing: orEmpty(c.MissingPolicies), Normalisations: orEmpty(c.Normalisations),
 		Units: []jsonUncertaintyUnit{}, Blocks: []jsonUncertaintyBlock{}}
 	for _, u := range t.units {
-		ju := jsonUncertaintyUnit{Code: u.Code, Name: u.Name, Block: u.Block, Points: u.Points, Value: u.Value}
+		ju := jsonUncertaintyUnit{Code: u.Code, Name: u.Name, Block: u.Block, Points: u.Points, Value: u.Value,
+			PointsInterval: [2]float64{u.PointsLow, u.PointsHigh}}
 		if u.Rank > 0 {
 			ju.Ranks = &jsonRanks{Nominal: u.Rank, Median: u.MedianRank, Low: u.RankLow, High: u.RankHigh,
 				Best: u.RankBest, Worst: u.RankWorst, MeanShift: roundShift(u.MeanShift)}
@@ -328,14 +335,14 @@ func (t *uncertaintyTable) writeText(w io.Writer) error {
 		fmt.Fprintf(w, "; chuẩn hoá / normalisation: %s", joinAny(c.Normalisations))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Khoảng hạng: phân vị 5–95 % của hạng qua các lần rút / Rank interval: 5th–95th percentile of the ranks over the draws")
+	fmt.Fprintln(w, "Khoảng hạng, khoảng điểm: phân vị 5–95 % qua các lần rút / Rank and points intervals: 5th–95th percentile over the draws")
 
 	shift := map[string]float64{}
 	for _, b := range t.res.Blocks {
 		shift[b.Code] = b.MeanShift
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	head := "Hạng/Rank\tKhoảng hạng/Interval\tTrung vị/Median\tTốt nhất–kém nhất/Best–worst\tDịch chuyển TB/Mean shift\tMã/Code\tĐơn vị/Unit\tĐiểm/Points"
+	head := "Hạng/Rank\tKhoảng hạng/Interval\tTrung vị/Median\tTốt nhất–kém nhất/Best–worst\tDịch chuyển TB/Mean shift\tMã/Code\tĐơn vị/Unit\tĐiểm/Points\tKhoảng điểm/Points interval"
 	block := ""
 	for k, u := range t.units {
 		if k == 0 || u.Block != block {
@@ -356,7 +363,8 @@ func (t *uncertaintyTable) writeText(w io.Writer) error {
 		if s := t.stats(u); s[0] != "" {
 			cells = []string{s[0], s[2] + "–" + s[3], s[1], s[4] + "–" + s[5], s[6]}
 		}
-		cells = append(cells, oneLine(u.Code), oneLine(u.Name), t.num(u.Points, t.pdec))
+		cells = append(cells, oneLine(u.Code), oneLine(u.Name), t.num(u.Points, t.pdec),
+			t.num(u.PointsLow, t.pdec)+"–"+t.num(u.PointsHigh, t.pdec))
 		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	return tw.Flush()

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,5 +157,47 @@ func TestUncertainty_Errors(t *testing.T) {
 	// Help is not an error.
 	if _, stderr, err := runCmd(t, "uncertainty", "-h"); err != nil || !strings.Contains(stderr, "Usage: dti uncertainty") {
 		t.Errorf("-h: err %v, stderr %q", err, stderr)
+	}
+}
+
+// User text cannot become a spreadsheet formula or break the table.
+func TestUncertainty_UserText(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "units.csv")
+	content := "code,name,type,block,A.1/has_plan\n" +
+		"S1,\"=HYPERLINK(\"\"http://x\"\")\",department,SO,yes\n" +
+		"S2,\"Sở\tHai\nmới\",department,SO,no\n"
+	if err := os.WriteFile(data, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"uncertainty", "--index", smallIndex, "--data", data, "--year", "2025", "--draws", "20"}
+	out, stderr, err := runCmd(t, append(args, "--format", "csv")...)
+	if err != nil {
+		t.Fatalf("err %v, stderr %q", err, stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[1][1] != `'=HYPERLINK("http://x")` {
+		t.Errorf("CSV name cell %q; want it quoted with a leading '", rows[1][1])
+	}
+	out, _, err = runCmd(t, append(args, "--format", "table")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "Sở Hai mới") {
+		t.Errorf("table keeps the tab and newline of a name:\n%s", out)
+	}
+}
+
+// An interrupted analysis prints nothing and says so.
+func TestUncertainty_Interrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	env := &cmdEnv{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+	err := run(ctx, env, []string{"uncertainty", "--index", smallIndex, "--data", smallData, "--year", "2025"})
+	if !errors.Is(err, context.Canceled) || stdout.Len() > 0 {
+		t.Errorf("err %v, stdout %q; want context.Canceled and nothing printed", err, stdout.String())
 	}
 }
