@@ -900,4 +900,30 @@ func TestAPI_PushValues_DryRun(t *testing.T) {
 	if r := callAPI(t, s, "PUT", "/api/v1/periods/DTI-2025/values?dry_run=true", admin, body); apiNum(r.json["unchanged"]) != 2 {
 		t.Errorf("dry run after the push: %s; want 2 unchanged", r.body)
 	}
+	// The longest note fits the audit log with the token's name.
+	long := `{"note": "` + strings.Repeat("ghi chú ", 62) + `", "values": [{"unit": "SO-TC", "indicator": "NT.02", "input": "meetings", "value": 5}]}`
+	if r := callAPI(t, s, "PUT", "/api/v1/periods/DTI-2025/values", admin, long); r.status != 200 || apiNum(r.json["written"]) != 1 {
+		t.Errorf("push with a 500-character note: %d %s", r.status, r.body)
+	}
+}
+
+func TestPushReason(t *testing.T) {
+	long := strings.Repeat("ê", 500)
+	tests := []struct {
+		name, token, note, want string
+	}{
+		{"name and note", "Một cửa", "số liệu quý 4", "API: Một cửa (dti_abcdef…): số liệu quý 4"},
+		{"no note", "IOC", "", "API: IOC (dti_abcdef…)"},
+		{"control characters", "a\tb\x1bc", "", "API: a b c (dti_abcdef…)"},
+		{"too long", "X", long, "API: X (dti_abcdef…): " + strings.Repeat("ê", 500-len([]rune("API: X (dti_abcdef…): "))-1) + "…"},
+	}
+	for _, tc := range tests {
+		got := pushReason(&assessment.APIToken{Name: tc.token, Prefix: "dti_abcdef"}, tc.note)
+		if got != tc.want {
+			t.Errorf("%s: pushReason = %q; want %q", tc.name, got, tc.want)
+		}
+		if n := len([]rune(got)); n > maxReasonLen || !assessment.CleanText(got) {
+			t.Errorf("%s: %d characters, clean %v", tc.name, n, assessment.CleanText(got))
+		}
+	}
 }

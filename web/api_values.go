@@ -103,11 +103,7 @@ func (s *Server) apiPushValues(c *fiber.Ctx) error {
 			Cells: []string{strings.TrimSpace(it.Unit), strings.TrimSpace(it.Indicator), strings.TrimSpace(it.Input), raw}})
 	}
 	tok := apiTokenOf(c)
-	reason := fmt.Sprintf("API: %s (%s…)", tok.Name, tok.Prefix)
-	if body.Note != "" {
-		reason += ": " + body.Note
-	}
-	im := &assessment.Importer{Store: s.cfg.Store, Index: s.cfg.Index, Actor: u.Actor, Reason: reason}
+	im := &assessment.Importer{Store: s.cfg.Store, Index: s.cfg.Index, Actor: u.Actor, Reason: pushReason(tok, body.Note)}
 	pv, err := im.PreviewValues(ctx, p, ix, scoring.Source(body.Source), t)
 	if err != nil {
 		return err
@@ -148,6 +144,32 @@ func (s *Server) apiPushValues(c *fiber.Ctx) error {
 	}
 	out["written"] = res.Values
 	return c.JSON(out)
+}
+
+// maxReasonLen is the longest import reason the store keeps, in
+// characters.
+const maxReasonLen = 500
+
+// pushReason is the audit reason of a push: the token's name and prefix
+// and the sender's note, without control characters and cut to what the
+// store keeps.
+func pushReason(tok *assessment.APIToken, note string) string {
+	clean := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) {
+				return ' '
+			}
+			return r
+		}, s)
+	}
+	reason := fmt.Sprintf("API: %s (%s…)", clean(tok.Name), tok.Prefix)
+	if note != "" {
+		reason += ": " + clean(note)
+	}
+	if r := []rune(reason); len(r) > maxReasonLen {
+		reason = string(r[:maxReasonLen-1]) + "…"
+	}
+	return reason
 }
 
 // itemField names a problem of item i: its field and the unit, indicator
