@@ -36,11 +36,33 @@ const maxAuditRead = 10000
 // records every change; nil when the form was never returned or nothing
 // changed.
 func ChangesSinceReturn(ctx context.Context, st Store, s *Submission) (map[string]IndicatorChange, error) {
-	entries, _, err := st.FindAudit(ctx, AuditFilter{PeriodID: &s.PeriodID, UnitID: &s.UnitID, Limit: maxAuditRead})
+	// Read only the entries since the latest return, so a long history
+	// never pushes the return out of the page read.
+	ret, err := LastReturn(ctx, st, s.ID)
+	if ret == nil || err != nil {
+		return nil, err
+	}
+	entries, _, err := st.FindAudit(ctx, AuditFilter{PeriodID: &s.PeriodID, UnitID: &s.UnitID, From: ret.At, Limit: maxAuditRead})
 	if err != nil {
 		return nil, err
 	}
 	return IndicatorChanges(s.ID, entries), nil
+}
+
+// LastReturn returns the audit entry of the submission's latest return
+// (its Reason is the reviewer's comment), nil if it was never returned.
+func LastReturn(ctx context.Context, st Store, submissionID int64) (*AuditEntry, error) {
+	entries, _, err := st.FindAudit(ctx, AuditFilter{Entity: "submission", EntityID: &submissionID,
+		Action: ActionSubmissionStatus, Limit: maxAuditRead})
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries { // newest first
+		if e.To == string(SubmissionReturned) {
+			return e, nil
+		}
+	}
+	return nil, nil
 }
 
 // IndicatorChanges returns, by indicator code, what changed on a

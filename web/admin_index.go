@@ -201,10 +201,7 @@ func (s *Server) buildMigration(c *fiber.Ctx, p *assessment.Period) (migrateView
 			r.More++
 			continue
 		}
-		val := is.Value.Text
-		if val == "" {
-			val = strconv.FormatFloat(is.Value.Num, 'f', -1, 64)
-		}
+		val := localNumber(l, is.Value)
 		r.Issues = append(r.Issues, migrateIssue{Unit: is.Unit, Key: is.Indicator + "/" + is.Input, Message: is.Message(l.Lang), Value: val})
 	}
 	r.N = [4]string{l.Num(float64(r.Checked), 0), l.Num(float64(r.Total), 0), l.Num(float64(r.UnitsWithIssues), 0), l.Num(float64(r.More), 0)}
@@ -279,4 +276,23 @@ func (s *Server) confirmMigration(c *fiber.Ctx) error {
 	s.imports.drop(c.Params("id"))
 	s.setFlash(c, "flash.period_migrated")
 	return c.Redirect("/admin/periods", fiber.StatusSeeOther)
+}
+
+// localNumber shows a stored value in the page language: numbers (whose
+// text is the canonical form of a number) with the decimals they were
+// given, other values as they are.
+func localNumber(l *Localizer, v scoring.Value) string {
+	if v.Text == "" {
+		return strconv.FormatFloat(v.Num, 'f', -1, 64)
+	}
+	f, err := strconv.ParseFloat(v.Text, 64)
+	if err != nil || strconv.FormatFloat(f, 'f', -1, 64) != v.Text {
+		// Not a number in canonical form: a date, a code, free text.
+		return v.Text
+	}
+	decimals := 0
+	if _, frac, ok := strings.Cut(v.Text, "."); ok {
+		decimals = len(frac)
+	}
+	return l.Num(f, decimals)
 }

@@ -68,7 +68,7 @@ func TestAdminMigrate(t *testing.T) {
 	_, body = get(t, s, report, ck)
 	doc := parseHTML(t, body)
 	issues := findAll(doc, byAttr("table", "id", "migration-issues"))
-	if len(issues) != 1 || !strings.Contains(text(issues[0]), "SO-TC") || !strings.Contains(text(issues[0]), "NT.03/budget") {
+	if len(issues) != 1 || !strings.Contains(text(issues[0]), "SO-TC") || !strings.Contains(text(issues[0]), "NT.03/budget") || !strings.Contains(text(issues[0]), "2.000") {
 		t.Fatalf("report does not list SO-TC's budget:\n%s", body)
 	}
 	if p, _ := fx.store.FindPeriodByCode(ctx, "DTI-2025"); p.IndexVersion != "2025.1" {

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/dti-platform/dti/assessment"
 )
 
 // TestBrowser_AdminScreenshots renders the admin pages in Chromium at
@@ -33,6 +35,19 @@ func TestBrowser_AdminScreenshots(t *testing.T) {
 	}
 	idx := &stashed{Kind: stashIndex, UserID: fx.users["admin"].ID, Name: "v2.yaml", PeriodID: fx.period.ID}
 	if err := s.imports.put(now, idx, newIndexVersion(t)); err != nil {
+		t.Fatal(err)
+	}
+	// A stored value the new index version no longer accepts, for the
+	// migration report.
+	n := 2000.0
+	sub, err := fx.store.EnsureSubmission(context.Background(), assessment.SystemActor, fx.period.ID, fx.units["SO-TC"].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.store.SaveValues(context.Background(), fx.users["editor.tc"].Actor(), assessment.ValueSave{
+		SubmissionID: sub.ID, Version: sub.Version,
+		Changes: []assessment.ValueChange{{Indicator: "NT.03", Input: "budget", Text: "2000", Num: &n}},
+	}); err != nil {
 		t.Fatal(err)
 	}
 	ctx, base := browser(t, s)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -357,8 +358,14 @@ func (s *Server) apiResults(c *fiber.Ctx) error {
 	}
 	l := lang(c)
 	// A snapshot never changes: its encoding is kept (a dashboard polls
-	// the same results again and again).
+	// the same results again and again), and a poller that has it gets
+	// 304 Not Modified.
 	key := strconv.FormatInt(p.ID, 10) + "/" + strconv.Itoa(snap.Number) + "/" + l + "/" + block
+	etag := `"` + strings.ReplaceAll(key, "/", "-") + `"`
+	c.Set(fiber.HeaderETag, etag)
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
 	b, err := s.api.results.get(key, s.cfg.Dev, func() ([]byte, error) {
 		units := []apiUnitResult{}
 		for i := range res.Units {

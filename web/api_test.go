@@ -320,6 +320,19 @@ func TestAPI_ResultsMatchSnapshot(t *testing.T) {
 	if units := r.json["units"].([]any); len(units) != 1 || units[0].(map[string]any)["code"] != "H-A" {
 		t.Errorf("block HUYEN = %.300s", r.body)
 	}
+	// A poller that has the snapshot gets 304.
+	etag := callAPI(t, s, "GET", "/api/v1/periods/RES-2025/results", viewer, "").header.Get("ETag")
+	req := httptest.NewRequest("GET", "/api/v1/periods/RES-2025/results", nil)
+	req.Header.Set("Authorization", "Bearer "+viewer)
+	req.Header.Set("If-None-Match", etag)
+	if resp, body := do(t, s, req); etag == "" || resp.StatusCode != http.StatusNotModified || body != "" {
+		t.Errorf("If-None-Match %s: %d %q; want 304 without a body", etag, resp.StatusCode, body)
+	}
+	if r := callAPI(t, s, "GET", "/api/v1/periods/RES-2025/results", viewer, "", func(r *http.Request) {
+		r.Header.Set("If-None-Match", `"other"`)
+	}); r.status != 200 {
+		t.Errorf("another ETag: %d; want 200", r.status)
+	}
 	if r := callAPI(t, s, "GET", "/api/v1/periods/RES-2025/results?block=NOPE", viewer, ""); r.status != 422 || r.errFields()[0]["field"] != "block" {
 		t.Errorf("unknown block: %d %s; want 422 naming the block", r.status, r.body)
 	}
@@ -857,5 +870,60 @@ func TestAPI_EarlierSnapshot(t *testing.T) {
 	snaps, _ := r.json["snapshots"].([]any)
 	if len(snaps) != 2 || apiNum(snaps[0].(map[string]any)["number"]) != 2 || snaps[0].(map[string]any)["reason"] != "sửa số liệu" {
 		t.Errorf("snapshots = %v", r.json["snapshots"])
+	}
+}
+
+func TestAPI_PushValues_DryRun(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	admin := fx.token(t, "admin")
+	body := `[{"unit": "SO-TC", "indicator": "NT.02", "input": "meetings", "value": 4},
+		{"unit": "SO-YT", "indicator": "NT.02", "input": "meetings", "value": 2}]`
+	r := callAPI(t, s, "PUT", "/api/v1/periods/DTI-2025/values?dry_run=true", admin, body)
+	if r.status != 200 || r.json["dry_run"] != true || apiNum(r.json["written"]) != 0 || apiNum(r.json["created"]) != 2 {
+		t.Fatalf("dry run: %d %s", r.status, r.body)
+	}
+	if _, err := fx.store.FindSubmission(context.Background(), fx.period.ID, fx.units["SO-TC"].ID); !isNotFound(err) {
+		t.Fatalf("a dry run wrote: %v", err)
+	}
+	// A dry run reports problems as the real push does.
+	if r := callAPI(t, s, "PUT", "/api/v1/periods/DTI-2025/values?dry_run=1", admin,
+		`[{"unit": "SO-XX", "indicator": "NT.02", "input": "meetings", "value": 4}]`); r.status != 422 {
+		t.Errorf("dry run of a bad value: %d; want 422", r.status)
+	}
+	if r := callAPI(t, s, "PUT", "/api/v1/periods/DTI-2025/values?dry_run=perhaps", admin, body); r.status != 422 || r.errFields()[0]["field"] != "dry_run" {
+		t.Errorf("dry_run=perhaps: %d %s; want 422 naming dry_run", r.status, r.body)
+	}
+	// Then the real push, then a dry run of the same: unchanged.
+	if r := callAPI(t, s, "PUT", "/api/v1/periods/DTI-2025/values", admin, body); r.status != 200 || apiNum(r.json["written"]) != 2 {
+		t.Fatalf("push: %d %s", r.status, r.body)
+	}
+	if r := callAPI(t, s, "PUT", "/api/v1/periods/DTI-2025/values?dry_run=true", admin, body); apiNum(r.json["unchanged"]) != 2 {
+		t.Errorf("dry run after the push: %s; want 2 unchanged", r.body)
+	}
+	// The longest note fits the audit log with the token's name.
+	long := `{"note": "` + strings.Repeat("ghi chú ", 62) + `", "values": [{"unit": "SO-TC", "indicator": "NT.02", "input": "meetings", "value": 5}]}`
+	if r := callAPI(t, s, "PUT", "/api/v1/periods/DTI-2025/values", admin, long); r.status != 200 || apiNum(r.json["written"]) != 1 {
+		t.Errorf("push with a 500-character note: %d %s", r.status, r.body)
+	}
+}
+
+func TestPushReason(t *testing.T) {
+	long := strings.Repeat("ê", 500)
+	tests := []struct {
+		name, token, note, want string
+	}{
+		{"name and note", "Một cửa", "số liệu quý 4", "API: Một cửa (dti_abcdef…): số liệu quý 4"},
+		{"no note", "IOC", "", "API: IOC (dti_abcdef…)"},
+		{"control characters", "a\tb\x1bc", "", "API: a b c (dti_abcdef…)"},
+		{"too long", "X", long, "API: X (dti_abcdef…): " + strings.Repeat("ê", 500-len([]rune("API: X (dti_abcdef…): "))-1) + "…"},
+	}
+	for _, tc := range tests {
+		got := pushReason(&assessment.APIToken{Name: tc.token, Prefix: "dti_abcdef"}, tc.note)
+		if got != tc.want {
+			t.Errorf("%s: pushReason = %q; want %q", tc.name, got, tc.want)
+		}
+		if n := len([]rune(got)); n > maxReasonLen || !assessment.CleanText(got) {
+			t.Errorf("%s: %d characters, clean %v", tc.name, n, assessment.CleanText(got))
+		}
 	}
 }

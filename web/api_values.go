@@ -65,6 +65,18 @@ func (s *Server) apiPushValues(c *fiber.Ctx) error {
 			"Kỳ đánh giá "+p.Code+" đã công bố; cần mở lại trước khi nhập dữ liệu.",
 			"period "+p.Code+" is published; re-open it before pushing values")
 	}
+	// ?dry_run=true checks and counts without writing, as the import's
+	// preview does.
+	var dryRun bool
+	switch c.Query("dry_run") {
+	case "", "false", "0":
+	case "true", "1":
+		dryRun = true
+	default:
+		ae := newAPIError(fiber.StatusUnprocessableEntity, "invalid", "Dữ liệu gửi lên không hợp lệ.", "the request has invalid fields")
+		ae.Fields = []apiField{{Field: "dry_run", vi: "dry_run là true hoặc false.", en: "dry_run is true or false"}}
+		return ae
+	}
 	body, err := parsePushBody(c.Body())
 	if err != nil {
 		return err
@@ -91,11 +103,7 @@ func (s *Server) apiPushValues(c *fiber.Ctx) error {
 			Cells: []string{strings.TrimSpace(it.Unit), strings.TrimSpace(it.Indicator), strings.TrimSpace(it.Input), raw}})
 	}
 	tok := apiTokenOf(c)
-	reason := fmt.Sprintf("API: %s (%s…)", tok.Name, tok.Prefix)
-	if body.Note != "" {
-		reason += ": " + body.Note
-	}
-	im := &assessment.Importer{Store: s.cfg.Store, Index: s.cfg.Index, Actor: u.Actor, Reason: reason}
+	im := &assessment.Importer{Store: s.cfg.Store, Index: s.cfg.Index, Actor: u.Actor, Reason: pushReason(tok, body.Note)}
 	pv, err := im.PreviewValues(ctx, p, ix, scoring.Source(body.Source), t)
 	if err != nil {
 		return err
@@ -119,18 +127,49 @@ func (s *Server) apiPushValues(c *fiber.Ctx) error {
 	if len(bad.Fields) > 0 {
 		return bad
 	}
+	out := fiber.Map{
+		"period":    p.Code,
+		"source":    body.Source,
+		"created":   pv.Count(assessment.OpCreate),
+		"updated":   pv.Count(assessment.OpUpdate),
+		"unchanged": pv.Count(assessment.OpUnchanged),
+	}
+	if dryRun {
+		out["dry_run"], out["written"] = true, 0
+		return c.JSON(out)
+	}
 	res, err := im.Apply(ctx, pv)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{
-		"period":    p.Code,
-		"source":    body.Source,
-		"written":   res.Values,
-		"created":   pv.Count(assessment.OpCreate),
-		"updated":   pv.Count(assessment.OpUpdate),
-		"unchanged": pv.Count(assessment.OpUnchanged),
-	})
+	out["written"] = res.Values
+	return c.JSON(out)
+}
+
+// maxReasonLen is the longest import reason the store keeps, in
+// characters.
+const maxReasonLen = 500
+
+// pushReason is the audit reason of a push: the token's name and prefix
+// and the sender's note, without control characters and cut to what the
+// store keeps.
+func pushReason(tok *assessment.APIToken, note string) string {
+	clean := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) {
+				return ' '
+			}
+			return r
+		}, s)
+	}
+	reason := fmt.Sprintf("API: %s (%s…)", clean(tok.Name), tok.Prefix)
+	if note != "" {
+		reason += ": " + clean(note)
+	}
+	if r := []rune(reason); len(r) > maxReasonLen {
+		reason = string(r[:maxReasonLen-1]) + "…"
+	}
+	return reason
 }
 
 // itemField names a problem of item i: its field and the unit, indicator

@@ -34,6 +34,8 @@ type appraisalView struct {
 	SelfTotal, AppraisedTotal string
 	PeerRelative              int
 	CanApprove, CanReturn     bool
+	// ReturnError explains a refused return, next to its comment.
+	ReturnError string
 	// Changes lists the indicators the unit changed since the form was
 	// last returned (a resubmission).
 	Changes []appraisalChange
@@ -157,7 +159,17 @@ func (s *Server) appraisalPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderAppraisal(c, fc, fiber.StatusOK, "", appraisalForm{}, nil)
+	return s.renderAppraisal(c, fc, fiber.StatusOK, appraisalExtras{})
+}
+
+// appraisalExtras carry what a refused action shows on the page: a
+// decision (failed names its indicator; typed and errs are what was
+// typed and the messages by field) or a return (returnError).
+type appraisalExtras struct {
+	failed      string
+	typed       appraisalForm
+	errs        map[string]string
+	returnError string
 }
 
 // loadAppraisal loads the form and checks that the user appraises it:
@@ -176,9 +188,9 @@ func (s *Server) loadAppraisal(c *fiber.Ctx) (*formCtx, error) {
 	return fc, nil
 }
 
-// renderAppraisal renders the page; failed names the indicator whose
-// refused decision form, typed values and errs are shown again.
-func (s *Server) renderAppraisal(c *fiber.Ctx, fc *formCtx, status int, failed string, typed appraisalForm, errs map[string]string) error {
+// renderAppraisal renders the page, with what a refused action shows.
+func (s *Server) renderAppraisal(c *fiber.Ctx, fc *formCtx, status int, x appraisalExtras) error {
+	failed, typed, errs := x.failed, x.typed, x.errs
 	ctx := c.UserContext()
 	l := s.localizer(c)
 	if err := s.loadEvidence(ctx, fc); err != nil {
@@ -331,6 +343,7 @@ func (s *Server) renderAppraisal(c *fiber.Ctx, fc *formCtx, status int, failed s
 		}
 	}
 	v.CanApprove, v.CanReturn = reviewActions(fc, now)
+	v.ReturnError = x.returnError
 	p := s.newPage(c, "appraisal.title", "reviews", v)
 	p.Title = l.T("appraisal.title") + " · " + v.UnitName
 	return s.render(c, status, "appraisal", p)
@@ -533,18 +546,11 @@ func (s *Server) formReviews(ctx context.Context, fc *formCtx) (map[string]*Form
 // returnComment is the comment of the latest return of the submission
 // (kept with its status change in the audit log), "" if none.
 func (s *Server) returnComment(ctx context.Context, submissionID int64) (string, error) {
-	id := submissionID
-	entries, _, err := s.cfg.Store.FindAudit(ctx, assessment.AuditFilter{Entity: "submission", EntityID: &id,
-		Action: assessment.ActionSubmissionStatus, Limit: 50})
-	if err != nil {
+	e, err := assessment.LastReturn(ctx, s.cfg.Store, submissionID)
+	if e == nil || err != nil {
 		return "", err
 	}
-	for _, e := range entries {
-		if e.To == string(assessment.SubmissionReturned) {
-			return e.Reason, nil
-		}
-	}
-	return "", nil
+	return e.Reason, nil
 }
 
 // reviewNoteLinks lists, in the form's order, the indicators with a note

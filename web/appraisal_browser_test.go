@@ -126,4 +126,13 @@ func TestBrowser_Appraisal(t *testing.T) {
 		waitJS(t, ctx, "the reason error", `!!document.querySelector("#ind-NT_06-reason-error")`)
 		view("appraisal-refused", "#ind-NT_06-reason", width)
 	}
+	// In English: the reviewer saves the account's language.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+tcReview)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[data-lang-pref] button[value="en"]`))); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the English appraisal page", `document.documentElement.lang === "en" && !!document.querySelector("#ind-NT_02")`)
+	view("appraisal-en-nt02", "#ind-NT_02", 1280)
 }

@@ -112,7 +112,7 @@ func (s *Server) appraisalDecide(c *fiber.Ctx) error {
 		}
 	}
 	if len(errs) > 0 {
-		return s.renderAppraisal(c, fc, fiber.StatusUnprocessableEntity, code, typed, errs)
+		return s.renderAppraisal(c, fc, fiber.StatusUnprocessableEntity, appraisalExtras{failed: code, typed: typed, errs: errs})
 	}
 	s.setFlash(c, "flash.appraisal_saved")
 	return c.Redirect(formBase(fc.period.Code, fc.unit.Code)+"/review#ind-"+htmlID(code), fiber.StatusSeeOther)

@@ -430,3 +430,20 @@ func TestAppraisal_NotApplicable(t *testing.T) {
 		t.Error("the appraised total does not leave NT.05 out of the max")
 	}
 }
+
+func TestAppraisal_ReturnWithoutComment(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	fillAndSubmit(t, s, fx)
+	rv := fx.signIn(t, "reviewer")
+	version := jsonNum(fx.submission(t, "SO-TC").Version)
+	resp, body := postForm(t, s, tcForm+"/return", url.Values{"_csrf": {"csrf-reviewer"}, "version": {version}, "comment": {" "}, "from": {"review"}}, rv)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("return without a comment: %d; want 422", resp.StatusCode)
+	}
+	if e := findAll(parseHTML(t, body), byAttr("p", "id", "return-error")); len(e) != 1 || text(e[0]) == "" {
+		t.Error("no message next to the return comment")
+	}
+	if st := fx.submission(t, "SO-TC").Status; st != assessment.SubmissionSubmitted {
+		t.Errorf("status %s; want still submitted", st)
+	}
+}

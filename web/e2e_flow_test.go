@@ -138,8 +138,9 @@ func TestE2E_AssessmentRound(t *testing.T) {
 	// (b) The reviewer sets NT.06's points with a reason, asks for NT.03's
 	// figures of the whole year with a comment, and returns the form.
 	const (
-		reason  = "Văn bản gốc ban hành ngày 15/4, sau hạn 31/3"
-		comment = "Đề nghị cập nhật tỷ lệ hồ sơ trực tuyến theo số liệu cả năm"
+		reason     = "Văn bản gốc ban hành ngày 15/4, sau hạn 31/3"
+		comment    = "Đề nghị cập nhật tỷ lệ hồ sơ trực tuyến theo số liệu cả năm"
+		returnNote = "Trả lại để đơn vị bổ sung số liệu NT.03"
 	)
 	e.as("reviewer")
 	e.open(tcForm + "/review")
@@ -161,7 +162,7 @@ func TestE2E_AssessmentRound(t *testing.T) {
 		t.Fatalf("NT.03's decision shows %q; want the comment", got)
 	}
 	e.shot("07-adjusted")
-	e.setField("#return-comment", "Trả lại để bổ sung NT.03")
+	e.setField("#return-comment", returnNote)
 	e.clickAndLoad(`form[action$="/return"] button[type="submit"]`)
 	if st := fx.submission(t, "SO-TC").Status; st != assessment.SubmissionReturned {
 		t.Fatalf("after returning the form is %s; want returned", st)
@@ -171,6 +172,12 @@ func TestE2E_AssessmentRound(t *testing.T) {
 	// the approver submits again.
 	e.as("editor.tc")
 	e.open(tcForm)
+	notes := e.text("[data-return-notes]")
+	for _, w := range []string{returnNote, "NT.03", "NT.06"} {
+		if !strings.Contains(notes, w) {
+			t.Errorf("the returned form's notes %q lack %q", notes, w)
+		}
+	}
 	if got := e.text("#ind-NT_03"); !strings.Contains(got, comment) {
 		t.Errorf("the returned form's NT.03 does not show the reviewer's comment %q: %q", comment, got)
 	}

@@ -318,6 +318,12 @@ func (s *Server) reviewDecision(act assessment.Action) fiber.Handler {
 			Comment: strings.TrimSpace(c.FormValue("comment"))}
 		to, err := assessment.CheckSubmissionAction(fc.actor, fc.period, fc.sub, ch)
 		if err != nil {
+			// From the appraisal page, a return without a comment shows
+			// the page again with the message next to the comment.
+			if act == assessment.ActReturn && isInvalid(err) && c.FormValue("from") == "review" && fc.canReview && fc.sub.Round > 0 {
+				return s.renderAppraisal(c, fc, fiber.StatusUnprocessableEntity, appraisalExtras{
+					returnError: domainMessage(err, s.localizer(c).Lang)})
+			}
 			return err
 		}
 		actor := fc.actor

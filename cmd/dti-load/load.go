@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/cookiejar"
 	"slices"
 	"strconv"
 	"strings"
@@ -140,12 +141,17 @@ func (env *loadEnv) runRanking(ctx context.Context, cfg config) phaseResult {
 	for i := range recs {
 		rc := &recorder{}
 		recs[i] = rc
+		// Each client is one browser: it keeps the cookies it is given
+		// (the visitor's CSRF cookie) over the shared connections.
+		jar, _ := cookiejar.New(nil)
+		client := *env.client
+		client.Jar = jar
 		wg.Go(func() {
 			for ctx.Err() == nil && bud.take() {
 				t0 := time.Now()
 				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 				req.Header.Set("Accept-Language", "vi")
-				resp, err := env.client.Do(req)
+				resp, err := client.Do(req)
 				if err != nil {
 					if ctx.Err() == nil {
 						rc.fail("GET %s: %v", url, err)
