@@ -24,6 +24,8 @@ import (
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"github.com/dti-platform/dti/scoring"
 )
 
 // Chart is a chart ready to embed in a page (ChartEmbed) or to download as
@@ -248,29 +250,7 @@ func ChartFormatNumber(v float64, decimals int, lang string) string {
 	if v == 0 {
 		v = 0
 	}
-	s := strconv.FormatFloat(v, 'f', -1, 64)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	intPart, frac, _ := strings.Cut(s, ".")
-	group, point := ".", ","
-	if lang == ChartLangEN {
-		group, point = ",", "."
-	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteString(group)
-		}
-		b.WriteRune(c)
-	}
-	if frac != "" {
-		b.WriteString(point)
-		b.WriteString(frac)
-	}
-	return b.String()
+	return scoring.LocalizeDecimal(strconv.FormatFloat(v, 'f', -1, 64), lang)
 }
 
 // chartCell formats a number for a table cell; NaN is "–" (no value).

@@ -39,6 +39,14 @@ func fmtLocal(x float64, lang string) string {
 	if s == "-0" {
 		s = "0"
 	}
+	return LocalizeDecimal(s, lang)
+}
+
+// LocalizeDecimal rewrites a plain decimal number as strconv writes it
+// ("-1234.5") in the convention of lang: Vietnamese groups thousands with
+// a dot and marks decimals with a comma (-1.234,5), English the other way
+// round (-1,234.5). Every number shown to people goes through it.
+func LocalizeDecimal(s, lang string) string {
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	intPart, frac, _ := strings.Cut(s, ".")
@@ -47,14 +55,15 @@ func fmtLocal(x float64, lang string) string {
 		dec, group = ",", "."
 	}
 	var b strings.Builder
+	b.Grow(len(s) + len(s)/3 + 2)
 	if neg {
 		b.WriteByte('-')
 	}
-	for i, c := range intPart {
+	for i := 0; i < len(intPart); i++ {
 		if i > 0 && (len(intPart)-i)%3 == 0 {
 			b.WriteString(group)
 		}
-		b.WriteRune(c)
+		b.WriteByte(intPart[i])
 	}
 	if frac != "" {
 		b.WriteString(dec)
