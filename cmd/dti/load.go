@@ -5,6 +5,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 
@@ -78,4 +79,33 @@ func reportScoreError(env *cmdEnv, dataFile string, err error) error {
 		fmt.Fprintf(env.stderr, "%s: %v\n", dataFile, err)
 	}
 	return exitError{1}
+}
+
+// scoringUsage returns the usage problems of the flags the scoring
+// commands share.
+func scoringUsage(fs *flag.FlagSet, indexFile, dataFile, format string) []string {
+	var problems []string
+	if indexFile == "" {
+		problems = append(problems, "--index is required")
+	}
+	if dataFile == "" {
+		problems = append(problems, "--data is required")
+	}
+	if format != "table" && format != "csv" && format != "json" {
+		problems = append(problems, fmt.Sprintf("--format %q: want table, csv or json", format))
+	}
+	if fs.NArg() > 0 {
+		problems = append(problems, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	return problems
+}
+
+// usageError prints every usage problem and the command's usage, and
+// returns exit status 2.
+func usageError(env *cmdEnv, fs *flag.FlagSet, cmd string, problems []string) error {
+	for _, m := range problems {
+		fmt.Fprintf(env.stderr, "dti %s: %s\n", cmd, m)
+	}
+	fs.Usage()
+	return exitError{2}
 }

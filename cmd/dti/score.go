@@ -56,19 +56,7 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) error {
 		}
 		return exitError{2}
 	}
-	var usageErr []string
-	if *indexFile == "" {
-		usageErr = append(usageErr, "--index is required")
-	}
-	if *dataFile == "" {
-		usageErr = append(usageErr, "--data is required")
-	}
-	if *format != "table" && *format != "csv" && *format != "json" {
-		usageErr = append(usageErr, fmt.Sprintf("--format %q: want table, csv or json", *format))
-	}
-	if fs.NArg() > 0 {
-		usageErr = append(usageErr, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
-	}
+	usageErr := scoringUsage(fs, *indexFile, *dataFile, *format)
 	if *draws < 0 {
 		usageErr = append(usageErr, fmt.Sprintf("--uncertainty %d: want a number of draws ≥ 0", *draws))
 	}
@@ -76,11 +64,7 @@ func runScore(ctx context.Context, env *cmdEnv, args []string) error {
 		usageErr = append(usageErr, fmt.Sprintf("--lang %q: want vi or en", *lang))
 	}
 	if len(usageErr) > 0 {
-		for _, m := range usageErr {
-			fmt.Fprintln(env.stderr, "dti score:", m)
-		}
-		fs.Usage()
-		return exitError{2}
+		return usageError(env, fs, "score", usageErr)
 	}
 
 	ix, ds, err := loadScoringInput(env, *indexFile, *dataFile, *year)

@@ -72,19 +72,7 @@ func runUncertainty(ctx context.Context, env *cmdEnv, args []string) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 
-	var usageErr []string
-	if *indexFile == "" {
-		usageErr = append(usageErr, "--index is required")
-	}
-	if *dataFile == "" {
-		usageErr = append(usageErr, "--data is required")
-	}
-	if *format != "table" && *format != "csv" && *format != "json" {
-		usageErr = append(usageErr, fmt.Sprintf("--format %q: want table, csv or json", *format))
-	}
-	if fs.NArg() > 0 {
-		usageErr = append(usageErr, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
-	}
+	usageErr := scoringUsage(fs, *indexFile, *dataFile, *format)
 	if *draws < 1 {
 		usageErr = append(usageErr, fmt.Sprintf("--draws %d: want 1 or more", *draws))
 	}
@@ -115,11 +103,7 @@ func runUncertainty(ctx context.Context, env *cmdEnv, args []string) error {
 		cfg.Normalisations = append(cfg.Normalisations, scoring.MethodKind(s))
 	}
 	if len(usageErr) > 0 {
-		for _, m := range usageErr {
-			fmt.Fprintln(env.stderr, "dti uncertainty:", m)
-		}
-		fs.Usage()
-		return exitError{2}
+		return usageError(env, fs, "uncertainty", usageErr)
 	}
 
 	ix, ds, err := loadScoringInput(env, *indexFile, *dataFile, *year)
