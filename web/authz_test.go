@@ -81,6 +81,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// A stale version: allowed roles get 409 and nothing changes.
 		{"POST", "/admin/periods/DTI-2025/close", false, func() string { return url.Values{"version": {"0"}}.Encode() },
 			all(403, map[string]int{"visitor": 401, "admin": 409})},
+		// Period settings: admins only; a stale version is refused.
+		{"GET", "/admin/periods/DTI-2025/edit", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
+		{"POST", "/admin/periods/DTI-2025/edit", false, func() string { return url.Values{"version": {"0"}, "name": {"DTI"}}.Encode() },
+			all(403, map[string]int{"visitor": 401, "admin": 409})},
 		// Administration of units, users, imports and the audit log
 		// (subtree admins: TestAdminScopeMatrix).
 		{"GET", "/admin/units", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
