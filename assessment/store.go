@@ -132,6 +132,10 @@ type PeriodStore interface {
 	FindPeriodByID(ctx context.Context, id int64) (*Period, error)
 	// FindPeriodByCode returns ErrNotFound when there is no such period.
 	FindPeriodByCode(ctx context.Context, code string) (*Period, error)
+	// FindPeriodByCodeMeta is FindPeriodByCode without IndexSource, for
+	// the hot paths that take the parsed index from a cache keyed by
+	// IndexHash. ErrNotFound when there is no such period.
+	FindPeriodByCodeMeta(ctx context.Context, code string) (*Period, error)
 	// FindPeriods returns matching periods, newest year first, without
 	// IndexSource, and the total count before paging.
 	FindPeriods(ctx context.Context, f PeriodFilter) ([]*Period, int, error)

@@ -56,7 +56,7 @@ func (s *Server) loadForm(c *fiber.Ctx, create bool) (*formCtx, error) {
 	ctx := c.UserContext()
 	st := s.cfg.Store
 	u := currentUser(c)
-	p, err := st.FindPeriodByCode(ctx, c.Params("period"))
+	p, err := st.FindPeriodByCodeMeta(ctx, c.Params("period"))
 	if err != nil {
 		return nil, err
 	}

@@ -262,6 +262,13 @@ func (db *DB) FindPeriodByCode(ctx context.Context, code string) (*assessment.Pe
 	return p, translate(err, fmt.Sprintf("find period %q", code))
 }
 
+// FindPeriodByCodeMeta returns the period without its index source (a
+// large text) or ErrNotFound.
+func (db *DB) FindPeriodByCodeMeta(ctx context.Context, code string) (*assessment.Period, error) {
+	p, err := scanPeriod(db.read.QueryRowContext(ctx, "SELECT "+periodColumns+" FROM periods WHERE code = ?", code), nil)
+	return p, translate(err, fmt.Sprintf("find period %q", code))
+}
+
 // FindPeriods returns matching periods, newest year first, without
 // IndexSource.
 func (db *DB) FindPeriods(ctx context.Context, f assessment.PeriodFilter) ([]*assessment.Period, int, error) {
