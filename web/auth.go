@@ -74,8 +74,8 @@ func (s *Server) login(c *fiber.Ctx) error {
 		v.Error = l.T(key, args...)
 		return s.render(c, status, "login", s.newPage(c, "login.title", "login", v))
 	}
-	ip := c.IP()
-	okIP, waitIP := s.loginIP.allow(ip)
+	ip := s.clientIP(c)
+	okIP, waitIP := s.loginIP.allow(throttleKey(ip))
 	okUser, waitUser := true, time.Duration(0)
 	if username != "" {
 		okUser, waitUser = s.loginUser.allow(username)
