@@ -193,6 +193,11 @@ type ReviewStore interface {
 	// FindReviews returns every decision of the submission, by round then
 	// indicator.
 	FindReviews(ctx context.Context, submissionID int64) ([]*Review, error)
+	// FindLatestReviews returns, in one read for many submissions, the
+	// decision that counts for each indicator (as LatestReviews), keyed by
+	// submission ID then indicator code. Submissions without decisions
+	// are absent from the map.
+	FindLatestReviews(ctx context.Context, submissionIDs []int64) (map[int64]map[string]*Review, error)
 }
 
 // EvidenceStore keeps evidence items and their files.
