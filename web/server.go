@@ -74,8 +74,9 @@ type Server struct {
 	assets *assets
 	cats   map[string]catalog
 
-	loginUser *limiter // sign-in attempts per username
-	loginIP   *limiter // sign-in attempts per client address
+	loginUser    *limiter // failed sign-ins per username and client address
+	loginAccount *limiter // failed sign-ins per username, over all addresses
+	loginIP      *limiter // sign-in attempts per client address
 	// trusted are the reverse proxies whose X-Forwarded-For is read
 	// (see clientIP).
 	trusted   []netip.Prefix
@@ -162,6 +163,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, trusted: parseTrustedProxies(cfg.TrustedProxies)}
 	s.loginUser = newLimiter(loginBurstPerUser, loginEveryPerUser, cfg.Now)
+	s.loginAccount = newLimiter(loginBurstPerAccount, loginEveryPerAccount, cfg.Now)
 	s.loginIP = newLimiter(loginBurstPerIP, loginEveryPerIP, cfg.Now)
 	s.charts, s.chartScripts = newChartAssets()
 	templatesFS, staticFiles := embeddedFS()
