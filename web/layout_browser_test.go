@@ -87,3 +87,29 @@ func TestBrowser_PhoneHeader(t *testing.T) {
 	}
 	waitJS(t, ctx, "signed out", `!document.querySelector("form[action='/logout']")`)
 }
+
+// TestBrowser_SmallBlockChart: a block of one unit draws a short ranking
+// chart, not one bar in a tall empty frame.
+func TestBrowser_SmallBlockChart(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	cur, _ := testResults()
+	fx.publish(t, "DTI-2024", 2024, true, cur)
+	ctx, base := browser(t, s)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/results/DTI-2024")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the charts", `document.querySelectorAll(".chart[data-chart-ready]").length === 2`)
+	heights, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`Array.from(document.querySelectorAll(".chart")).map(e => e.getBoundingClientRect().height)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The blocks: three departments, then one district.
+	if len(heights) != 2 || heights[0] != 120+26*3 || heights[1] != 160 {
+		t.Errorf("chart heights = %v; want [198 160]", heights)
+	}
+	if dir := os.Getenv("DTI_SCREENSHOTS"); dir != "" {
+		if err := shoot(ctx, filepath.Join(dir, "ranking-small-blocks.png")); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
