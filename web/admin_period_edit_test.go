@@ -119,3 +119,35 @@ func TestEditPeriod(t *testing.T) {
 		t.Errorf("unknown period: %d; want 404", resp.StatusCode)
 	}
 }
+
+// TestEditPeriod_PublishedMadePublic: a period published privately is
+// made public from its settings page and visitors then see its ranking.
+func TestEditPeriod_PublishedMadePublic(t *testing.T) {
+	s, fx := newFixtureServer(t)
+	cur, _ := testResults()
+	p := fx.publish(t, "NOIBO-2024", 2024, false, cur)
+	if resp, _ := get(t, s, "/results/NOIBO-2024"); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("a visitor on the private ranking: %d; want 404", resp.StatusCode)
+	}
+	admin := fx.signIn(t, "admin")
+	fx.setLang(t, "admin", "en")
+	_, page := get(t, s, "/admin/periods/NOIBO-2024/edit", admin)
+	if !strings.Contains(page, "Edit the period settings") || !strings.Contains(page, "Make the results public") {
+		t.Error("the page is not in the admin's language (English)")
+	}
+	resp, _ := postForm(t, s, "/admin/periods/NOIBO-2024/edit", url.Values{"_csrf": {"csrf-admin"}, "version": {jsonNum(p.Version)},
+		"name": {p.Name}, "public": {"1"}}, admin)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("make public: %d", resp.StatusCode)
+	}
+	got, err := fx.store.FindPeriodByCode(context.Background(), "NOIBO-2024")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Public || got.Status != assessment.PeriodPublished {
+		t.Errorf("period = public %v, %s; want public and still published", got.Public, got.Status)
+	}
+	if resp, body := get(t, s, "/results/NOIBO-2024"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Sở Y tế") {
+		t.Errorf("a visitor on the now public ranking: %d", resp.StatusCode)
+	}
+}
