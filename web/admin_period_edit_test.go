@@ -57,6 +57,11 @@ func TestEditPeriod(t *testing.T) {
 		{"empty name", form(before.Version, " ", "2026-03-31", true), 422, "f-name-error", ""},
 		{"bad date", form(before.Version, "DTI 2025", "31/03/2026", true), 422, "f-closes_at-error", ""},
 		{"name with markup", form(before.Version, "DTI \x07", "2026-03-31", true), 422, "f-name-error", ""},
+		{"deadline before opening", func() url.Values {
+			f := form(before.Version, "DTI 2025", "2025-01-31", true)
+			f.Set("opens_at", "2025-06-01")
+			return f
+		}(), 422, "f-closes_at-error", ""},
 		{"stale version", form(before.Version-1, "Kỳ cũ", "2026-03-31", true), 409, "", "Kỳ cũ"},
 		{"no CSRF", url.Values{"version": {jsonNum(before.Version)}, "name": {"X"}}, 403, "", ""},
 	}
