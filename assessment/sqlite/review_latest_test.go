@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -67,4 +68,52 @@ func TestFindLatestReviews(t *testing.T) {
 	if empty, err := f.db.FindLatestReviews(ctx, nil); err != nil || len(empty) != 0 {
 		t.Errorf("no submissions: %v, %v", empty, err)
 	}
+}
+
+// BenchmarkFindLatestReviews reads the latest decisions of 500 submitted
+// forms with 10 decisions each: in one query, and form by form as the
+// review queue used to.
+func BenchmarkFindLatestReviews(b *testing.B) {
+	f := newFixture(b)
+	ctx := context.Background()
+	const forms, decisions = 500, 10
+	ids := make([]int64, 0, forms)
+	for i := range forms {
+		u := &assessment.Unit{Code: fmt.Sprintf("X-%03d", i), NameVI: fmt.Sprintf("Xã %03d", i), Type: "commune", ParentID: f.dist.ID, Active: true}
+		if err := f.db.CreateUnit(ctx, admin, u); err != nil {
+			b.Fatal(err)
+		}
+		s, err := f.db.EnsureSubmission(ctx, admin, f.period.ID, u.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := f.db.TransitionSubmission(ctx, admin, assessment.Transition{SubmissionID: s.ID, Version: s.Version, To: assessment.SubmissionSubmitted}); err != nil {
+			b.Fatal(err)
+		}
+		for d := range decisions {
+			r := &assessment.Review{SubmissionID: s.ID, Indicator: fmt.Sprintf("IND.%02d", d), Decision: assessment.DecisionAccept}
+			if err := f.db.SaveReview(ctx, admin, r, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+		ids = append(ids, s.ID)
+	}
+	b.Run("one-query", func(b *testing.B) {
+		for b.Loop() {
+			got, err := f.db.FindLatestReviews(ctx, ids)
+			if err != nil || len(got) != forms {
+				b.Fatalf("FindLatestReviews: %d, %v", len(got), err)
+			}
+		}
+	})
+	b.Run("per-form", func(b *testing.B) {
+		for b.Loop() {
+			for _, id := range ids {
+				all, err := f.db.FindReviews(ctx, id)
+				if err != nil || len(assessment.LatestReviews(all)) != decisions {
+					b.Fatalf("FindReviews: %v", err)
+				}
+			}
+		}
+	})
 }
