@@ -128,6 +128,12 @@ type PeriodStore interface {
 	// last + 1, timestamps and publisher set) and sets the status to
 	// published, in one transaction. ErrNotFound, ErrConflict.
 	PublishPeriod(ctx context.Context, actor Actor, id, version int64, snap *Snapshot) (*Period, error)
+	// PeriodDataMark is the id of the latest audit entry of the period
+	// that records a change (exports and other reads excluded); 0 when
+	// there is none. Every change of a period's data writes its audit
+	// entry in its own transaction, so an unchanged mark means unchanged
+	// data. Give it to PublishPeriod in Snapshot.DataMark.
+	PeriodDataMark(ctx context.Context, periodID int64) (int64, error)
 	// FindPeriodByID returns ErrNotFound when there is no such period.
 	FindPeriodByID(ctx context.Context, id int64) (*Period, error)
 	// FindPeriodByCode returns ErrNotFound when there is no such period.
