@@ -175,6 +175,34 @@ func FormatValue(in *scoring.Input, v scoring.Value, lang string) string {
 	return v.Text
 }
 
+// DisplayValue renders a stored value for reading in lang: as FormatValue,
+// except that the options of choice and multi_choice inputs show their
+// labels in lang ("Cấp phó" rather than the code "deputy"), joined by
+// "; " as the appraisal page shows them (labels may hold commas). A code the input no longer lists is shown as stored.
+func DisplayValue(in *scoring.Input, v scoring.Value, lang string) string {
+	if !v.Set || (in.Type != scoring.InputChoice && in.Type != scoring.InputMultiChoice) {
+		return FormatValue(in, v, lang)
+	}
+	codes := []string{v.Text}
+	if in.Type == scoring.InputMultiChoice {
+		codes = strings.Split(v.Text, ",")
+	}
+	shown := make([]string, 0, len(codes))
+	for _, code := range codes {
+		label := code
+		for _, o := range in.Options {
+			if o.Value == code {
+				if l := o.Label.In(lang); l != "" {
+					label = l
+				}
+				break
+			}
+		}
+		shown = append(shown, label)
+	}
+	return strings.Join(shown, "; ")
+}
+
 // limits returns an input's effective bounds: its own, and for percents
 // 0..100 on each side its limits leave open.
 func limits(in *scoring.Input) (lo, hi *float64) {

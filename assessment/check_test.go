@@ -264,3 +264,40 @@ func FuzzParseValue(f *testing.F) {
 		}
 	})
 }
+
+func TestDisplayValue(t *testing.T) {
+	choice := &scoring.Input{Key: "chair", Type: scoring.InputChoice, Options: []scoring.Option{
+		{Value: "head", Label: scoring.Text{VI: "Người đứng đầu", EN: "Head"}},
+		{Value: "deputy", Label: scoring.Text{VI: "Cấp phó"}},
+		{Value: "none"},
+	}}
+	multi := &scoring.Input{Key: "ch", Type: scoring.InputMultiChoice, Options: []scoring.Option{
+		{Value: "web", Label: scoring.Text{VI: "Cổng thông tin", EN: "Web portal"}},
+		{Value: "app", Label: scoring.Text{VI: "Ứng dụng di động", EN: "Mobile app"}},
+	}}
+	count := &scoring.Input{Key: "c", Type: scoring.InputCount}
+	tests := []struct {
+		name string
+		in   *scoring.Input
+		v    scoring.Value
+		lang string
+		want string
+	}{
+		{"choice vi", choice, scoring.Value{Set: true, Text: "head"}, "vi", "Người đứng đầu"},
+		{"choice en", choice, scoring.Value{Set: true, Text: "head"}, "en", "Head"},
+		{"choice en falls back to vi", choice, scoring.Value{Set: true, Text: "deputy"}, "en", "Cấp phó"},
+		{"option without a label", choice, scoring.Value{Set: true, Text: "none"}, "vi", "none"},
+		{"unknown code as stored", choice, scoring.Value{Set: true, Text: "old"}, "vi", "old"},
+		{"multi choice", multi, scoring.Value{Set: true, Text: "web,app"}, "en", "Web portal; Mobile app"},
+		{"multi choice vi", multi, scoring.Value{Set: true, Text: "app"}, "vi", "Ứng dụng di động"},
+		{"not set", choice, scoring.Value{}, "vi", ""},
+		{"other types as FormatValue", count, scoring.Value{Set: true, Num: 1234}, "vi", FormatValue(count, scoring.Value{Set: true, Num: 1234}, "vi")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := DisplayValue(tt.in, tt.v, tt.lang); got != tt.want {
+				t.Errorf("DisplayValue = %q; want %q", got, tt.want)
+			}
+		})
+	}
+}

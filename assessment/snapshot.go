@@ -24,6 +24,13 @@ type Snapshot struct {
 	// Results holds the scores; Store.FindSnapshots leaves it empty and
 	// Store.FindSnapshot fills it.
 	Results SnapshotResults
+	// DataMark is the period's data mark (Store.PeriodDataMark) read
+	// before Results were computed. Store.PublishPeriod reads it again in
+	// its transaction and refuses with ErrConflict when it moved (a
+	// review, an approval or a push landed while computing). 0 skips the
+	// check, for results not computed from the store; negative is
+	// ErrInvalid. It is not stored.
+	DataMark int64
 }
 
 // SnapshotResults are the self, appraised and final scores of every unit,

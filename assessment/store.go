@@ -128,10 +128,20 @@ type PeriodStore interface {
 	// last + 1, timestamps and publisher set) and sets the status to
 	// published, in one transaction. ErrNotFound, ErrConflict.
 	PublishPeriod(ctx context.Context, actor Actor, id, version int64, snap *Snapshot) (*Period, error)
+	// PeriodDataMark is the id of the latest audit entry of the period
+	// that records a change (exports and other reads excluded); 0 when
+	// there is none. Every change of a period's data writes its audit
+	// entry in its own transaction, so an unchanged mark means unchanged
+	// data. Give it to PublishPeriod in Snapshot.DataMark.
+	PeriodDataMark(ctx context.Context, periodID int64) (int64, error)
 	// FindPeriodByID returns ErrNotFound when there is no such period.
 	FindPeriodByID(ctx context.Context, id int64) (*Period, error)
 	// FindPeriodByCode returns ErrNotFound when there is no such period.
 	FindPeriodByCode(ctx context.Context, code string) (*Period, error)
+	// FindPeriodByCodeMeta is FindPeriodByCode without IndexSource, for
+	// the hot paths that take the parsed index from a cache keyed by
+	// IndexHash. ErrNotFound when there is no such period.
+	FindPeriodByCodeMeta(ctx context.Context, code string) (*Period, error)
 	// FindPeriods returns matching periods, newest year first, without
 	// IndexSource, and the total count before paging.
 	FindPeriods(ctx context.Context, f PeriodFilter) ([]*Period, int, error)
@@ -189,6 +199,11 @@ type ReviewStore interface {
 	// FindReviews returns every decision of the submission, by round then
 	// indicator.
 	FindReviews(ctx context.Context, submissionID int64) ([]*Review, error)
+	// FindLatestReviews returns, in one read for many submissions, the
+	// decision that counts for each indicator (as LatestReviews), keyed by
+	// submission ID then indicator code. Submissions without decisions
+	// are absent from the map.
+	FindLatestReviews(ctx context.Context, submissionIDs []int64) (map[int64]map[string]*Review, error)
 }
 
 // EvidenceStore keeps evidence items and their files.

@@ -98,7 +98,8 @@ func ValidateChanges(changes []ValueChange) error {
 type ValueSave struct {
 	SubmissionID int64
 	// Version is the submission version the form was loaded at; a stale
-	// one gives ErrConflict and changes nothing.
+	// one gives ErrConflict and changes nothing. A negative one is
+	// ErrInvalid unless PerValue is set (then Version is not read).
 	Version int64
 	// PerValue checks each change's BaseVersion against its stored value
 	// instead of Version, so two people filling different inputs of one

@@ -46,7 +46,7 @@ func ExampleChartEmbed() {
 		fmt.Println(line)
 	}
 	// Output:
-	// <div class="chart" id="chart-xep-hang-khoi-so" data-chart-id="chart-xep-hang-khoi-so" data-chart-lang="vi" data-chart-height="240" role="img" aria-label="Xếp hạng DTI 2025 — Khối Sở"></div>
+	// <div class="chart" id="chart-xep-hang-khoi-so" data-chart-id="chart-xep-hang-khoi-so" data-chart-lang="vi" data-chart-height="172" role="img" aria-label="Xếp hạng DTI 2025 — Khối Sở"></div>
 	// <script type="application/json" id="chart-xep-hang-khoi-so-data">{…}</script>
 	// <script src="/static/echarts.min.HASH.js"></script>
 	// <script src="/static/echarts-lang-vi.HASH.js"></script>

@@ -25,7 +25,7 @@ var chartPageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <style>
 body { margin: 1rem; font-family: {{.Font}}; color: #1f2328; }
 h1 { font-size: 1.25rem; font-weight: 600; margin: 0 0 1rem; }
-.chart { width: 100%; min-height: 240px; }
+.chart { width: 100%; min-height: 160px; }
 .chart-table { margin-top: 1rem; }
 .chart-table table { border-collapse: collapse; font-size: 0.875rem; }
 .chart-table caption { text-align: left; font-weight: 600; padding: 0.5rem 0; }

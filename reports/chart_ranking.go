@@ -77,6 +77,12 @@ const chartLabelWidth = 220
 // longer rankings scroll.
 const chartRankingPage = 50
 
+// chartRankingHeight is the height of a ranking chart drawing bars bars:
+// 120 px for the title, the average's label, the axis and the legend, and
+// 26 px a bar, at least 160 px: a block of one unit draws a short chart
+// rather than one bar in a tall empty frame.
+func chartRankingHeight(bars int) int { return max(160, 120+26*bars) }
+
 // chartCategoryZoom returns the zoom of a vertical category axis of n
 // categories that shows the first page of them and scrolls.
 func chartCategoryZoom(n, page int) []opts.DataZoom {
@@ -314,6 +320,6 @@ func RankingChart(in ChartRankingInput) (*Chart, error) {
 		}
 		table.Rows = append(table.Rows, []string{rank, u.Name, chartCell(metricOf(u), metric.decimals(), lang), band})
 	}
-	height := max(240, 100+26*bars)
+	height := chartRankingHeight(bars)
 	return chartFinish(id, in.Title, lang, height, table, bar)
 }

@@ -591,6 +591,8 @@ func chartLongRanking(n int) ChartRankingInput {
 	return in
 }
 
+// TestRankingChart_LongRankingScrolls: the chart grows with its units from
+// a short minimum (one unit) up to a page of bars, then scrolls.
 func TestRankingChart_LongRankingScrolls(t *testing.T) {
 	tests := []struct {
 		units      int
@@ -598,10 +600,12 @@ func TestRankingChart_LongRankingScrolls(t *testing.T) {
 		wantZoom   bool
 		wantEnd    float64
 	}{
-		{5, 240, false, 0},
-		{50, 100 + 26*50, false, 0},
-		{51, 100 + 26*50, true, 98.04},
-		{200, 100 + 26*50, true, 25},
+		{1, 160, false, 0},
+		{2, 172, false, 0},
+		{5, 120 + 26*5, false, 0},
+		{50, 120 + 26*50, false, 0},
+		{51, 120 + 26*50, true, 98.04},
+		{200, 120 + 26*50, true, 25},
 	}
 	for _, tt := range tests {
 		c, err := RankingChart(chartLongRanking(tt.units))

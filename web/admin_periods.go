@@ -134,11 +134,17 @@ func (s *Server) periodAction(c *fiber.Ctx) error {
 			return assessment.NewError(assessment.ErrInvalid, "period.reason",
 				"Cần nêu lý do công bố lại.", "a reason is required to publish again")
 		}
+		// The mark is read before computing: a review, approval or push
+		// landing meanwhile moves it and the store refuses the publish.
+		mark, err := s.cfg.Store.PeriodDataMark(ctx, p.ID)
+		if err != nil {
+			return err
+		}
 		snap, err := s.computeSnapshot(ctx, p)
 		if err != nil {
 			return err
 		}
-		snap.Reason = ch.Reason
+		snap.Reason, snap.DataMark = ch.Reason, mark
 		if _, err := s.cfg.Store.PublishPeriod(ctx, u.Actor, p.ID, version, snap); err != nil {
 			return err
 		}

@@ -181,7 +181,7 @@ func (s *Server) apiAuth(c *fiber.Ctx) error {
 // apiThrottleFailure counts a request without a valid token against its
 // address.
 func (s *Server) apiThrottleFailure(c *fiber.Ctx) error {
-	if ok, wait := s.api.failedIP.allow(c.IP()); !ok {
+	if ok, wait := s.api.failedIP.allow(throttleKey(s.clientIP(c))); !ok {
 		return apiTooMany(c, wait)
 	}
 	return nil

@@ -13,13 +13,20 @@ import (
 	"github.com/dti-platform/dti/assessment"
 )
 
-// Sign-in throttling: a few quick retries per account, more per address
-// (an office shares one address), then one attempt per interval.
+// Sign-in throttling. Every attempt spends from its address's budget (an
+// office shares one address, so it is generous). Only failed attempts
+// spend from an account's budgets: a few quick retries per account and
+// address, then one per minute, so whoever guesses from elsewhere cannot
+// lock the real user out of their own address; and a much higher ceiling
+// per account over all addresses, which bounds guessing spread over many
+// addresses.
 const (
-	loginBurstPerUser = 5
-	loginEveryPerUser = time.Minute
-	loginBurstPerIP   = 30
-	loginEveryPerIP   = 10 * time.Second
+	loginBurstPerUser    = 5
+	loginEveryPerUser    = time.Minute
+	loginBurstPerAccount = 100
+	loginEveryPerAccount = time.Hour / loginBurstPerAccount
+	loginBurstPerIP      = 30
+	loginEveryPerIP      = 10 * time.Second
 )
 
 // dummyHash is checked when the username is unknown, so a wrong name
@@ -74,19 +81,30 @@ func (s *Server) login(c *fiber.Ctx) error {
 		v.Error = l.T(key, args...)
 		return s.render(c, status, "login", s.newPage(c, "login.title", "login", v))
 	}
-	ip := c.IP()
-	okIP, waitIP := s.loginIP.allow(ip)
-	okUser, waitUser := true, time.Duration(0)
-	if username != "" {
-		okUser, waitUser = s.loginUser.allow(username)
-	}
-	if !okIP || !okUser {
-		wait := max(waitIP, waitUser)
+	ip := s.clientIP(c)
+	throttled := func(wait time.Duration) error {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait.Seconds())+1))
 		return fail(fiber.StatusTooManyRequests, "login.throttled", int(wait.Minutes())+1)
 	}
+	if ok, wait := s.loginIP.allow(throttleKey(ip)); !ok {
+		return throttled(wait)
+	}
 	if username == "" || password == "" {
 		return fail(fiber.StatusUnprocessableEntity, "login.required")
+	}
+	// The account's tokens are taken now (so parallel attempts cannot
+	// overspend them) and given back when the password is right.
+	userKey := username + "\x00" + throttleKey(ip)
+	okUser, waitUser := s.loginUser.allow(userKey)
+	okAcct, waitAcct := s.loginAccount.allow(username)
+	if !okUser || !okAcct {
+		if okUser {
+			s.loginUser.refund(userKey)
+		}
+		if okAcct {
+			s.loginAccount.refund(username)
+		}
+		return throttled(max(waitUser, waitAcct))
 	}
 	u, err := s.cfg.Store.FindUserByUsername(ctx, username)
 	switch {
@@ -107,7 +125,8 @@ func (s *Server) login(c *fiber.Ctx) error {
 		}
 		return fail(fiber.StatusUnprocessableEntity, "login.failed")
 	}
-	s.loginUser.reset(username)
+	s.loginUser.reset(userKey)
+	s.loginAccount.refund(username)
 
 	// A fresh session on every sign-in (no fixation): an old one ends.
 	if old := sessionOf(c); old != nil {

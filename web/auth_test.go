@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -135,29 +136,55 @@ func TestLogin_Refusals(t *testing.T) {
 	}
 }
 
+// TestLogin_Throttled checks the sign-in budgets: failures per account and
+// address, failures per account over all addresses, attempts per address.
+// The test connection comes from a trusted proxy, so X-Forwarded-For is
+// the client address.
 func TestLogin_Throttled(t *testing.T) {
-	s, _ := newFixtureServer(t)
+	s, fx := newFixtureServer(t, func(c *Config) { c.TrustedProxies = []string{"0.0.0.0/32"} })
 	anon, token := visitorToken(t, s)
 	try := func(user, pw, ip string) int {
+		t.Helper()
 		req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(url.Values{"_csrf": {token}, "username": {user}, "password": {pw}}.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.RemoteAddr = ip + ":1234"
+		req.Header.Set("X-Forwarded-For", ip)
 		req.AddCookie(anon)
 		resp, _ := do(t, s, req)
 		return resp.StatusCode
 	}
+	const attacker, owner = "198.51.100.66", "203.0.113.10"
 	for i := 0; i < loginBurstPerUser; i++ {
-		if got := try("editor.tc", "wrong password!", "10.0.0.1"); got != 422 {
+		if got := try("editor.tc", "wrong password!", attacker); got != 422 {
 			t.Fatalf("attempt %d: %d; want 422", i+1, got)
 		}
 	}
-	// The account is throttled even with the right password, from anywhere.
-	if got := try("editor.tc", testPassword, "10.0.0.2"); got != http.StatusTooManyRequests {
-		t.Errorf("after %d failures: %d; want 429", loginBurstPerUser, got)
+	// The guessing address is throttled, even with the right password.
+	if got := try("editor.tc", testPassword, attacker); got != http.StatusTooManyRequests {
+		t.Errorf("after %d failures, from the same address: %d; want 429", loginBurstPerUser, got)
 	}
-	// Other accounts are not.
-	if got := try("editor.yt", testPassword, "10.0.0.3"); got != http.StatusSeeOther {
-		t.Errorf("another account: %d; want 303", got)
+	// The real user, elsewhere, is not locked out; nor while the guessing
+	// goes on at one attempt a minute.
+	for i := range 3 {
+		fx.now = fx.now.Add(loginEveryPerUser)
+		if got := try("editor.tc", "wrong password!", attacker); got != 422 {
+			t.Errorf("guess %d a minute later: %d; want 422", i+1, got)
+		}
+		if got := try("editor.tc", testPassword, attacker); got != http.StatusTooManyRequests {
+			t.Errorf("right password at the guessing address right after: %d; want 429", got)
+		}
+		if got := try("editor.tc", testPassword, owner); got != http.StatusSeeOther {
+			t.Errorf("the owner's address while guessing goes on: %d; want 303", got)
+		}
+	}
+	// Successful sign-ins and incomplete forms spend nothing of the
+	// account's budget.
+	for i := range loginBurstPerUser + 2 {
+		if got := try("editor.yt", "", owner); got != 422 {
+			t.Fatalf("empty password %d: %d; want 422", i+1, got)
+		}
+		if got := try("editor.yt", testPassword, owner); got != http.StatusSeeOther {
+			t.Fatalf("sign-in %d in a row: %d; want 303", i+1, got)
+		}
 	}
 	// One address trying many names is throttled too.
 	for i := 0; i < loginBurstPerIP; i++ {
@@ -165,6 +192,34 @@ func TestLogin_Throttled(t *testing.T) {
 	}
 	if got := try("approver.yt", testPassword, "10.9.9.9"); got != http.StatusTooManyRequests {
 		t.Errorf("address after %d attempts: %d; want 429", loginBurstPerIP, got)
+	}
+}
+
+// TestLogin_AccountCeiling checks that guessing one account from many
+// addresses stops at the account's ceiling, for that account only.
+func TestLogin_AccountCeiling(t *testing.T) {
+	s, _ := newFixtureServer(t, func(c *Config) { c.TrustedProxies = []string{"0.0.0.0/32"} })
+	anon, token := visitorToken(t, s)
+	try := func(user, pw, ip string) int {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(url.Values{"_csrf": {token}, "username": {user}, "password": {pw}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", ip)
+		req.AddCookie(anon)
+		resp, _ := do(t, s, req)
+		return resp.StatusCode
+	}
+	for i := range loginBurstPerAccount {
+		ip := fmt.Sprintf("198.51.%d.%d", 100+i/250, 1+i%250)
+		if got := try("editor.tc", "wrong password!", ip); got != 422 {
+			t.Fatalf("guess %d from %s: %d; want 422", i+1, ip, got)
+		}
+	}
+	if got := try("editor.tc", "wrong password!", "192.0.2.200"); got != http.StatusTooManyRequests {
+		t.Errorf("guess past the ceiling from a fresh address: %d; want 429", got)
+	}
+	if got := try("editor.yt", testPassword, "192.0.2.200"); got != http.StatusSeeOther {
+		t.Errorf("another account from the same address: %d; want 303", got)
 	}
 }
 

@@ -17,6 +17,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 	s, fx := newFixtureServer(t)
 	// The SO-TC draft exists (its editor opened it).
 	get(t, s, tcForm, fx.signIn(t, "editor.tc"))
+	// An API token of editor.tc, for the token page's revoke route.
+	tcToken := fx.tokenID(t, "editor.tc")
 
 	roles := []string{"visitor", "admin", "reviewer", "viewer", "editor.tc", "approver.tc", "editor.yt", "approver.yt"}
 	type route struct {
@@ -46,6 +48,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/", false, nil, all(200, map[string]int{"visitor": 303})},
 		{"GET", "/results", false, nil, all(200, nil)},
 		{"GET", "/account/password", false, nil, all(200, map[string]int{"visitor": 303})},
+		// API tokens: everyone manages their own (an empty name is
+		// refused); only the owner and admins revoke. The JSON API ignores
+		// session cookies, whoever sends them (token matrix:
+		// TestAuthorizationMatrix_API).
+		{"GET", "/account/tokens", false, nil, all(200, map[string]int{"visitor": 303})},
+		{"POST", "/account/tokens", false, nil, all(422, map[string]int{"visitor": 401})},
+		{"POST", "/account/tokens/" + jsonNum(tcToken) + "/revoke", false, nil,
+			all(404, map[string]int{"visitor": 401, "admin": 303, "editor.tc": 303})},
+		{"GET", "/api/v1/periods", true, nil, all(401, nil)},
+		{"PUT", "/api/v1/periods/DTI-2025/values", true, func() string {
+			return `[{"unit": "SO-TC", "indicator": "NT.02", "input": "meetings", "value": 9}]`
+		}, all(401, nil)},
 		{"GET", "/reviews", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200, "reviewer": 200})},
 		{"POST", tcForm + "/approve", false, submitBody, all(403, map[string]int{"visitor": 401})},
 		{"GET", "/admin/periods", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
@@ -66,6 +80,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/admin/periods/DTI-2025/rawdata.csv", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
 		// A stale version: allowed roles get 409 and nothing changes.
 		{"POST", "/admin/periods/DTI-2025/close", false, func() string { return url.Values{"version": {"0"}}.Encode() },
+			all(403, map[string]int{"visitor": 401, "admin": 409})},
+		// Period settings: admins only; a stale version is refused.
+		{"GET", "/admin/periods/DTI-2025/edit", false, nil, all(403, map[string]int{"visitor": 303, "admin": 200})},
+		{"POST", "/admin/periods/DTI-2025/edit", false, func() string { return url.Values{"version": {"0"}, "name": {"DTI"}}.Encode() },
 			all(403, map[string]int{"visitor": 401, "admin": 409})},
 		// Administration of units, users, imports and the audit log
 		// (subtree admins: TestAdminScopeMatrix).

@@ -56,7 +56,7 @@ func (s *Server) loadForm(c *fiber.Ctx, create bool) (*formCtx, error) {
 	ctx := c.UserContext()
 	st := s.cfg.Store
 	u := currentUser(c)
-	p, err := st.FindPeriodByCode(ctx, c.Params("period"))
+	p, err := st.FindPeriodByCodeMeta(ctx, c.Params("period"))
 	if err != nil {
 		return nil, err
 	}
@@ -356,7 +356,8 @@ func (s *Server) saveValuesJSON(c *fiber.Ctx) error {
 	var req saveRequest
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil || len(req.Values) > maxSaveFields {
+	if err := dec.Decode(&req); err != nil || len(req.Values) > maxSaveFields || req.Version < 0 {
+		// A negative version would skip the conflict check.
 		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": l.T("save.bad_request")})
 	}
 	raw := make(map[scoring.InputKey]string, len(req.Values))
@@ -410,6 +411,12 @@ func (s *Server) saveValuesJSON(c *fiber.Ctx) error {
 	})
 }
 
+// errBadFormVersion refuses a form post whose version field is not a
+// version (422 page).
+var errBadFormVersion = &assessment.ValidationError{Fields: []assessment.FieldError{{Field: "version",
+	VI: "Biểu mẫu gửi lên thiếu phiên bản hợp lệ nên không được lưu. Vui lòng tải lại trang và nhập lại.",
+	EN: "the form was sent without a valid version and was not saved; reload the page and enter the values again"}}}
+
 // saveValuesForm is the same save from the plain form post (browsers
 // without scripts): a refused save shows the page again with what was
 // typed and the errors next to the fields.
@@ -418,6 +425,12 @@ func (s *Server) saveValuesForm(c *fiber.Ctx) error {
 	fc, err := s.loadForm(c, false)
 	if err != nil {
 		return err
+	}
+	version, ok := parseVersion(c.FormValue("version"))
+	if !ok {
+		// Missing, garbled or negative: a save without the version the
+		// page was loaded at could overwrite a newer one.
+		return errBadFormVersion
 	}
 	raw := map[scoring.InputKey]string{}
 	shown := map[scoring.InputKey][]string{}
@@ -431,7 +444,6 @@ func (s *Server) saveValuesForm(c *fiber.Ctx) error {
 	for k, vs := range shown {
 		raw[k] = strings.Join(vs, ",")
 	}
-	version, _ := parseVersion(c.FormValue("version"))
 	_, err = s.saveValues(c, fc, version, raw)
 	var verr *assessment.ValidationError
 	switch {

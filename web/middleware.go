@@ -58,7 +58,7 @@ func (s *Server) frame(c *fiber.Ctx) error {
 		slog.Int("status", status),
 		slog.Duration("duration", time.Since(start)),
 		slog.String("request_id", rid),
-		slog.String("ip", c.IP()),
+		slog.String("ip", s.clientIP(c)),
 	)
 	return nil
 }

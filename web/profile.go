@@ -337,7 +337,7 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 			if in.Missing {
 				val = l.T("profile.missing_value")
 			} else if def, ok := ix.Input(node.Code, in.Key); ok {
-				val = assessment.FormatValue(def, scoring.Value{Set: true, Text: in.Value, Num: explainedNumber(in.Value)}, l.Lang)
+				val = assessment.DisplayValue(def, scoring.Value{Set: true, Text: in.Value, Num: explainedNumber(in.Value)}, l.Lang)
 			}
 			e.Inputs = append(e.Inputs, label+": "+val)
 		}

@@ -167,7 +167,7 @@ func (s *Server) loadPublished(c *fiber.Ctx) (*published, error) {
 // from the store.
 func (s *Server) lookupPublished(c *fiber.Ctx) (*published, error) {
 	ctx := c.UserContext()
-	p, err := s.cfg.Store.FindPeriodByCode(ctx, c.Params("period"))
+	p, err := s.cfg.Store.FindPeriodByCodeMeta(ctx, c.Params("period"))
 	if err != nil {
 		return nil, err
 	}

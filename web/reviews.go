@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/url"
 	"slices"
 	"sort"
@@ -133,6 +132,16 @@ func (s *Server) reviewQueue(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
+		// The decisions of every form of the period in one read, rather
+		// than one query per form.
+		ids := make([]int64, len(subs))
+		for i, sub := range subs {
+			ids[i] = sub.ID
+		}
+		latest, err := s.cfg.Store.FindLatestReviews(ctx, ids)
+		if err != nil {
+			return err
+		}
 		for _, sub := range subs {
 			unit := units[sub.UnitID]
 			if unit == nil {
@@ -156,10 +165,7 @@ func (s *Server) reviewQueue(c *fiber.Ctx) error {
 			if f.Block != "" && block != f.Block || f.Type != "" && unit.Type != f.Type {
 				continue
 			}
-			decided, total, open, err := s.decisionProgress(ctx, ix, unit, sub, f.Pillar)
-			if err != nil {
-				return err
-			}
+			decided, total, open := decisionProgress(ix, unit, sub, latest[sub.ID], f.Pillar)
 			if f.Pillar != "" && open == 0 {
 				continue
 			}
@@ -257,16 +263,15 @@ func unitBlock(ix *scoring.Index, unit *assessment.Unit) string {
 
 // decisionProgress counts the indicators of the unit decided in the
 // submission's current round, the indicators, and (when pillar is set)
-// those of the pillar still undecided in this round.
-func (s *Server) decisionProgress(ctx context.Context, ix *scoring.Index, unit *assessment.Unit, sub *assessment.Submission, pillar string) (decided, total, open int, err error) {
-	reviews, err := s.cfg.Store.FindReviews(ctx, sub.ID)
-	if err != nil {
-		return 0, 0, 0, err
-	}
+// those of the pillar still undecided in this round. latest is the
+// submission's latest decision per indicator (Store.FindLatestReviews).
+func decisionProgress(ix *scoring.Index, unit *assessment.Unit, sub *assessment.Submission, latest map[string]*assessment.Review, pillar string) (decided, total, open int) {
 	this := map[string]bool{}
-	for _, r := range reviews {
+	for code, r := range latest {
+		// The latest decision is of the current round when one was made
+		// in it.
 		if r.Round == sub.Round {
-			this[r.Indicator] = true
+			this[code] = true
 		}
 	}
 	nodes := ix.IndicatorsFor(unit.Type)
@@ -283,7 +288,7 @@ func (s *Server) decisionProgress(ctx context.Context, ix *scoring.Index, unit *
 			open++
 		}
 	}
-	return decided, total, open, nil
+	return decided, total, open
 }
 
 // reviewActions says which appraisal decisions the form page offers at

@@ -124,6 +124,8 @@ func (s *Server) routes() {
 	admin.Get("/periods/new", s.newPeriodPage)
 	admin.Post("/periods", s.createPeriod)
 	admin.Get("/periods/:period/preview", s.periodPreview)
+	admin.Get("/periods/:period/edit", s.editPeriodPage)
+	admin.Post("/periods/:period/edit", s.updatePeriod)
 	admin.Get("/audit", s.adminAudit)
 	admin.Get("/audit/export.:format", s.auditExport)
 	admin.Get("/imports/:kind", s.adminImportPage)

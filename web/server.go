@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"time"
 
@@ -73,8 +74,12 @@ type Server struct {
 	assets *assets
 	cats   map[string]catalog
 
-	loginUser *limiter // sign-in attempts per username
-	loginIP   *limiter // sign-in attempts per client address
+	loginUser    *limiter // failed sign-ins per username and client address
+	loginAccount *limiter // failed sign-ins per username, over all addresses
+	loginIP      *limiter // sign-in attempts per client address
+	// trusted are the reverse proxies whose X-Forwarded-For is read
+	// (see clientIP).
+	trusted   []netip.Prefix
 	indexes   indexCache
 	snapshots snapshotCache
 	// rankingTables caches the rendered tables of published rankings.
@@ -156,8 +161,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("web: a store is required")
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger}
+	s := &Server{cfg: cfg, log: cfg.Logger, trusted: parseTrustedProxies(cfg.TrustedProxies)}
 	s.loginUser = newLimiter(loginBurstPerUser, loginEveryPerUser, cfg.Now)
+	s.loginAccount = newLimiter(loginBurstPerAccount, loginEveryPerAccount, cfg.Now)
 	s.loginIP = newLimiter(loginBurstPerIP, loginEveryPerIP, cfg.Now)
 	s.charts, s.chartScripts = newChartAssets()
 	templatesFS, staticFiles := embeddedFS()
@@ -195,12 +201,11 @@ func New(cfg Config) (*Server, error) {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		// Forwarded headers are believed only from the listed proxies.
+		// No ProxyHeader: fiber's c.IP() would return the client-written
+		// X-Forwarded-For as is; the client address is clientIP's.
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          cfg.TrustedProxies,
 		AppName:                 "dti",
-	}
-	if len(cfg.TrustedProxies) > 0 {
-		fcfg.ProxyHeader = fiber.HeaderXForwardedFor
 	}
 	s.app = fiber.New(fcfg)
 	s.routes()

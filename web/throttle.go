@@ -50,6 +50,15 @@ func (l *limiter) allow(key string) (bool, time.Duration) {
 	return true, 0
 }
 
+// refund gives back a token taken by allow for an attempt that turned out
+// not to count (a correct password), up to the burst.
+func (l *limiter) refund(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.refill(key, l.now())
+	b.tokens = min(l.burst, b.tokens+1)
+}
+
 // reset gives key a full bucket again (after a successful sign-in).
 func (l *limiter) reset(key string) {
 	l.mu.Lock()

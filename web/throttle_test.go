@@ -56,3 +56,25 @@ func TestLimiter_SweepKeepsEmptyBuckets(t *testing.T) {
 		t.Error("a spent bucket was swept: its owner could retry at once")
 	}
 }
+
+func TestLimiter_Refund(t *testing.T) {
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := newLimiter(2, time.Hour, func() time.Time { return now })
+	l.allow("a")
+	l.allow("a")
+	if ok, _ := l.allow("a"); ok {
+		t.Fatal("burst of 2 allowed a third")
+	}
+	l.refund("a")
+	if ok, _ := l.allow("a"); !ok {
+		t.Error("refunded token not usable")
+	}
+	// Refunds never raise a bucket past its burst.
+	l.refund("b")
+	l.refund("b")
+	for i, want := range []bool{true, true, false} {
+		if ok, _ := l.allow("b"); ok != want {
+			t.Errorf("after refunds to a full bucket, attempt %d: %v; want %v", i+1, ok, want)
+		}
+	}
+}

@@ -329,7 +329,11 @@ func (b *builder) pastPeriod(ctx context.Context, year int) (*assessment.Period,
 	if err != nil {
 		return nil, err
 	}
-	snap := &assessment.Snapshot{PeriodID: p.ID, IndexHash: b.pin.Hash,
+	mark, err := b.st.PeriodDataMark(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	snap := &assessment.Snapshot{PeriodID: p.ID, IndexHash: b.pin.Hash, DataMark: mark,
 		Reason: "Công bố kết quả Chỉ số chuyển đổi số năm " + fmt.Sprint(year)}
 	for _, k := range []struct {
 		kind assessment.DatasetKind

@@ -214,11 +214,26 @@ func (db *DB) PublishPeriod(ctx context.Context, actor assessment.Actor, id, ver
 	if err != nil {
 		return nil, fmt.Errorf("publish period %d: encode results: %w", id, err)
 	}
+	if snap.DataMark < 0 {
+		return nil, &assessment.ValidationError{Fields: []assessment.FieldError{{Field: "data_mark",
+			VI: "Mốc dữ liệu của kết quả không hợp lệ.", EN: fmt.Sprintf("invalid data mark %d", snap.DataMark)}}}
+	}
 	var out *assessment.Period
 	err = db.update(ctx, actor, func(x *tx) error {
 		p, err := lockPeriod(ctx, x, id, version)
 		if err != nil {
 			return err
+		}
+		if snap.DataMark > 0 {
+			mark, err := periodDataMark(ctx, x, id)
+			if err != nil {
+				return err
+			}
+			if mark != snap.DataMark {
+				return assessment.NewError(assessment.ErrConflict, "period.data_changed",
+					"Dữ liệu của kỳ đánh giá đã thay đổi trong lúc tính kết quả; vui lòng tính và công bố lại.",
+					"the period's data changed while the results were computed; compute and publish again")
+			}
 		}
 		var last int
 		if err := x.QueryRowContext(ctx, "SELECT COALESCE(MAX(number), 0) FROM snapshots WHERE period_id = ?", id).Scan(&last); err != nil {
@@ -249,6 +264,25 @@ func (db *DB) PublishPeriod(ctx context.Context, actor assessment.Actor, id, ver
 	return out, err
 }
 
+// qPeriodDataMark finds the latest audit entry of a period that records a
+// change. Downloads and exports are audited too but change nothing.
+const qPeriodDataMark = `SELECT COALESCE(MAX(id), 0) FROM audit_log
+	WHERE period_id = ? AND action <> ? AND action NOT LIKE '%export%'`
+
+// PeriodDataMark returns the id of the latest audit entry recording a
+// change to the period or its data, 0 when there is none.
+func (db *DB) PeriodDataMark(ctx context.Context, periodID int64) (int64, error) {
+	return periodDataMark(ctx, db.read, periodID)
+}
+
+func periodDataMark(ctx context.Context, q queryer, periodID int64) (int64, error) {
+	var mark int64
+	if err := q.QueryRowContext(ctx, qPeriodDataMark, periodID, assessment.ActionExport).Scan(&mark); err != nil {
+		return 0, translate(err, fmt.Sprintf("data mark of period %d", periodID))
+	}
+	return mark, nil
+}
+
 // FindPeriodByID returns the period with its index source or ErrNotFound.
 func (db *DB) FindPeriodByID(ctx context.Context, id int64) (*assessment.Period, error) {
 	p, err := findPeriod(ctx, db.read, "id = ?", id)
@@ -259,6 +293,13 @@ func (db *DB) FindPeriodByID(ctx context.Context, id int64) (*assessment.Period,
 // ErrNotFound.
 func (db *DB) FindPeriodByCode(ctx context.Context, code string) (*assessment.Period, error) {
 	p, err := findPeriod(ctx, db.read, "code = ?", code)
+	return p, translate(err, fmt.Sprintf("find period %q", code))
+}
+
+// FindPeriodByCodeMeta returns the period without its index source (a
+// large text) or ErrNotFound.
+func (db *DB) FindPeriodByCodeMeta(ctx context.Context, code string) (*assessment.Period, error) {
+	p, err := scanPeriod(db.read.QueryRowContext(ctx, "SELECT "+periodColumns+" FROM periods WHERE code = ?", code), nil)
 	return p, translate(err, fmt.Sprintf("find period %q", code))
 }
 

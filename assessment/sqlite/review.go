@@ -74,6 +74,65 @@ func (db *DB) SaveReview(ctx context.Context, actor assessment.Actor, r *assessm
 	})
 }
 
+// qLatestReviews reads the latest decision of every indicator of the
+// submissions listed in a JSON array, with its adjusted values (one row
+// per value). A submission has one decision per indicator and round, so
+// the highest round is the latest.
+const qLatestReviews = `SELECT r.id, r.submission_id, r.indicator, r.round, r.decision, r.adjusted_points, r.reason,
+	r.comment, r.reviewer_id, r.created_at, v.input, v.text, v.num
+	FROM reviews r
+	JOIN json_each(?) j ON r.submission_id = j.value
+	LEFT JOIN review_values v ON v.review_id = r.id
+	WHERE r.round = (SELECT MAX(r2.round) FROM reviews r2 WHERE r2.submission_id = r.submission_id AND r2.indicator = r.indicator)
+	ORDER BY r.submission_id, r.indicator, v.input`
+
+// FindLatestReviews returns the decision that counts for each indicator
+// of each submission, in one query.
+func (db *DB) FindLatestReviews(ctx context.Context, submissionIDs []int64) (map[int64]map[string]*assessment.Review, error) {
+	out := map[int64]map[string]*assessment.Review{}
+	if len(submissionIDs) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(submissionIDs))
+	for i, id := range submissionIDs {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
+	err := db.view(ctx, func(t *sql.Tx) error {
+		rows, err := t.QueryContext(ctx, qLatestReviews, "["+strings.Join(ids, ",")+"]")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var last *assessment.Review
+		for rows.Next() {
+			r := &assessment.Review{}
+			var decision string
+			var input, text sql.NullString
+			var num *float64
+			if err := rows.Scan(&r.ID, &r.SubmissionID, &r.Indicator, &r.Round, &decision, floatDest{&r.AdjustedPoints}, &r.Reason,
+				&r.Comment, idDest{&r.ReviewerID}, timeDest{&r.CreatedAt}, &input, &text, floatDest{&num}); err != nil {
+				return err
+			}
+			if last == nil || last.ID != r.ID {
+				r.Decision = assessment.Decision(decision)
+				if out[r.SubmissionID] == nil {
+					out[r.SubmissionID] = map[string]*assessment.Review{}
+				}
+				out[r.SubmissionID][r.Indicator] = r
+				last = r
+			}
+			if input.Valid {
+				last.AdjustedValues = append(last.AdjustedValues, assessment.AdjustedValue{Input: input.String, Text: text.String, Num: num})
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, translate(err, "find latest reviews")
+	}
+	return out, nil
+}
+
 // queryReviews returns the matching reviews with their adjusted values,
 // by round then indicator.
 func queryReviews(ctx context.Context, q queryer, cond string, args ...any) ([]*assessment.Review, error) {

@@ -144,9 +144,16 @@ func (db *DB) FindSubmissions(ctx context.Context, f assessment.SubmissionFilter
 	return out, total, nil
 }
 
+// invalidVersion is the error for a negative expected version given by a
+// caller: only the store itself skips the version check.
+func invalidVersion(v int64) error {
+	return &assessment.ValidationError{Fields: []assessment.FieldError{{Field: "version",
+		VI: fmt.Sprintf("Phiên bản hồ sơ %d không hợp lệ.", v), EN: fmt.Sprintf("invalid submission version %d", v)}}}
+}
+
 // loadForChange reads a submission with its period and unit inside a
 // write transaction and checks the expected version (version < 0 skips
-// the check).
+// the check: only for the store's own callers, never a caller's value).
 func loadForChange(ctx context.Context, x *tx, id, version int64) (*assessment.Period, *assessment.Unit, *assessment.Submission, error) {
 	s, err := findSubmission(ctx, x, "s.id = ?", id)
 	if err != nil {
@@ -190,6 +197,9 @@ func (db *DB) TransitionSubmission(ctx context.Context, actor assessment.Actor, 
 	if !t.To.Valid() {
 		return nil, &assessment.ValidationError{Fields: []assessment.FieldError{{Field: "status",
 			VI: "Trạng thái hồ sơ không hợp lệ.", EN: "unknown submission status"}}}
+	}
+	if t.Version < 0 {
+		return nil, invalidVersion(t.Version)
 	}
 	var out *assessment.Submission
 	err := db.update(ctx, actor, func(x *tx) error {
@@ -353,6 +363,11 @@ func forbidden(key, vi, en string, args ...any) error {
 func (db *DB) SaveValues(ctx context.Context, actor assessment.Actor, req assessment.ValueSave) (*assessment.Submission, error) {
 	if err := assessment.ValidateChanges(req.Changes); err != nil {
 		return nil, err
+	}
+	if !req.PerValue && req.Version < 0 {
+		// A negative version would skip the check and overwrite a newer
+		// save: only a per-value save goes without the form's version.
+		return nil, invalidVersion(req.Version)
 	}
 	var out *assessment.Submission
 	err := db.update(ctx, actor, func(x *tx) error {

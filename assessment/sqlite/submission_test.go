@@ -32,6 +32,19 @@ func TestSaveValues(t *testing.T) {
 			changes: []assessment.ValueChange{num("NTS.01", "count", 3)}, want: assessment.ErrConflict},
 		{name: "future version", version: func(f *fixture) int64 { return f.sub.Version + 1 },
 			changes: []assessment.ValueChange{num("NTS.01", "count", 3)}, want: assessment.ErrConflict},
+		{name: "negative version", version: func(*fixture) int64 { return -1 },
+			changes: []assessment.ValueChange{num("NTS.01", "count", 3)}, want: assessment.ErrInvalid},
+		{name: "stale save with version -1 does not overwrite", setup: func(t *testing.T, f *fixture) {
+			s, err := f.db.SaveValues(ctx, f.editorActor(), assessment.ValueSave{SubmissionID: f.sub.ID, Version: f.sub.Version,
+				Changes: []assessment.ValueChange{num("A", "x", 1)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.sub = s
+		}, version: func(*fixture) int64 { return -1 },
+			changes: []assessment.ValueChange{num("A", "x", 9)}, want: assessment.ErrInvalid, wantValues: []string{"A/x=1"}},
+		{name: "very negative version", version: func(*fixture) int64 { return -1 << 62 },
+			changes: []assessment.ValueChange{num("NTS.01", "count", 3)}, want: assessment.ErrInvalid},
 		{name: "bad code", changes: []assessment.ValueChange{num("NTS 01", "count", 3)}, want: assessment.ErrInvalid},
 		{name: "same input twice", changes: []assessment.ValueChange{num("A", "x", 1), num("A", "x", 2)}, want: assessment.ErrInvalid},
 		{name: "check refuses", changes: []assessment.ValueChange{num("A", "x", 1)},
@@ -361,5 +374,25 @@ func TestSaveValues_PerValue(t *testing.T) {
 	}
 	if err := f.db.CheckPacked(ctx); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestTransitionSubmission_NegativeVersion checks that a caller cannot
+// skip the version check of a transition with a negative version.
+func TestTransitionSubmission_NegativeVersion(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	for _, v := range []int64{-1, -42} {
+		_, err := f.db.TransitionSubmission(ctx, admin, assessment.Transition{SubmissionID: f.sub.ID, Version: v, To: assessment.SubmissionSubmitted})
+		if !errors.Is(err, assessment.ErrInvalid) {
+			t.Errorf("transition at version %d = %v; want ErrInvalid", v, err)
+		}
+	}
+	cur, err := f.db.FindSubmissionByID(ctx, f.sub.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur.Status != f.sub.Status || cur.Version != f.sub.Version {
+		t.Errorf("after refused transitions: %s v%d; want %s v%d", cur.Status, cur.Version, f.sub.Status, f.sub.Version)
 	}
 }
