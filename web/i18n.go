@@ -101,10 +101,7 @@ func (l *Localizer) Has(key string) bool {
 // Num formats v with a fixed number of decimals in the language's
 // convention: 1.234,56 in Vietnamese, 1,234.56 in English.
 func (l *Localizer) Num(v float64, decimals int) string {
-	if l.Lang == LangEN {
-		return formatNumber(v, decimals, ',', '.')
-	}
-	return formatNumber(v, decimals, '.', ',')
+	return formatNumber(v, decimals, l.Lang)
 }
 
 // Date formats the calendar day of t in the platform's time zone:
