@@ -203,15 +203,7 @@ func (s *Server) scorePeriod(ctx context.Context, p *assessment.Period, ix *scor
 // from the final data, without storing anything.
 func (s *Server) periodPreview(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	u := currentUser(c)
-	p, err := s.cfg.Store.FindPeriodByCode(ctx, c.Params("period"))
-	if err != nil {
-		return err
-	}
-	if _, err := assessment.CheckPeriod(u.Actor, p, assessment.PeriodChange{Action: assessment.ActCompute}); err != nil {
-		return err
-	}
-	ix, err := s.periodIndex(ctx, p)
+	p, ix, err := s.periodFor(c, assessment.ActCompute)
 	if err != nil {
 		return err
 	}
@@ -230,4 +222,22 @@ func (s *Server) periodPreview(c *fiber.Ctx) error {
 	})
 	pg.Title = p.Name
 	return s.render(c, fiber.StatusOK, "ranking", pg)
+}
+
+// periodFor loads the period named in the route, checks that the signed-in
+// user may take action on it, and returns it with its pinned index.
+func (s *Server) periodFor(c *fiber.Ctx, action assessment.Action) (*assessment.Period, *scoring.Index, error) {
+	ctx := c.UserContext()
+	p, err := s.cfg.Store.FindPeriodByCode(ctx, c.Params("period"))
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := assessment.CheckPeriod(currentUser(c).Actor, p, assessment.PeriodChange{Action: action}); err != nil {
+		return nil, nil, err
+	}
+	ix, err := s.periodIndex(ctx, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, ix, nil
 }

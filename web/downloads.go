@@ -141,14 +141,7 @@ func (s *Server) rawDataDownload(format string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx := c.UserContext()
 		u := currentUser(c)
-		p, err := s.cfg.Store.FindPeriodByCode(ctx, c.Params("period"))
-		if err != nil {
-			return err
-		}
-		if _, err := assessment.CheckPeriod(u.Actor, p, assessment.PeriodChange{Action: assessment.ActViewResults}); err != nil {
-			return err
-		}
-		ix, err := s.periodIndex(ctx, p)
+		p, ix, err := s.periodFor(c, assessment.ActViewResults)
 		if err != nil {
 			return err
 		}
@@ -192,15 +185,7 @@ func (s *Server) rawDataDownload(format string) fiber.Handler {
 // from its final data, to admins who may preview it. Nothing is stored.
 func (s *Server) previewWorkbook(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	u := currentUser(c)
-	p, err := s.cfg.Store.FindPeriodByCode(ctx, c.Params("period"))
-	if err != nil {
-		return err
-	}
-	if _, err := assessment.CheckPeriod(u.Actor, p, assessment.PeriodChange{Action: assessment.ActCompute}); err != nil {
-		return err
-	}
-	ix, err := s.periodIndex(ctx, p)
+	p, ix, err := s.periodFor(c, assessment.ActCompute)
 	if err != nil {
 		return err
 	}
