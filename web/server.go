@@ -51,10 +51,13 @@ type Config struct {
 	// SessionLifetime is how long a sign-in lasts without activity;
 	// 0 means 12 hours.
 	SessionLifetime time.Duration
-	// BodyLimit caps a request body in bytes; 0 means 1 MiB.
+	// BodyLimit caps a request body in bytes, except on the upload routes
+	// and the API; 0 means 1 MiB. Larger bodies are refused (413) from
+	// their Content-Length, before they are read.
 	BodyLimit int
 	// UploadLimit caps an uploaded evidence or workbook file in bytes;
-	// 0 means 20 MiB. BodyLimit is raised to fit it.
+	// 0 means 20 MiB. Only the upload routes (evidence, the unit's
+	// template, admin imports, index migration) accept bodies that large.
 	UploadLimit int
 	// APIRequestsPerMinute is how many requests one API token may make
 	// per minute (also its burst); 0 means 120.
@@ -137,10 +140,6 @@ func New(cfg Config) (*Server, error) {
 	if cfg.BodyLimit < 0 || cfg.UploadLimit < 0 {
 		return nil, errors.New("web: body and upload limits must be positive")
 	}
-	if cfg.BodyLimit < cfg.UploadLimit+64<<10 {
-		// Room for the upload and the other fields of its form.
-		cfg.BodyLimit = cfg.UploadLimit + 64<<10
-	}
 	if cfg.Secret == nil {
 		cfg.Secret = make([]byte, 32)
 		if _, err := rand.Read(cfg.Secret); err != nil {
@@ -208,6 +207,9 @@ func New(cfg Config) (*Server, error) {
 		AppName:                 "dti",
 	}
 	s.app = fiber.New(fcfg)
+	// Per-route body limits, set from the header before the body is read
+	// (fiber has no per-route limit without streaming request bodies).
+	s.app.Server().HeaderReceived = s.requestConfig
 	s.routes()
 	return s, nil
 }

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/dti-platform/dti/assessment"
@@ -123,5 +124,29 @@ func TestPublishPeriod_NegativeDataMark(t *testing.T) {
 	}
 	if _, err := f.db.PublishPeriod(ctx, admin, p.ID, p.Version, &assessment.Snapshot{DataMark: -1}); !errors.Is(err, assessment.ErrInvalid) {
 		t.Errorf("publish with mark -1 = %v; want ErrInvalid", err)
+	}
+}
+
+// BenchmarkPeriodDataMark reads the data mark of a period whose audit log
+// holds 100,000 value entries (500 units × 200 inputs), as a publish does
+// once before computing and once in its transaction.
+func BenchmarkPeriodDataMark(b *testing.B) {
+	db, _ := MustOpen(b)
+	ctx := context.Background()
+	p, subs := seedPeriod(b, db, 500)
+	var vals []assessment.CentralValue
+	for _, s := range subs {
+		for i := range 200 {
+			vals = append(vals, assessment.CentralValue{UnitID: s.UnitID, ValueChange: num("SYS.01", fmt.Sprintf("in%03d", i), float64(i))})
+		}
+	}
+	if _, err := db.ImportValues(ctx, admin, assessment.CentralImport{PeriodID: p.ID, Source: scoring.SourceSystem, Values: vals}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if m, err := db.PeriodDataMark(ctx, p.ID); err != nil || m == 0 {
+			b.Fatal(m, err)
+		}
 	}
 }
