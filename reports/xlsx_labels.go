@@ -46,11 +46,9 @@ var (
 	sheetCover     = msg{"Tổng quan", "Overview"}
 	sheetMatrix    = msg{"Ma trận điểm", "Score matrix"}
 	sheetScorecard = msg{"Phiếu điểm", "Scorecard"}
-	sheetPillars   = msg{"Trụ cột", "Pillars"}
 	sheetRawData   = msg{"Dữ liệu thô", "Raw data"}
 	sheetAudit     = msg{"Nhật ký", "Audit log"}
 	sheetTemplate  = msg{"Mẫu nhập liệu", "Input form"}
-	sheetGuide     = msg{"Hướng dẫn", "Instructions"}
 )
 
 // Ranking workbook texts.
@@ -170,7 +168,6 @@ var (
 	lblFrom       = msg{"Giá trị cũ", "From"}
 	lblTo         = msg{"Giá trị mới", "To"}
 	lblWhy        = msg{"Lý do", "Reason"}
-	lblType       = msg{"Loại", "Type"}
 )
 
 // textHead returns an index text (a band, pillar, group or indicator name)
