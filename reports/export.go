@@ -107,14 +107,8 @@ func WriteRawData(w io.Writer, in RawDataInput) error {
 	if err != nil {
 		return err
 	}
-	if err := printSetup(f, sheet, rawHeaderRow1, rawHeaderRow2); err != nil {
-		return err
-	}
 	last := rawFixedCols + len(cols)
-	if err := setDimension(f, sheet, last, rawFirstRow-1+len(in.Dataset.Units)); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
+	sw, err := streamSheet(f, sheet, rawHeaderRow1, rawHeaderRow2, last, rawFirstRow-1+len(in.Dataset.Units))
 	if err != nil {
 		return err
 	}
@@ -274,14 +268,8 @@ func WriteAudit(w io.Writer, in AuditInput) error {
 	if err != nil {
 		return err
 	}
-	if err := printSetup(f, sheet, auditHeaderRow, auditHeaderRow); err != nil {
-		return err
-	}
 	last := len(auditHeaders)
-	if err := setDimension(f, sheet, last, auditHeaderRow+len(in.Entries)); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
+	sw, err := streamSheet(f, sheet, auditHeaderRow, auditHeaderRow, last, auditHeaderRow+len(in.Entries))
 	if err != nil {
 		return err
 	}

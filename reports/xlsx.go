@@ -474,6 +474,19 @@ func setDimension(f *excelize.File, sheet string, lastCol, lastRow int) error {
 	return f.SetSheetDimension(sheet, "A1:"+cellRef(lastCol, lastRow))
 }
 
+// streamSheet prepares a sheet for printing (printSetup) with its used
+// range (setDimension) and then opens its stream writer: both must come
+// first, as the stream writer emits them when it starts.
+func streamSheet(f *excelize.File, sheet string, headerFirst, headerLast, lastCol, lastRow int) (*excelize.StreamWriter, error) {
+	if err := printSetup(f, sheet, headerFirst, headerLast); err != nil {
+		return nil, err
+	}
+	if err := setDimension(f, sheet, lastCol, lastRow); err != nil {
+		return nil, err
+	}
+	return f.NewStreamWriter(sheet)
+}
+
 // printSetup prepares a sheet for printing: A4 landscape, one page wide,
 // and rows headerFirst..headerLast (when > 0) repeated on every page. For a
 // streamed sheet call it before NewStreamWriter: the stream writer emits
