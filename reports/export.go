@@ -129,10 +129,7 @@ func WriteRawData(w io.Writer, in RawDataInput) error {
 	if err := ws.applyStream(sw); err != nil {
 		return err
 	}
-	if err := sw.SetPanes(&excelize.Panes{
-		Freeze: true, XSplit: 2, YSplit: rawHeaderRow2,
-		TopLeftCell: cellRef(3, rawFirstRow), ActivePane: "bottomRight",
-	}); err != nil {
+	if err := sw.SetPanes(frozen(2, rawHeaderRow2)); err != nil {
 		return err
 	}
 	title := lblRawTitle.in(lang) + " — " + in.Period.Name.In(lang)
@@ -283,9 +280,7 @@ func WriteAudit(w io.Writer, in AuditInput) error {
 	if err := ws.applyStream(sw); err != nil {
 		return err
 	}
-	if err := sw.SetPanes(&excelize.Panes{
-		Freeze: true, YSplit: auditHeaderRow, TopLeftCell: cellRef(1, auditHeaderRow+1), ActivePane: "bottomLeft",
-	}); err != nil {
+	if err := sw.SetPanes(frozen(0, auditHeaderRow)); err != nil {
 		return err
 	}
 	if err := sw.SetRow("A1", []any{textCell(st.title, lblAuditTitle.in(lang))}); err != nil {

@@ -388,10 +388,7 @@ func (r *ranking) writeBlock(f *excelize.File, b *rankBlock) error {
 	if err := ws.applyStream(sw); err != nil {
 		return err
 	}
-	if err := sw.SetPanes(&excelize.Panes{
-		Freeze: true, XSplit: 3, YSplit: rankHeaderRow2,
-		TopLeftCell: cellRef(4, rankFirstRow), ActivePane: "bottomRight",
-	}); err != nil {
+	if err := sw.SetPanes(frozen(3, rankHeaderRow2)); err != nil {
 		return err
 	}
 
@@ -609,10 +606,7 @@ func (r *ranking) writeMatrix(f *excelize.File, sheet string) error {
 	if err := ws.applyStream(sw); err != nil {
 		return err
 	}
-	if err := sw.SetPanes(&excelize.Panes{
-		Freeze: true, XSplit: 2, YSplit: matrixHeaderRow2,
-		TopLeftCell: cellRef(3, matrixFirstRow), ActivePane: "bottomRight",
-	}); err != nil {
+	if err := sw.SetPanes(frozen(2, matrixHeaderRow2)); err != nil {
 		return err
 	}
 	if err := sw.SetRow("A1", []any{textCell(st.title, lblMatrixTitle.in(lang))}); err != nil {

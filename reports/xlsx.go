@@ -474,6 +474,16 @@ func setDimension(f *excelize.File, sheet string, lastCol, lastRow int) error {
 	return f.SetSheetDimension(sheet, "A1:"+cellRef(lastCol, lastRow))
 }
 
+// frozen returns the panes that keep the first cols columns and rows rows
+// of a sheet in view while the rest scrolls.
+func frozen(cols, rows int) *excelize.Panes {
+	active := "bottomRight"
+	if cols == 0 {
+		active = "bottomLeft"
+	}
+	return &excelize.Panes{Freeze: true, XSplit: cols, YSplit: rows, TopLeftCell: cellRef(cols+1, rows+1), ActivePane: active}
+}
+
 // streamSheet prepares a sheet for printing (printSetup) with its used
 // range (setDimension) and then opens its stream writer: both must come
 // first, as the stream writer emits them when it starts.
