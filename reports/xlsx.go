@@ -82,14 +82,6 @@ func appliesTo(n *scoring.Node, unitType string) bool {
 	return true
 }
 
-// maxPointsFor returns a node's max points for a unit type.
-func maxPointsFor(n *scoring.Node, unitType string) float64 {
-	if v, ok := n.MaxPointsBy[unitType]; ok {
-		return v
-	}
-	return n.MaxPoints
-}
-
 // inputSource returns the effective source of an indicator's input.
 func inputSource(n *scoring.Node, in *scoring.Input) scoring.Source {
 	if in.Source != "" {
