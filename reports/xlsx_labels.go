@@ -141,19 +141,6 @@ var sourceLabels = map[scoring.Source]msg{
 	scoring.SourceSecretariat: {"Cơ quan thường trực (chỉ đọc)", "Secretariat (read-only)"},
 }
 
-// inputTypeLabels name the input types.
-var inputTypeLabels = map[scoring.InputType]msg{
-	scoring.InputBoolean:     {"Có/Không", "Yes/No"},
-	scoring.InputCount:       {"Số nguyên", "Whole number"},
-	scoring.InputNumber:      {"Số", "Number"},
-	scoring.InputPercent:     {"Tỷ lệ %", "Percent"},
-	scoring.InputChoice:      {"Chọn một", "Choice"},
-	scoring.InputMultiChoice: {"Chọn nhiều", "Multiple choice"},
-	scoring.InputDate:        {"Ngày", "Date"},
-	scoring.InputText:        {"Văn bản", "Text"},
-	scoring.InputURL:         {"Đường dẫn", "Link"},
-}
-
 // Raw data and audit texts.
 var (
 	lblRawTitle   = msg{"Dữ liệu đầu vào cuối cùng", "Final input values"}
