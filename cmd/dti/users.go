@@ -88,11 +88,7 @@ func runUsers(ctx context.Context, env *cmdEnv, args []string) error {
 		if err != nil {
 			return usage(err.Error())
 		}
-		pw, generated, err := newPassword(env)
-		if err != nil {
-			return err
-		}
-		hash, err := assessment.HashPassword(pw)
+		pw, hash, generated, err := newPassword(env)
 		if err != nil {
 			return err
 		}
@@ -113,11 +109,7 @@ func runUsers(ctx context.Context, env *cmdEnv, args []string) error {
 	}
 	switch sub {
 	case "passwd":
-		pw, generated, err := newPassword(env)
-		if err != nil {
-			return err
-		}
-		hash, err := assessment.HashPassword(pw)
+		pw, hash, generated, err := newPassword(env)
 		if err != nil {
 			return err
 		}
@@ -156,16 +148,21 @@ func userError(env *cmdEnv, err error) error {
 }
 
 // newPassword returns DTI_PASSWORD when set (checked against the policy),
-// else a generated password.
-func newPassword(env *cmdEnv) (pw string, generated bool, err error) {
-	if pw := env.getenv("DTI_PASSWORD"); pw != "" {
+// else a generated password, with its hash.
+func newPassword(env *cmdEnv) (pw, hash string, generated bool, err error) {
+	if pw = env.getenv("DTI_PASSWORD"); pw != "" {
 		if err := assessment.CheckPasswordPolicy(pw); err != nil {
-			return "", false, fmt.Errorf("DTI_PASSWORD: %w", err)
+			return "", "", false, fmt.Errorf("DTI_PASSWORD: %w", err)
 		}
-		return pw, false, nil
+	} else {
+		// 26 base32 characters: 128 bits from crypto/rand.
+		pw, generated = rand.Text(), true
 	}
-	// 26 base32 characters: 128 bits from crypto/rand.
-	return rand.Text(), true, nil
+	hash, err = assessment.HashPassword(pw)
+	if err != nil {
+		return "", "", false, err
+	}
+	return pw, hash, generated, nil
 }
 
 // parseGrants turns --grant values into grants, resolving unit codes.
