@@ -286,25 +286,23 @@ func dedupe(ss []string) []string {
 	return slices.Compact(out)
 }
 
-// ParseForm parses the raw values a unit typed (indicator/input -> text)
-// for a unit of unitType. Every problem is reported at once in a
-// *ValidationError (matching ErrInvalid) whose fields are "IND/input":
-// unknown indicators or inputs, indicators that do not apply to the unit
-// type, inputs the unit may not write (system or secretariat sources), and
-// values that do not parse. Nothing is returned when anything is wrong.
-// Empty raw text gives a missing value (clearing the input).
-func ParseForm(ix *scoring.Index, unitType string, raw map[scoring.InputKey]string) (map[scoring.InputKey]scoring.Value, error) {
-	keys := make([]scoring.InputKey, 0, len(raw))
-	for k := range raw {
-		keys = append(keys, k)
-	}
-	// Report in a stable order: document order of the index, then the rest.
-	order := make(map[scoring.InputKey]int)
-	for i, n := range formIndicators(ix) {
+// inputOrder ranks the inputs of a list of indicators in document order.
+type inputOrder map[scoring.InputKey]int
+
+// newInputOrder returns the document order of the inputs of inds.
+func newInputOrder(inds []*scoring.Node) inputOrder {
+	order := make(inputOrder)
+	for i, n := range inds {
 		for j, in := range n.Inputs {
 			order[scoring.InputKey{Indicator: n.Code, Input: in.Key}] = i*1000 + j
 		}
 	}
+	return order
+}
+
+// sort sorts keys in document order, the keys not in it last, by
+// indicator then input code.
+func (order inputOrder) sort(keys []scoring.InputKey) {
 	sort.Slice(keys, func(i, j int) bool {
 		oi, iok := order[keys[i]]
 		oj, jok := order[keys[j]]
@@ -319,6 +317,22 @@ func ParseForm(ix *scoring.Index, unitType string, raw map[scoring.InputKey]stri
 		}
 		return keys[i].Input < keys[j].Input
 	})
+}
+
+// ParseForm parses the raw values a unit typed (indicator/input -> text)
+// for a unit of unitType. Every problem is reported at once in a
+// *ValidationError (matching ErrInvalid) whose fields are "IND/input":
+// unknown indicators or inputs, indicators that do not apply to the unit
+// type, inputs the unit may not write (system or secretariat sources), and
+// values that do not parse. Nothing is returned when anything is wrong.
+// Empty raw text gives a missing value (clearing the input).
+func ParseForm(ix *scoring.Index, unitType string, raw map[scoring.InputKey]string) (map[scoring.InputKey]scoring.Value, error) {
+	keys := make([]scoring.InputKey, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	// Report in a stable order: document order of the index, then the rest.
+	newInputOrder(formIndicators(ix)).sort(keys)
 	v := &ValidationError{}
 	out := make(map[scoring.InputKey]scoring.Value, len(raw))
 	for _, k := range keys {

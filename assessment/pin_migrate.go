@@ -92,12 +92,9 @@ func MigrationReport(oldIx, newIx *scoring.Index, units []UnitValues) *Migration
 	oldInds, newInds := formIndicators(oldIx), formIndicators(newIx)
 	oldBy := make(map[string]*scoring.Node, len(oldInds))
 	newBy := make(map[string]*scoring.Node, len(newInds))
-	order := make(map[scoring.InputKey]int)
-	for i, n := range oldInds {
+	order := newInputOrder(oldInds)
+	for _, n := range oldInds {
 		oldBy[n.Code] = n
-		for j, in := range n.Inputs {
-			order[scoring.InputKey{Indicator: n.Code, Input: in.Key}] = i*1000 + j
-		}
 	}
 	for _, n := range newInds {
 		newBy[n.Code] = n
@@ -127,20 +124,7 @@ func MigrationReport(oldIx, newIx *scoring.Index, units []UnitValues) *Migration
 				keys = append(keys, k)
 			}
 		}
-		sort.Slice(keys, func(i, j int) bool {
-			oi, iok := order[keys[i]]
-			oj, jok := order[keys[j]]
-			if iok != jok {
-				return iok
-			}
-			if oi != oj {
-				return oi < oj
-			}
-			if keys[i].Indicator != keys[j].Indicator {
-				return keys[i].Indicator < keys[j].Indicator
-			}
-			return keys[i].Input < keys[j].Input
-		})
+		order.sort(keys)
 		for _, k := range keys {
 			m.Checked++
 			v := u.Values[k]

@@ -275,6 +275,29 @@ func chartCheckCommon(kind, name, lang string) (id, l string, err error) {
 	return id, l, nil
 }
 
+// chartCheckMetric checks the name, language and metric of the inputs
+// that have a metric and returns the chart id, language and metric.
+func chartCheckMetric(kind, name, lang string, m ChartMetric) (id, l string, metric ChartMetric, err error) {
+	id, l, err = chartCheckCommon(kind, name, lang)
+	if err != nil {
+		return "", "", "", err
+	}
+	metric, err = m.check(kind + ".Metric")
+	if err != nil {
+		return "", "", "", err
+	}
+	return id, l, metric, nil
+}
+
+// chartCheckMax checks the axis end of the inputs that have one: a number
+// ≥ 0, where 0 picks the end from the data.
+func chartCheckMax(kind string, axisMax float64) error {
+	if err := chartFinite(kind+".Max", axisMax); err != nil || axisMax < 0 {
+		return fmt.Errorf("%s.Max: %v: want a number ≥ 0 (0 picks the axis end)", kind, axisMax)
+	}
+	return nil
+}
+
 // chartBuilder is what the go-echarts charts we use have in common.
 type chartBuilder interface {
 	Validate()

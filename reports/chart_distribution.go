@@ -60,11 +60,7 @@ const chartMaxBins = 100
 // lies outside Min..Max, or a bin count outside 1..100.
 func DistributionChart(in ChartDistributionInput) (*Chart, error) {
 	const kind = "ChartDistributionInput"
-	id, lang, err := chartCheckCommon(kind, in.Name, in.Lang)
-	if err != nil {
-		return nil, err
-	}
-	metric, err := in.Metric.check(kind + ".Metric")
+	id, lang, metric, err := chartCheckMetric(kind, in.Name, in.Lang, in.Metric)
 	if err != nil {
 		return nil, err
 	}

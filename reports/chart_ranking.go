@@ -132,11 +132,7 @@ func chartCheckBands(kind string, bands []ChartBand) ([]string, error) {
 // a unit band that is not among Bands.
 func RankingChart(in ChartRankingInput) (*Chart, error) {
 	const kind = "ChartRankingInput"
-	id, lang, err := chartCheckCommon(kind, in.Name, in.Lang)
-	if err != nil {
-		return nil, err
-	}
-	metric, err := in.Metric.check(kind + ".Metric")
+	id, lang, metric, err := chartCheckMetric(kind, in.Name, in.Lang, in.Metric)
 	if err != nil {
 		return nil, err
 	}
@@ -145,8 +141,8 @@ func RankingChart(in ChartRankingInput) (*Chart, error) {
 	default:
 		return nil, fmt.Errorf("%s.Sort: %q: want %q or %q", kind, string(in.Sort), ChartSortRank, ChartSortMetric)
 	}
-	if err := chartFinite(kind+".Max", in.Max); err != nil || in.Max < 0 {
-		return nil, fmt.Errorf("%s.Max: %v: want a number ≥ 0 (0 picks the axis end)", kind, in.Max)
+	if err := chartCheckMax(kind, in.Max); err != nil {
+		return nil, err
 	}
 	if len(in.Units) == 0 {
 		return nil, fmt.Errorf("%s.Units: %w", kind, errChartEmpty)

@@ -50,16 +50,12 @@ type ChartTrendSeries struct {
 // value or a negative rank.
 func TrendChart(in ChartTrendInput) (*Chart, error) {
 	const kind = "ChartTrendInput"
-	id, lang, err := chartCheckCommon(kind, in.Name, in.Lang)
+	id, lang, metric, err := chartCheckMetric(kind, in.Name, in.Lang, in.Metric)
 	if err != nil {
 		return nil, err
 	}
-	metric, err := in.Metric.check(kind + ".Metric")
-	if err != nil {
+	if err := chartCheckMax(kind, in.Max); err != nil {
 		return nil, err
-	}
-	if err := chartFinite(kind+".Max", in.Max); err != nil || in.Max < 0 {
-		return nil, fmt.Errorf("%s.Max: %v: want a number ≥ 0 (0 picks the axis end)", kind, in.Max)
 	}
 	if len(in.Periods) == 0 {
 		return nil, fmt.Errorf("%s.Periods: %w", kind, errChartEmpty)

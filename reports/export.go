@@ -107,14 +107,8 @@ func WriteRawData(w io.Writer, in RawDataInput) error {
 	if err != nil {
 		return err
 	}
-	if err := printSetup(f, sheet, rawHeaderRow1, rawHeaderRow2); err != nil {
-		return err
-	}
 	last := rawFixedCols + len(cols)
-	if err := setDimension(f, sheet, last, rawFirstRow-1+len(in.Dataset.Units)); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
+	sw, err := streamSheet(f, sheet, rawHeaderRow1, rawHeaderRow2, last, rawFirstRow-1+len(in.Dataset.Units))
 	if err != nil {
 		return err
 	}
@@ -135,10 +129,7 @@ func WriteRawData(w io.Writer, in RawDataInput) error {
 	if err := ws.applyStream(sw); err != nil {
 		return err
 	}
-	if err := sw.SetPanes(&excelize.Panes{
-		Freeze: true, XSplit: 2, YSplit: rawHeaderRow2,
-		TopLeftCell: cellRef(3, rawFirstRow), ActivePane: "bottomRight",
-	}); err != nil {
+	if err := sw.SetPanes(frozen(2, rawHeaderRow2)); err != nil {
 		return err
 	}
 	title := lblRawTitle.in(lang) + " — " + in.Period.Name.In(lang)
@@ -274,14 +265,8 @@ func WriteAudit(w io.Writer, in AuditInput) error {
 	if err != nil {
 		return err
 	}
-	if err := printSetup(f, sheet, auditHeaderRow, auditHeaderRow); err != nil {
-		return err
-	}
 	last := len(auditHeaders)
-	if err := setDimension(f, sheet, last, auditHeaderRow+len(in.Entries)); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
+	sw, err := streamSheet(f, sheet, auditHeaderRow, auditHeaderRow, last, auditHeaderRow+len(in.Entries))
 	if err != nil {
 		return err
 	}
@@ -295,9 +280,7 @@ func WriteAudit(w io.Writer, in AuditInput) error {
 	if err := ws.applyStream(sw); err != nil {
 		return err
 	}
-	if err := sw.SetPanes(&excelize.Panes{
-		Freeze: true, YSplit: auditHeaderRow, TopLeftCell: cellRef(1, auditHeaderRow+1), ActivePane: "bottomLeft",
-	}); err != nil {
+	if err := sw.SetPanes(frozen(0, auditHeaderRow)); err != nil {
 		return err
 	}
 	if err := sw.SetRow("A1", []any{textCell(st.title, lblAuditTitle.in(lang))}); err != nil {

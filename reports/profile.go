@@ -49,6 +49,25 @@ type ProfileNode struct {
 	BlockAverage float64
 }
 
+// peerAverage returns the mean chart value of the node result of each peer
+// that has one (node returns false for a peer without it); NaN when no
+// peer has a value.
+func peerAverage(peers []*scoring.UnitResult, node func(peer *scoring.UnitResult) (scoring.NodeResult, bool)) float64 {
+	sum, n := 0.0, 0
+	for _, peer := range peers {
+		if nr, ok := node(peer); ok {
+			if v := chartNodeValue(nr); !math.IsNaN(v) {
+				sum += v
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return sum / float64(n)
+}
+
 // UnitProfile returns the profile of unit in res, computed with ix: the
 // unit's pillar and group values with the block averages, and up to
 // highlights strengths and weaknesses. It fails when the unit is not in
@@ -73,22 +92,16 @@ func UnitProfile(ix *scoring.Index, res *scoring.Results, unit string, highlight
 	p := &Profile{Unit: u, BlockUnits: len(peers)}
 
 	for i, pl := range ix.Pillars {
-		pn := ProfileNode{Code: pl.Code, Name: pl.Name, BlockAverage: math.NaN()}
+		pn := ProfileNode{Code: pl.Code, Name: pl.Name}
 		if i < len(u.Pillars) {
 			profileFill(&pn, u.Pillars[i])
 		}
-		sum, n := 0.0, 0
-		for _, peer := range peers {
+		pn.BlockAverage = peerAverage(peers, func(peer *scoring.UnitResult) (scoring.NodeResult, bool) {
 			if i < len(peer.Pillars) {
-				if v := chartNodeValue(peer.Pillars[i]); !math.IsNaN(v) {
-					sum += v
-					n++
-				}
+				return peer.Pillars[i], true
 			}
-		}
-		if n > 0 {
-			pn.BlockAverage = sum / float64(n)
-		}
+			return scoring.NodeResult{}, false
+		})
 		p.Pillars = append(p.Pillars, pn)
 	}
 
@@ -111,18 +124,12 @@ func UnitProfile(ix *scoring.Index, res *scoring.Results, unit string, highlight
 			}
 			continue
 		}
-		sum, n := 0.0, 0
-		for _, peer := range peers {
+		pn.BlockAverage = peerAverage(peers, func(peer *scoring.UnitResult) (scoring.NodeResult, bool) {
 			if k < len(peer.Nodes) && peer.Nodes[k].Code == node.Code {
-				if v := chartNodeValue(peer.Nodes[k]); !math.IsNaN(v) {
-					sum += v
-					n++
-				}
+				return peer.Nodes[k], true
 			}
-		}
-		if n > 0 {
-			pn.BlockAverage = sum / float64(n)
-		}
+			return scoring.NodeResult{}, false
+		})
 		p.Groups = append(p.Groups, pn)
 	}
 	p.Strengths, p.Weaknesses = profileHighlights(indicators, u.Value, highlights)

@@ -219,18 +219,12 @@ func (r *ranking) pd() int { return r.ix.Rounding.PointsDecimals }
 
 // writeCover writes the cover sheet.
 func (r *ranking) writeCover(f *excelize.File, sheet string) error {
-	if err := printSetup(f, sheet, 0, 0); err != nil {
-		return err
-	}
 	st, lang := r.st, r.lang
 	bands := r.ix.Bands
 	cols := 3 + len(bands) + 1
 	// Title, 7 facts, the band table's caption and header, a row per block
 	// and the total, with blank rows between.
-	if err := setDimension(f, sheet, cols, 13+len(r.blocks)); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
+	sw, err := streamSheet(f, sheet, 0, 0, cols, 13+len(r.blocks))
 	if err != nil {
 		return err
 	}
@@ -369,14 +363,8 @@ func (r *ranking) blockColumns() (total, pillarCol, groupCol, changeCol int) {
 
 // writeBlock writes one "Xếp hạng chi tiết" sheet with its chart.
 func (r *ranking) writeBlock(f *excelize.File, b *rankBlock) error {
-	if err := printSetup(f, b.sheet, rankHeaderRow1, rankHeaderRow2); err != nil {
-		return err
-	}
 	last, pillarCol, groupCol, changeCol := r.blockColumns()
-	if err := setDimension(f, b.sheet, last, rankFirstRow-1+len(b.units)); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(b.sheet)
+	sw, err := streamSheet(f, b.sheet, rankHeaderRow1, rankHeaderRow2, last, rankFirstRow-1+len(b.units))
 	if err != nil {
 		return err
 	}
@@ -400,10 +388,7 @@ func (r *ranking) writeBlock(f *excelize.File, b *rankBlock) error {
 	if err := ws.applyStream(sw); err != nil {
 		return err
 	}
-	if err := sw.SetPanes(&excelize.Panes{
-		Freeze: true, XSplit: 3, YSplit: rankHeaderRow2,
-		TopLeftCell: cellRef(4, rankFirstRow), ActivePane: "bottomRight",
-	}); err != nil {
+	if err := sw.SetPanes(frozen(3, rankHeaderRow2)); err != nil {
 		return err
 	}
 
@@ -587,9 +572,6 @@ func (r *ranking) addBlockChart(f *excelize.File, b *rankBlock, lastCol, lastRow
 
 // writeMatrix writes the unit × indicator matrix of final points.
 func (r *ranking) writeMatrix(f *excelize.File, sheet string) error {
-	if err := printSetup(f, sheet, matrixHeaderRow1, matrixHeaderRow2); err != nil {
-		return err
-	}
 	inds := treeIndicators(r.ix)
 	adjs := r.ix.Adjustments
 	last := matrixFixedCols + len(inds) + len(adjs)
@@ -597,10 +579,7 @@ func (r *ranking) writeMatrix(f *excelize.File, sheet string) error {
 	for _, b := range r.blocks {
 		units += len(b.units)
 	}
-	if err := setDimension(f, sheet, last, matrixFirstRow-1+units); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
+	sw, err := streamSheet(f, sheet, matrixHeaderRow1, matrixHeaderRow2, last, matrixFirstRow-1+units)
 	if err != nil {
 		return err
 	}
@@ -627,10 +606,7 @@ func (r *ranking) writeMatrix(f *excelize.File, sheet string) error {
 	if err := ws.applyStream(sw); err != nil {
 		return err
 	}
-	if err := sw.SetPanes(&excelize.Panes{
-		Freeze: true, XSplit: 2, YSplit: matrixHeaderRow2,
-		TopLeftCell: cellRef(3, matrixFirstRow), ActivePane: "bottomRight",
-	}); err != nil {
+	if err := sw.SetPanes(frozen(2, matrixHeaderRow2)); err != nil {
 		return err
 	}
 	if err := sw.SetRow("A1", []any{textCell(st.title, lblMatrixTitle.in(lang))}); err != nil {

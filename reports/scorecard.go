@@ -307,10 +307,7 @@ func (sc *scorecard) write() error {
 	if err := sc.f.MergeCell(sc.sheet, "A1", cellRef(scLast, 1)); err != nil {
 		return err
 	}
-	return sc.f.SetPanes(sc.sheet, &excelize.Panes{
-		Freeze: true, XSplit: 2, YSplit: scHeaderRow,
-		TopLeftCell: cellRef(3, scHeaderRow+1), ActivePane: "bottomRight",
-	})
+	return sc.f.SetPanes(sc.sheet, frozen(2, scHeaderRow))
 }
 
 // resNodes returns a unit result's node results; nil-safe.

@@ -434,10 +434,7 @@ func (t *templateWriter) writeInputs(rows []templateRow) error {
 	if err := printSetup(f, sh, templateHeaderRow, templateHeaderRow); err != nil {
 		return err
 	}
-	if err := f.SetPanes(sh, &excelize.Panes{
-		Freeze: true, XSplit: 0, YSplit: templateHeaderRow,
-		TopLeftCell: cellRef(1, templateFirstRow), ActivePane: "bottomLeft",
-	}); err != nil {
+	if err := f.SetPanes(sh, frozen(0, templateHeaderRow)); err != nil {
 		return err
 	}
 	return f.ProtectSheet(sh, &excelize.SheetProtectionOptions{

@@ -56,7 +56,7 @@ func ReadTemplate(r io.Reader, size int64, in TemplateInput) (*TemplateImport, e
 	if size > lim.MaxFileBytes {
 		return nil, tooLarge
 	}
-	data, err := io.ReadAll(io.LimitReader(r, lim.MaxFileBytes+1))
+	data, err := readAtMost(r, size, lim.MaxFileBytes)
 	if err != nil {
 		return nil, fmt.Errorf("reports: template import: %w", err)
 	}

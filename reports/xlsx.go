@@ -82,14 +82,6 @@ func appliesTo(n *scoring.Node, unitType string) bool {
 	return true
 }
 
-// maxPointsFor returns a node's max points for a unit type.
-func maxPointsFor(n *scoring.Node, unitType string) float64 {
-	if v, ok := n.MaxPointsBy[unitType]; ok {
-		return v
-	}
-	return n.MaxPoints
-}
-
 // inputSource returns the effective source of an indicator's input.
 func inputSource(n *scoring.Node, in *scoring.Input) scoring.Source {
 	if in.Source != "" {
@@ -472,6 +464,29 @@ func setDimension(f *excelize.File, sheet string, lastCol, lastRow int) error {
 		lastRow = 1
 	}
 	return f.SetSheetDimension(sheet, "A1:"+cellRef(lastCol, lastRow))
+}
+
+// frozen returns the panes that keep the first cols columns and rows rows
+// of a sheet in view while the rest scrolls.
+func frozen(cols, rows int) *excelize.Panes {
+	active := "bottomRight"
+	if cols == 0 {
+		active = "bottomLeft"
+	}
+	return &excelize.Panes{Freeze: true, XSplit: cols, YSplit: rows, TopLeftCell: cellRef(cols+1, rows+1), ActivePane: active}
+}
+
+// streamSheet prepares a sheet for printing (printSetup) with its used
+// range (setDimension) and then opens its stream writer: both must come
+// first, as the stream writer emits them when it starts.
+func streamSheet(f *excelize.File, sheet string, headerFirst, headerLast, lastCol, lastRow int) (*excelize.StreamWriter, error) {
+	if err := printSetup(f, sheet, headerFirst, headerLast); err != nil {
+		return nil, err
+	}
+	if err := setDimension(f, sheet, lastCol, lastRow); err != nil {
+		return nil, err
+	}
+	return f.NewStreamWriter(sheet)
 }
 
 // printSetup prepares a sheet for printing: A4 landscape, one page wide,

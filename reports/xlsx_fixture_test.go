@@ -299,3 +299,11 @@ func testRankingInput(lang string) RankingInput {
 		GroupDepth:     1,
 	}
 }
+
+// maxPointsFor returns a node's max points for a unit type.
+func maxPointsFor(n *scoring.Node, unitType string) float64 {
+	if v, ok := n.MaxPointsBy[unitType]; ok {
+		return v
+	}
+	return n.MaxPoints
+}

@@ -46,11 +46,9 @@ var (
 	sheetCover     = msg{"Tổng quan", "Overview"}
 	sheetMatrix    = msg{"Ma trận điểm", "Score matrix"}
 	sheetScorecard = msg{"Phiếu điểm", "Scorecard"}
-	sheetPillars   = msg{"Trụ cột", "Pillars"}
 	sheetRawData   = msg{"Dữ liệu thô", "Raw data"}
 	sheetAudit     = msg{"Nhật ký", "Audit log"}
 	sheetTemplate  = msg{"Mẫu nhập liệu", "Input form"}
-	sheetGuide     = msg{"Hướng dẫn", "Instructions"}
 )
 
 // Ranking workbook texts.
@@ -143,19 +141,6 @@ var sourceLabels = map[scoring.Source]msg{
 	scoring.SourceSecretariat: {"Cơ quan thường trực (chỉ đọc)", "Secretariat (read-only)"},
 }
 
-// inputTypeLabels name the input types.
-var inputTypeLabels = map[scoring.InputType]msg{
-	scoring.InputBoolean:     {"Có/Không", "Yes/No"},
-	scoring.InputCount:       {"Số nguyên", "Whole number"},
-	scoring.InputNumber:      {"Số", "Number"},
-	scoring.InputPercent:     {"Tỷ lệ %", "Percent"},
-	scoring.InputChoice:      {"Chọn một", "Choice"},
-	scoring.InputMultiChoice: {"Chọn nhiều", "Multiple choice"},
-	scoring.InputDate:        {"Ngày", "Date"},
-	scoring.InputText:        {"Văn bản", "Text"},
-	scoring.InputURL:         {"Đường dẫn", "Link"},
-}
-
 // Raw data and audit texts.
 var (
 	lblRawTitle   = msg{"Dữ liệu đầu vào cuối cùng", "Final input values"}
@@ -170,7 +155,6 @@ var (
 	lblFrom       = msg{"Giá trị cũ", "From"}
 	lblTo         = msg{"Giá trị mới", "To"}
 	lblWhy        = msg{"Lý do", "Reason"}
-	lblType       = msg{"Loại", "Type"}
 )
 
 // textHead returns an index text (a band, pillar, group or indicator name)

@@ -69,11 +69,7 @@ func (vp *valuePlan) eval(vals []Value, probs *problemList, unit, ind string) ev
 		}
 		return evalResult{state: cellValue, x: a.Num / b.Num * vp.mult}
 	case valFormula:
-		x, ok, err := vp.formula.run(vals)
-		if err != nil {
-			probs.add(unit, ind, "", err.Error())
-			return evalResult{state: cellMissing}
-		}
+		x, ok := vp.formula.value(vals, probs, unit, ind)
 		if !ok {
 			return evalResult{state: cellMissing}
 		}
@@ -186,11 +182,7 @@ func (mp *methodPlan) evalDirect(vals []Value, year int, maxPoints float64, prob
 		}
 		return evalResult{state: cellFrac, x: clamp01(sum)}
 	case MethodFormula:
-		x, ok, err := mp.formula.run(vals)
-		if err != nil {
-			probs.add(unit, ind, "", err.Error())
-			return evalResult{state: cellMissing}
-		}
+		x, ok := mp.formula.value(vals, probs, unit, ind)
 		if !ok {
 			return evalResult{state: cellMissing}
 		}
@@ -211,9 +203,8 @@ func targetFraction(v, target float64, lowerIsBetter bool) float64 {
 
 func (mp *methodPlan) evalChoice(text string, probs *problemList, unit, ind string) evalResult {
 	if !mp.multi {
-		f, ok := mp.choices[text]
-		if !ok && mp.options != nil && !mp.options[text] {
-			probs.add(unit, ind, mp.inKey, fmt.Sprintf("%q is not one of the options", text))
+		f, ok := mp.choice(text, probs, unit, ind)
+		if !ok {
 			return evalResult{state: cellMissing}
 		}
 		return evalResult{state: cellFrac, x: clamp01(f)}
@@ -224,14 +215,25 @@ func (mp *methodPlan) evalChoice(text string, probs *problemList, unit, ind stri
 		if c == "" {
 			continue
 		}
-		f, ok := mp.choices[c]
-		if !ok && mp.options != nil && !mp.options[c] {
-			probs.add(unit, ind, mp.inKey, fmt.Sprintf("%q is not one of the options", c))
+		f, ok := mp.choice(c, probs, unit, ind)
+		if !ok {
 			return evalResult{state: cellMissing}
 		}
 		sum += f
 	}
 	return evalResult{state: cellFrac, x: clamp01(sum)}
+}
+
+// choice returns the fraction of one chosen option (0 for a declared
+// option the method does not score); ok is false, with the problem
+// reported, when c is not one of the options.
+func (mp *methodPlan) choice(c string, probs *problemList, unit, ind string) (float64, bool) {
+	f, ok := mp.choices[c]
+	if !ok && mp.options != nil && !mp.options[c] {
+		probs.add(unit, ind, mp.inKey, fmt.Sprintf("%q is not one of the options", c))
+		return 0, false
+	}
+	return f, true
 }
 
 // valueFractionMax scores a value with a method that needs no peers
@@ -375,6 +377,17 @@ func (p *scorePlan) newFormulaPlan(n *Node, f *Formula) (*formulaPlan, error) {
 		fp.vars = append(fp.vars, formulaVar{key: k, slot: slot, typ: typ})
 	}
 	return fp, nil
+}
+
+// value evaluates the formula for one unit; ok is false when an input it
+// uses is missing or the formula fails, which is reported in probs.
+func (fp *formulaPlan) value(vals []Value, probs *problemList, unit, ind string) (float64, bool) {
+	x, ok, err := fp.run(vals)
+	if err != nil {
+		probs.add(unit, ind, "", err.Error())
+		return 0, false
+	}
+	return x, ok
 }
 
 // run evaluates the formula for one unit; ok is false when an input it

@@ -308,45 +308,56 @@ func (p *parser) unique(seen codes, f *fields, kind, code string) bool {
 	return true
 }
 
+// item is the head shared by the coded list items of the file (unit
+// types, pillars, blocks, bands): the mapping, its position, its code and
+// its name.
+type item struct {
+	f    *fields
+	pos  Pos
+	code string
+	name Text
+}
+
+// eachItem reads each mapping of items, the list under section, accepting
+// keys; it reads the required code and name and hands the item to read for
+// its other keys. Items that are not mappings are reported and skipped.
+func (p *parser) eachItem(items []*yaml.Node, kind, section string, keys []string, read func(it item)) {
+	for i, n := range items {
+		g := p.mapping(n, named(kind, section, i, codeOf(n)), keys)
+		if g.node == nil || g.node.Kind != yaml.MappingNode {
+			continue
+		}
+		it := item{f: g, pos: Pos{n.Line, n.Column}}
+		if g.require("code") {
+			it.code = g.code("code")
+		}
+		it.name = g.text("name", true)
+		read(it)
+	}
+}
+
 func (p *parser) parseUnitTypes(f *fields) {
 	seen := codes{}
 	items := f.seq("unit_types")
 	if f.get("unit_types").Kind == yaml.SequenceNode && len(items) == 0 {
 		f.errorf("unit_types", "unit_types is empty")
 	}
-	for i, n := range items {
-		u := p.mapping(n, named("unit type", "unit_types", i, codeOf(n)), unitTypeKeys)
-		if u.node == nil || u.node.Kind != yaml.MappingNode {
-			continue
-		}
-		ut := UnitType{Pos: Pos{n.Line, n.Column}}
-		if u.require("code") {
-			ut.Code = u.code("code")
-		}
-		ut.Name = u.text("name", true)
-		ut.Enabled = u.boolean("enabled", true)
-		if p.unique(seen, u, "unit type", ut.Code) {
+	p.eachItem(items, "unit type", "unit_types", unitTypeKeys, func(it item) {
+		ut := UnitType{Pos: it.pos, Code: it.code, Name: it.name}
+		ut.Enabled = it.f.boolean("enabled", true)
+		if p.unique(seen, it.f, "unit type", ut.Code) {
 			p.ix.UnitTypes = append(p.ix.UnitTypes, ut)
 		}
-	}
+	})
 }
 
 func (p *parser) parsePillars(f *fields) {
 	seen := codes{}
-	for i, n := range f.seq("pillars") {
-		g := p.mapping(n, named("pillar", "pillars", i, codeOf(n)), pillarKeys)
-		if g.node == nil || g.node.Kind != yaml.MappingNode {
-			continue
+	p.eachItem(f.seq("pillars"), "pillar", "pillars", pillarKeys, func(it item) {
+		if p.unique(seen, it.f, "pillar", it.code) {
+			p.ix.Pillars = append(p.ix.Pillars, Pillar{Pos: it.pos, Code: it.code, Name: it.name})
 		}
-		pl := Pillar{Pos: Pos{n.Line, n.Column}}
-		if g.require("code") {
-			pl.Code = g.code("code")
-		}
-		pl.Name = g.text("name", true)
-		if p.unique(seen, g, "pillar", pl.Code) {
-			p.ix.Pillars = append(p.ix.Pillars, pl)
-		}
-	}
+	})
 }
 
 func (p *parser) parseBlocks(f *fields) {
@@ -355,16 +366,9 @@ func (p *parser) parseBlocks(f *fields) {
 	if f.get("blocks").Kind == yaml.SequenceNode && len(items) == 0 {
 		f.errorf("blocks", "blocks is empty: every enabled unit type needs a ranking block")
 	}
-	for i, n := range items {
-		b := p.mapping(n, named("block", "blocks", i, codeOf(n)), blockKeys)
-		if b.node == nil || b.node.Kind != yaml.MappingNode {
-			continue
-		}
-		bl := Block{Pos: Pos{n.Line, n.Column}}
-		if b.require("code") {
-			bl.Code = b.code("code")
-		}
-		bl.Name = b.text("name", true)
+	p.eachItem(items, "block", "blocks", blockKeys, func(it item) {
+		b := it.f
+		bl := Block{Pos: it.pos, Code: it.code, Name: it.name}
 		bl.Ranked = b.boolean("ranked", true)
 		if b.require("unit_types") {
 			bl.UnitTypes = p.unitTypeList(b, "unit_types")
@@ -375,7 +379,7 @@ func (p *parser) parseBlocks(f *fields) {
 		if p.unique(seen, b, "block", bl.Code) {
 			p.ix.Blocks = append(p.ix.Blocks, bl)
 		}
-	}
+	})
 }
 
 // unitTypeList reads a list of unit type codes, reporting unknown and
@@ -427,16 +431,9 @@ func (p *parser) pillarCodes() []string {
 
 func (p *parser) parseBands(f *fields) {
 	seen := codes{}
-	for i, n := range f.seq("bands") {
-		b := p.mapping(n, named("band", "bands", i, codeOf(n)), bandKeys)
-		if b.node == nil || b.node.Kind != yaml.MappingNode {
-			continue
-		}
-		bd := Band{Pos: Pos{n.Line, n.Column}}
-		if b.require("code") {
-			bd.Code = b.code("code")
-		}
-		bd.Name = b.text("name", true)
+	p.eachItem(f.seq("bands"), "band", "bands", bandKeys, func(it item) {
+		b := it.f
+		bd := Band{Pos: it.pos, Code: it.code, Name: it.name}
 		if b.require("min_percent") {
 			if x, ok := b.num("min_percent"); ok {
 				if x < 0 || x > 100 {
@@ -449,7 +446,7 @@ func (p *parser) parseBands(f *fields) {
 		// A duplicate is kept so that the order checks see every band.
 		p.unique(seen, b, "band", bd.Code)
 		p.ix.Bands = append(p.ix.Bands, bd)
-	}
+	})
 }
 
 func (p *parser) parseDefaults(f *fields) {

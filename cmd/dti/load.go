@@ -81,6 +81,16 @@ func reportScoreError(env *cmdEnv, dataFile string, err error) error {
 	return exitError{1}
 }
 
+// scoringFlags declares on fs the flags the scoring commands share:
+// --index, --data, --year and --format.
+func scoringFlags(fs *flag.FlagSet) (indexFile, dataFile *string, year *int, format *string) {
+	indexFile = fs.String("index", "", "index definition (indicators.yaml)")
+	dataFile = fs.String("data", "", "data file: one row per unit (CSV, see docs/data-file.md)")
+	year = fs.Int("year", 0, "assessed year (needed by deadline indicators; default: the data file's \"# year:\" comment)")
+	format = fs.String("format", "table", "output format: table, csv or json")
+	return indexFile, dataFile, year, format
+}
+
 // scoringUsage returns the usage problems of the flags the scoring
 // commands share.
 func scoringUsage(fs *flag.FlagSet, indexFile, dataFile, format string) []string {

@@ -34,10 +34,7 @@ func init() {
 func runScore(ctx context.Context, env *cmdEnv, args []string) error {
 	fs := flag.NewFlagSet("score", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	indexFile := fs.String("index", "", "index definition (indicators.yaml)")
-	dataFile := fs.String("data", "", "data file: one row per unit (CSV, see docs/data-file.md)")
-	format := fs.String("format", "table", "output format: table, csv or json")
-	year := fs.Int("year", 0, "assessed year (needed by deadline indicators; default: the data file's \"# year:\" comment)")
+	indexFile, dataFile, year, format := scoringFlags(fs)
 	explain := fs.String("explain", "", "print the scorecard of the unit with this `code`: every indicator with its points and how they were reached")
 	lang := fs.String("lang", "vi", "language of the scorecard: vi or en")
 	draws := fs.Int("uncertainty", 0, "add each unit's rank interval from this many Monte Carlo draws of the weights (e.g. 1000; seed 1)")

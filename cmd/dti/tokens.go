@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -33,23 +32,14 @@ only its hash is kept. The site's page /account/tokens does the same.
 `
 
 func runTokens(ctx context.Context, env *cmdEnv, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(env.stdout, tokensUsage)
+	sub, fs, dbPath, usage, help := actionFlags(env, "tokens", tokensUsage, args)
+	if help {
 		return nil
 	}
-	sub := args[0]
-	fs := flag.NewFlagSet("tokens "+sub, flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	fs.Usage = func() { fmt.Fprint(env.stderr, tokensUsage) }
-	dbPath := fs.String("db", env.getenv("DTI_DB"), "database file (env DTI_DB)")
 	username := fs.String("username", "", "the account the token acts as")
 	name := fs.String("name", "", "what the token is for, e.g. the system's name")
 	id := fs.Int64("id", 0, "the token to revoke (see list)")
 	if err := fs.Parse(args[1:]); err != nil {
-		return exitError{2}
-	}
-	usage := func(msg string) error {
-		fmt.Fprintf(env.stderr, "dti tokens %s: %s\n\n%s", sub, msg, tokensUsage)
 		return exitError{2}
 	}
 	switch {

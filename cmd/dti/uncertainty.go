@@ -41,10 +41,7 @@ var uncertaintyFlags = map[string]string{
 func runUncertainty(ctx context.Context, env *cmdEnv, args []string) error {
 	fs := flag.NewFlagSet("uncertainty", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	indexFile := fs.String("index", "", "index definition (indicators.yaml)")
-	dataFile := fs.String("data", "", "data file: one row per unit (CSV, see docs/data-file.md)")
-	year := fs.Int("year", 0, "assessed year (needed by deadline indicators; default: the data file's \"# year:\" comment)")
-	format := fs.String("format", "table", "output format: table, csv or json")
+	indexFile, dataFile, year, format := scoringFlags(fs)
 	draws := fs.Int("draws", scoring.DefaultUncertaintyDraws, "number of Monte Carlo draws")
 	seed := fs.Uint64("seed", 1, "seed of the draws: the same seed gives the same result")
 	workers := fs.Int("workers", 0, "goroutines sharing the draws (0: one per CPU); never changes the result")

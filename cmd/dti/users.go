@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -46,15 +45,10 @@ func (g *grantList) String() string     { return strings.Join(*g, " ") }
 func (g *grantList) Set(v string) error { *g = append(*g, v); return nil }
 
 func runUsers(ctx context.Context, env *cmdEnv, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(env.stdout, usersUsage)
+	sub, fs, dbPath, usage, help := actionFlags(env, "users", usersUsage, args)
+	if help {
 		return nil
 	}
-	sub := args[0]
-	fs := flag.NewFlagSet("users "+sub, flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	fs.Usage = func() { fmt.Fprint(env.stderr, usersUsage) }
-	dbPath := fs.String("db", env.getenv("DTI_DB"), "database file (env DTI_DB)")
 	username := fs.String("username", "", "sign-in name")
 	fullName := fs.String("name", "", "full name")
 	email := fs.String("email", "", "e-mail address")
@@ -62,10 +56,6 @@ func runUsers(ctx context.Context, env *cmdEnv, args []string) error {
 	var grants grantList
 	fs.Var(&grants, "grant", "role grant (repeatable)")
 	if err := fs.Parse(args[1:]); err != nil {
-		return exitError{2}
-	}
-	usage := func(msg string) error {
-		fmt.Fprintf(env.stderr, "dti users %s: %s\n\n%s", sub, msg, usersUsage)
 		return exitError{2}
 	}
 	if fs.NArg() > 0 {
@@ -98,11 +88,7 @@ func runUsers(ctx context.Context, env *cmdEnv, args []string) error {
 		if err != nil {
 			return usage(err.Error())
 		}
-		pw, generated, err := newPassword(env)
-		if err != nil {
-			return err
-		}
-		hash, err := assessment.HashPassword(pw)
+		pw, hash, generated, err := newPassword(env)
 		if err != nil {
 			return err
 		}
@@ -123,11 +109,7 @@ func runUsers(ctx context.Context, env *cmdEnv, args []string) error {
 	}
 	switch sub {
 	case "passwd":
-		pw, generated, err := newPassword(env)
-		if err != nil {
-			return err
-		}
-		hash, err := assessment.HashPassword(pw)
+		pw, hash, generated, err := newPassword(env)
 		if err != nil {
 			return err
 		}
@@ -166,16 +148,21 @@ func userError(env *cmdEnv, err error) error {
 }
 
 // newPassword returns DTI_PASSWORD when set (checked against the policy),
-// else a generated password.
-func newPassword(env *cmdEnv) (pw string, generated bool, err error) {
-	if pw := env.getenv("DTI_PASSWORD"); pw != "" {
+// else a generated password, with its hash.
+func newPassword(env *cmdEnv) (pw, hash string, generated bool, err error) {
+	if pw = env.getenv("DTI_PASSWORD"); pw != "" {
 		if err := assessment.CheckPasswordPolicy(pw); err != nil {
-			return "", false, fmt.Errorf("DTI_PASSWORD: %w", err)
+			return "", "", false, fmt.Errorf("DTI_PASSWORD: %w", err)
 		}
-		return pw, false, nil
+	} else {
+		// 26 base32 characters: 128 bits from crypto/rand.
+		pw, generated = rand.Text(), true
 	}
-	// 26 base32 characters: 128 bits from crypto/rand.
-	return rand.Text(), true, nil
+	hash, err = assessment.HashPassword(pw)
+	if err != nil {
+		return "", "", false, err
+	}
+	return pw, hash, generated, nil
 }
 
 // parseGrants turns --grant values into grants, resolving unit codes.
