@@ -381,11 +381,7 @@ func (s *Server) createUser(c *fiber.Ctx) error {
 	if !sc.all && len(grants) == 0 {
 		v.Errors["grants"] = l.T("admin.users.grant_needed")
 	}
-	pw, err := assessment.NewInitialPassword()
-	if err != nil {
-		return err
-	}
-	hash, err := assessment.HashPassword(pw)
+	pw, hash, err := initialPassword()
 	if err != nil {
 		return err
 	}
@@ -500,11 +496,7 @@ func (s *Server) resetUserPassword(c *fiber.Ctx) error {
 		return assessment.NewError(assessment.ErrForbidden, "user.self",
 			"Hãy đổi mật khẩu của mình ở trang Đổi mật khẩu.", "change your own password on the password page")
 	}
-	pw, err := assessment.NewInitialPassword()
-	if err != nil {
-		return err
-	}
-	hash, err := assessment.HashPassword(pw)
+	pw, hash, err := initialPassword()
 	if err != nil {
 		return err
 	}
@@ -512,6 +504,19 @@ func (s *Server) resetUserPassword(c *fiber.Ctx) error {
 		return err
 	}
 	return s.renderSecret(c, u, pw, "admin.users.reset_done")
+}
+
+// initialPassword makes a one-time password and its hash.
+func initialPassword() (pw, hash string, err error) {
+	pw, err = assessment.NewInitialPassword()
+	if err != nil {
+		return "", "", err
+	}
+	hash, err = assessment.HashPassword(pw)
+	if err != nil {
+		return "", "", err
+	}
+	return pw, hash, nil
 }
 
 // secretView shows a one-time password.
