@@ -215,10 +215,7 @@ func (s *Server) sendChart(c *fiber.Ctx, ch *reports.Chart, heading, file string
 	if err := reports.WriteChartHTML(&buf, ch, ch.Title+" · "+heading); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	c.Set(fiber.HeaderContentDisposition, contentDisposition(file+".html"))
-	c.Set(fiber.HeaderCacheControl, "private, no-cache")
-	return c.Send(buf.Bytes())
+	return sendAttachment(c, fiber.MIMETextHTMLCharsetUTF8, file+".html", "private, no-cache", buf.Bytes())
 }
 
 // unitChartDownload sends a unit's radar or trend chart as a standalone

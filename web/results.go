@@ -278,10 +278,7 @@ func (s *Server) rankingWorkbook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, reports.ContentTypeXLSX)
-	c.Set(fiber.HeaderContentDisposition, contentDisposition(l.T("results.file_name", pb.period.Code)+".xlsx"))
-	c.Set(fiber.HeaderCacheControl, "private, no-cache")
-	return c.Send(body)
+	return sendAttachment(c, reports.ContentTypeXLSX, l.T("results.file_name", pb.period.Code)+".xlsx", "private, no-cache", body)
 }
 
 // previousPeriod returns the latest visible published period of an
