@@ -40,12 +40,11 @@ type adminUserRow struct {
 
 // pager links the pages of a list.
 type pager struct {
-	Page, Pages        int
-	PrevURL, NextURL   string
-	From, To, Of       int
-	ShowFrom, ShowTo   string
-	ShowOf             string
-	pageParam, baseURL string
+	Page, Pages      int
+	PrevURL, NextURL string
+	From, To, Of     int
+	ShowFrom, ShowTo string
+	ShowOf           string
 }
 
 // newPager computes the page links of total items, size per page, on page
