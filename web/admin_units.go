@@ -289,18 +289,16 @@ func (s *Server) createUnit(c *fiber.Ctx) error {
 	parentID, attrs := s.checkUnitForm(c, sc, &v, nil)
 	u := &assessment.Unit{Code: v.Code, NameVI: v.NameVI, NameEN: v.NameEN, ParentID: parentID,
 		Type: v.Type, Block: v.Block, Attrs: attrs, Active: v.Active}
-	if err := u.Validate(); err != nil {
-		validationInto(err, l.Lang, v.Errors, unitFieldNames)
-	}
-	if len(v.Errors) == 0 {
+	err = saveChecked(l.Lang, v.Errors, unitFieldNames, u.Validate, func() error {
 		err := s.cfg.Store.CreateUnit(ctx, currentUser(c).Actor, u)
-		switch {
-		case errors.Is(err, assessment.ErrConflict):
+		if errors.Is(err, assessment.ErrConflict) {
 			v.Errors["code"] = l.T("admin.units.code_taken")
-		case validationInto(err, l.Lang, v.Errors, unitFieldNames):
-		case err != nil:
-			return err
+			return nil
 		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if len(v.Errors) > 0 {
 		return s.renderUnitForm(c, fiber.StatusUnprocessableEntity, v, sc)
@@ -337,17 +335,15 @@ func (s *Server) updateUnit(c *fiber.Ctx) error {
 	}
 	nu := *old
 	nu.NameVI, nu.NameEN, nu.ParentID, nu.Type, nu.Block, nu.Attrs, nu.Active = v.NameVI, v.NameEN, parentID, v.Type, v.Block, attrs, v.Active
-	if err := nu.Validate(); err != nil {
-		validationInto(err, l.Lang, v.Errors, unitFieldNames)
-	}
-	if len(v.Errors) == 0 {
+	err = saveChecked(l.Lang, v.Errors, unitFieldNames, nu.Validate, func() error {
 		_, err := s.cfg.Store.UpdateUnit(ctx, currentUser(c).Actor, old.ID, assessment.UnitUpdate{
 			ParentID: &parentID, NameVI: &v.NameVI, NameEN: &v.NameEN, Type: &v.Type, Block: &v.Block,
 			Attrs: &attrs, Active: &v.Active,
 		})
-		if !validationInto(err, l.Lang, v.Errors, unitFieldNames) && err != nil {
-			return err
-		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if len(v.Errors) > 0 {
 		return s.renderUnitForm(c, fiber.StatusUnprocessableEntity, v, sc)

@@ -386,18 +386,16 @@ func (s *Server) createUser(c *fiber.Ctx) error {
 	}
 	u := &assessment.User{Username: v.Username, FullName: v.FullName, Email: v.Email, Lang: v.Lang,
 		PasswordHash: hash, MustChangePassword: true, Grants: grants}
-	if err := u.Validate(); err != nil {
-		validationInto(err, l.Lang, v.Errors, nil)
-	}
-	if len(v.Errors) == 0 {
+	err = saveChecked(l.Lang, v.Errors, nil, u.Validate, func() error {
 		err := s.cfg.Store.CreateUser(ctx, currentUser(c).Actor, u)
-		switch {
-		case errors.Is(err, assessment.ErrConflict):
+		if errors.Is(err, assessment.ErrConflict) {
 			v.Errors["username"] = l.T("admin.users.username_taken")
-		case validationInto(err, l.Lang, v.Errors, nil):
-		case err != nil:
-			return err
+			return nil
 		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if len(v.Errors) > 0 {
 		return s.renderUserForm(c, fiber.StatusUnprocessableEntity, v, sc, nil)
@@ -424,19 +422,17 @@ func (s *Server) updateUser(c *fiber.Ctx) error {
 	}
 	nu := *old
 	nu.FullName, nu.Email, nu.Lang, nu.Grants = v.FullName, v.Email, v.Lang, grants
-	if err := nu.Validate(); err != nil {
-		validationInto(err, l.Lang, v.Errors, nil)
-	}
-	if len(v.Errors) == 0 {
+	err = saveChecked(l.Lang, v.Errors, nil, nu.Validate, func() error {
 		if grants == nil {
 			grants = []assessment.Grant{}
 		}
 		_, err := s.cfg.Store.UpdateUser(ctx, currentUser(c).Actor, old.ID, assessment.UserUpdate{
 			FullName: &v.FullName, Email: &v.Email, Lang: &v.Lang, Grants: &grants,
 		})
-		if !validationInto(err, l.Lang, v.Errors, nil) && err != nil {
-			return err
-		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if len(v.Errors) > 0 {
 		return s.renderUserForm(c, fiber.StatusUnprocessableEntity, v, sc, nil)
