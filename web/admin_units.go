@@ -107,16 +107,16 @@ func (s *Server) blockName(code, lang string) string {
 // unitEditView is the data of the unit create and edit form.
 type unitEditView struct {
 	// Edit is true for an existing unit (its code cannot change).
-	Edit                   bool
-	Code, NameVI, NameEN   string
-	Parent, Type, Block    string
-	Attrs                  string
-	Active                 bool
-	Parents                []unitOption
-	TopLevel               bool // the top level may be chosen
-	Types, Blocks          []codeOption
-	Errors                 map[string]string
-	Action, Heading, Title string
+	Edit                 bool
+	Code, NameVI, NameEN string
+	Parent, Type, Block  string
+	Attrs                string
+	Active               bool
+	Parents              []unitOption
+	TopLevel             bool // the top level may be chosen
+	Types, Blocks        []codeOption
+	Errors               map[string]string
+	Action, Heading      string
 	// AuditURL lists the unit's audit entries (province-wide admins).
 	AuditURL string
 }
@@ -205,13 +205,11 @@ func (s *Server) renderUnitForm(c *fiber.Ctx, status int, v unitEditView, sc *ad
 	}
 	if v.Edit {
 		v.Action, v.Heading = "/admin/units/"+v.Code, l.T("admin.units.edit_heading", v.Code)
-		v.Title = v.Heading
 	} else {
 		v.Action, v.Heading = "/admin/units", l.T("admin.units.new_heading")
-		v.Title = v.Heading
 	}
 	pg := s.newPage(c, "admin.units.title", "admin_units", v)
-	pg.Title = v.Title
+	pg.Title = v.Heading
 	return s.render(c, status, "admin_units_form", pg)
 }
 
