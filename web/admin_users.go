@@ -259,6 +259,20 @@ func (s *Server) managedUser(ctx context.Context, c *fiber.Ctx) (*adminScope, *a
 	return sc, u, nil
 }
 
+// otherManagedUser is managedUser for the actions an admin may not take
+// on its own account: that account is refused (ErrForbidden) with the
+// message vi / en.
+func (s *Server) otherManagedUser(ctx context.Context, c *fiber.Ctx, vi, en string) (*assessment.User, error) {
+	_, u, err := s.managedUser(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if u.ID == currentUser(c).ID {
+		return nil, assessment.NewError(assessment.ErrForbidden, "user.self", vi, en)
+	}
+	return u, nil
+}
+
 func (s *Server) renderUserForm(c *fiber.Ctx, status int, v userEditView, sc *adminScope, grants []assessment.Grant) error {
 	ctx := c.UserContext()
 	if sc == nil {
@@ -458,13 +472,9 @@ func grantKeys(gs []assessment.Grant) []string {
 func (s *Server) setUserDisabled(disabled bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx := c.UserContext()
-		_, u, err := s.managedUser(ctx, c)
+		u, err := s.otherManagedUser(ctx, c, "Không thể tự khóa tài khoản của mình.", "you cannot disable your own account")
 		if err != nil {
 			return err
-		}
-		if u.ID == currentUser(c).ID {
-			return assessment.NewError(assessment.ErrForbidden, "user.self",
-				"Không thể tự khóa tài khoản của mình.", "you cannot disable your own account")
 		}
 		if _, err := s.cfg.Store.UpdateUser(ctx, currentUser(c).Actor, u.ID, assessment.UserUpdate{Disabled: &disabled}); err != nil {
 			return err
@@ -483,13 +493,9 @@ func (s *Server) setUserDisabled(disabled bool) fiber.Handler {
 // the next sign-in. Admins change their own password on the account page.
 func (s *Server) resetUserPassword(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	_, u, err := s.managedUser(ctx, c)
+	u, err := s.otherManagedUser(ctx, c, "Hãy đổi mật khẩu của mình ở trang Đổi mật khẩu.", "change your own password on the password page")
 	if err != nil {
 		return err
-	}
-	if u.ID == currentUser(c).ID {
-		return assessment.NewError(assessment.ErrForbidden, "user.self",
-			"Hãy đổi mật khẩu của mình ở trang Đổi mật khẩu.", "change your own password on the password page")
 	}
 	pw, hash, err := initialPassword()
 	if err != nil {
