@@ -177,16 +177,11 @@ func (s *Server) rawDataDownload(format string) fiber.Handler {
 // indicator matrix) of the results the period would publish now, computed
 // from its final data, to admins who may preview it. Nothing is stored.
 func (s *Server) previewWorkbook(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	p, ix, err := s.periodFor(c, assessment.ActCompute)
+	p, ix, res, err := s.previewResults(c)
 	if err != nil {
 		return err
 	}
-	res, err := s.scorePeriod(ctx, p, ix, assessment.DatasetFinal)
-	if err != nil {
-		return err
-	}
-	names, err := s.unitNames(ctx)
+	names, err := s.unitNames(c.UserContext())
 	if err != nil {
 		return err
 	}
