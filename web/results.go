@@ -59,15 +59,29 @@ func (s *Server) finalResults(ctx context.Context, p *assessment.Period) (*scori
 		return nil, nil, assessment.ErrNotFound
 	}
 	latest := snaps[0]
-	key := strconv.FormatInt(p.ID, 10) + "/" + strconv.Itoa(latest.Number)
+	res, full, err := s.cachedFinal(ctx, p, latest.Number)
+	if err != nil {
+		return nil, nil, err
+	}
+	if full != nil {
+		return res, full, nil
+	}
+	return res, latest, nil
+}
+
+// cachedFinal returns the final results of the period's snapshot number
+// n, decoding the snapshot only once: full is the snapshot when it was
+// read now, nil when its results came from the cache.
+func (s *Server) cachedFinal(ctx context.Context, p *assessment.Period, n int) (res *scoring.Results, full *assessment.Snapshot, err error) {
+	key := strconv.FormatInt(p.ID, 10) + "/" + strconv.Itoa(n)
 	sc := &s.snapshots
 	sc.mu.Lock()
-	res := sc.m[key]
+	res = sc.m[key]
 	sc.mu.Unlock()
 	if res != nil {
-		return res, latest, nil
+		return res, nil, nil
 	}
-	full, err := s.cfg.Store.FindSnapshot(ctx, p.ID, latest.Number)
+	full, err = s.cfg.Store.FindSnapshot(ctx, p.ID, n)
 	if err != nil {
 		return nil, nil, err
 	}
