@@ -7,7 +7,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/dti-platform/dti/assessment"
 	"github.com/dti-platform/dti/reports"
 	"github.com/dti-platform/dti/scoring"
 )
@@ -222,19 +221,9 @@ func (s *Server) sendChart(c *fiber.Ctx, ch *reports.Chart, heading, file string
 // HTML file, with the visibility of its profile.
 func (s *Server) unitChartDownload(kind string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		pb, err := s.loadPublished(c)
+		pb, ua, _, err := s.publishedProfile(c)
 		if err != nil {
 			return err
-		}
-		ua, err := s.accessUnit(c, pb.period)
-		if err != nil {
-			return err
-		}
-		if err := requireProfile(c, ua); err != nil {
-			return err
-		}
-		if _, ok := unitResultOf(pb.res, ua.unit.Code); !ok {
-			return assessment.ErrNotFound
 		}
 		l := s.localizer(c)
 		var ch *reports.Chart
