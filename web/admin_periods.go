@@ -233,18 +233,26 @@ func (s *Server) periodPreview(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "ranking", pg)
 }
 
-// periodFor loads the period named in the route, checks that the signed-in
-// user may take action on it, and returns it with its pinned index.
+// routePeriod loads the period named in the route and checks that the
+// signed-in user may take action on it.
+func (s *Server) routePeriod(c *fiber.Ctx, action assessment.Action) (*assessment.Period, error) {
+	p, err := s.cfg.Store.FindPeriodByCode(c.UserContext(), c.Params("period"))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := assessment.CheckPeriod(currentUser(c).Actor, p, assessment.PeriodChange{Action: action}); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// periodFor is routePeriod that also returns the period's pinned index.
 func (s *Server) periodFor(c *fiber.Ctx, action assessment.Action) (*assessment.Period, *scoring.Index, error) {
-	ctx := c.UserContext()
-	p, err := s.cfg.Store.FindPeriodByCode(ctx, c.Params("period"))
+	p, err := s.routePeriod(c, action)
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := assessment.CheckPeriod(currentUser(c).Actor, p, assessment.PeriodChange{Action: action}); err != nil {
-		return nil, nil, err
-	}
-	ix, err := s.periodIndex(ctx, p)
+	ix, err := s.periodIndex(c.UserContext(), p)
 	if err != nil {
 		return nil, nil, err
 	}
