@@ -262,17 +262,13 @@ func (s *Server) rankingWorkbook(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	l := s.localizer(c)
 	body, err := s.workbooks.get(pb.key+"/"+l.Lang, s.cfg.Dev, func() ([]byte, error) {
-		units, _, err := s.cfg.Store.FindUnits(ctx, assessment.UnitFilter{})
+		names, err := s.unitNames(ctx)
 		if err != nil {
 			return nil, err
 		}
-		names := make(reports.UnitNames, len(units))
-		for _, u := range units {
-			names[u.Code] = scoring.Text{VI: u.NameVI, EN: u.NameEN}
-		}
 		in := reports.RankingInput{
 			Index:       pb.ix,
-			Period:      reports.Period{Code: pb.period.Code, Name: scoring.Text{VI: pb.period.Name}, Year: pb.period.Year},
+			Period:      reportPeriod(pb.period),
 			Results:     pb.res,
 			Names:       names,
 			GeneratedAt: pb.snap.PublishedAt,
@@ -281,7 +277,7 @@ func (s *Server) rankingWorkbook(c *fiber.Ctx) error {
 		}
 		if pb.prev != nil {
 			in.Previous = pb.prevRes
-			in.PreviousPeriod = reports.Period{Code: pb.prev.Code, Name: scoring.Text{VI: pb.prev.Name}, Year: pb.prev.Year}
+			in.PreviousPeriod = reportPeriod(pb.prev)
 		}
 		var buf bytes.Buffer
 		if err := reports.WriteRanking(&buf, in); err != nil {
