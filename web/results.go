@@ -15,14 +15,6 @@ import (
 	"github.com/dti-platform/dti/scoring"
 )
 
-// snapshotCache keeps the final results of published snapshots, which
-// never change once written: the ranking page is the busiest page of the
-// site and should not decode a period's results on every view.
-type snapshotCache struct {
-	mu sync.Mutex
-	m  map[string]*scoring.Results
-}
-
 // canSeeResults reports whether the request may see the published results
 // of p: everyone for a public period, signed-in users otherwise.
 func canSeeResults(c *fiber.Ctx, p *assessment.Period) bool {
@@ -74,24 +66,17 @@ func (s *Server) finalResults(ctx context.Context, p *assessment.Period) (*scori
 // read now, nil when its results came from the cache.
 func (s *Server) cachedFinal(ctx context.Context, p *assessment.Period, n int) (res *scoring.Results, full *assessment.Snapshot, err error) {
 	key := strconv.FormatInt(p.ID, 10) + "/" + strconv.Itoa(n)
-	sc := &s.snapshots
-	sc.mu.Lock()
-	res = sc.m[key]
-	sc.mu.Unlock()
-	if res != nil {
-		return res, nil, nil
-	}
-	full, err = s.cfg.Store.FindSnapshot(ctx, p.ID, n)
+	res, err = s.snapshots.get(key, false, func() (*scoring.Results, error) {
+		sn, err := s.cfg.Store.FindSnapshot(ctx, p.ID, n)
+		if err != nil {
+			return nil, err
+		}
+		full = sn
+		return &sn.Results.Final, nil
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	res = &full.Results.Final
-	sc.mu.Lock()
-	if sc.m == nil {
-		sc.m = make(map[string]*scoring.Results)
-	}
-	sc.m[key] = res
-	sc.mu.Unlock()
 	return res, full, nil
 }
 
