@@ -332,8 +332,5 @@ func (s *Server) auditExport(c *fiber.Ctx) error {
 		return err
 	}
 	name := l.T("admin.audit.file_name", s.cfg.Now().In(s.cfg.Location).Format("2006-01-02")) + "." + format
-	c.Set(fiber.HeaderContentType, ctype)
-	c.Set(fiber.HeaderContentDisposition, contentDisposition(name))
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(buf.Bytes())
+	return sendAttachment(c, ctype, name, "no-store", buf.Bytes())
 }

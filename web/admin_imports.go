@@ -176,9 +176,9 @@ type importPreviewView struct {
 	Applied              bool
 	// N holds the counts in the page language: create, update, same,
 	// issues, more_issues, more_changes.
-	N                        map[string]string
-	AppliedCreated, Updated  int
-	AppliedValues, Unchanged int
+	N                       map[string]string
+	AppliedCreated, Updated int
+	Unchanged               int
 }
 
 type importChangeRow struct {

@@ -80,7 +80,5 @@ func (s *Server) importSample(c *fiber.Ctx) error {
 	if err := w.WriteAll(rows); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, reports.ContentTypeCSV)
-	c.Set(fiber.HeaderContentDisposition, contentDisposition(name))
-	return c.Send(buf.Bytes())
+	return sendAttachment(c, reports.ContentTypeCSV, name, "", buf.Bytes())
 }

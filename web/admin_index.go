@@ -55,19 +55,6 @@ type migrateIssue struct {
 	Unit, Key, Message, Value string
 }
 
-// migratePeriod returns the period of the :period parameter after the
-// workflow allows re-pinning it.
-func (s *Server) migratePeriod(c *fiber.Ctx) (*assessment.Period, error) {
-	p, err := s.cfg.Store.FindPeriodByCode(c.UserContext(), c.Params("period"))
-	if err != nil {
-		return nil, err
-	}
-	if _, err := assessment.CheckPeriod(currentUser(c).Actor, p, assessment.PeriodChange{Action: assessment.ActRepinIndex}); err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
 func (s *Server) newMigrateView(p *assessment.Period) migrateView {
 	v := migrateView{Code: p.Code, Name: p.Name, Version: p.Version, Errors: map[string]string{},
 		Current: p.IndexCode + " " + p.IndexVersion + " (" + shortHash(p.IndexHash) + ")"}
@@ -79,7 +66,7 @@ func (s *Server) newMigrateView(p *assessment.Period) migrateView {
 
 // migratePage shows the form that chooses the new index version.
 func (s *Server) migratePage(c *fiber.Ctx) error {
-	p, err := s.migratePeriod(c)
+	p, err := s.routePeriod(c, assessment.ActRepinIndex)
 	if err != nil {
 		return err
 	}
@@ -96,7 +83,7 @@ func (s *Server) renderMigrate(c *fiber.Ctx, status int, v migrateView) error {
 // uploadMigration validates the new index text and keeps it for the
 // report.
 func (s *Server) uploadMigration(c *fiber.Ctx) error {
-	p, err := s.migratePeriod(c)
+	p, err := s.routePeriod(c, assessment.ActRepinIndex)
 	if err != nil {
 		return err
 	}
@@ -152,7 +139,7 @@ func (s *Server) uploadMigration(c *fiber.Ctx) error {
 // migrationReport shows what the stashed index would do to the period's
 // stored values, with the confirmation form.
 func (s *Server) migrationReport(c *fiber.Ctx) error {
-	p, err := s.migratePeriod(c)
+	p, err := s.routePeriod(c, assessment.ActRepinIndex)
 	if err != nil {
 		return err
 	}
@@ -249,7 +236,7 @@ func (s *Server) periodValues(ctx context.Context, p *assessment.Period) ([]asse
 func (s *Server) confirmMigration(c *fiber.Ctx) error {
 	s.imports.applying.Lock()
 	defer s.imports.applying.Unlock()
-	p, err := s.migratePeriod(c)
+	p, err := s.routePeriod(c, assessment.ActRepinIndex)
 	if err != nil {
 		return err
 	}

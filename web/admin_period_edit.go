@@ -29,7 +29,7 @@ type periodEditView struct {
 // editPeriodPage shows the settings of a period (name, dates, visibility)
 // for an admin to change, in any state of the lifecycle.
 func (s *Server) editPeriodPage(c *fiber.Ctx) error {
-	p, err := s.editablePeriod(c)
+	p, err := s.routePeriod(c, assessment.ActEditPeriod)
 	if err != nil {
 		return err
 	}
@@ -38,19 +38,6 @@ func (s *Server) editPeriodPage(c *fiber.Ctx) error {
 		Public: p.Public, ShowInProgress: p.ShowInProgress,
 	}
 	return s.renderPeriodEdit(c, fiber.StatusOK, p, v)
-}
-
-// editablePeriod finds the period of the route and checks that the actor
-// may change its settings.
-func (s *Server) editablePeriod(c *fiber.Ctx) (*assessment.Period, error) {
-	p, err := s.cfg.Store.FindPeriodByCode(c.UserContext(), c.Params("period"))
-	if err != nil {
-		return nil, err
-	}
-	if _, err := assessment.CheckPeriod(currentUser(c).Actor, p, assessment.PeriodChange{Action: assessment.ActEditPeriod}); err != nil {
-		return nil, err
-	}
-	return p, nil
 }
 
 // dateInput is t as the value of a date input, in the platform's zone.
@@ -73,7 +60,7 @@ func (s *Server) renderPeriodEdit(c *fiber.Ctx, status int, p *assessment.Period
 // updatePeriod saves the settings form through the store, which checks
 // the version and audits every changed field.
 func (s *Server) updatePeriod(c *fiber.Ctx) error {
-	p, err := s.editablePeriod(c)
+	p, err := s.routePeriod(c, assessment.ActEditPeriod)
 	if err != nil {
 		return err
 	}

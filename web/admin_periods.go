@@ -186,6 +186,20 @@ func (s *Server) computeSnapshot(ctx context.Context, p *assessment.Period) (*as
 	return snap, nil
 }
 
+// previewResults loads the route's period for an admin who may compute it
+// and scores its final data: the results it would publish now.
+func (s *Server) previewResults(c *fiber.Ctx) (*assessment.Period, *scoring.Index, *scoring.Results, error) {
+	p, ix, err := s.periodFor(c, assessment.ActCompute)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	res, err := s.scorePeriod(c.UserContext(), p, ix, assessment.DatasetFinal)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return p, ix, res, nil
+}
+
 // scorePeriod loads the period's data of one kind and scores it.
 func (s *Server) scorePeriod(ctx context.Context, p *assessment.Period, ix *scoring.Index, kind assessment.DatasetKind) (*scoring.Results, error) {
 	ds, err := s.cfg.Store.LoadDataset(ctx, p.ID, kind, ix)
@@ -202,12 +216,7 @@ func (s *Server) scorePeriod(ctx context.Context, p *assessment.Period, ix *scor
 // periodPreview shows the ranking the period would publish now, computed
 // from the final data, without storing anything.
 func (s *Server) periodPreview(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	p, ix, err := s.periodFor(c, assessment.ActCompute)
-	if err != nil {
-		return err
-	}
-	res, err := s.scorePeriod(ctx, p, ix, assessment.DatasetFinal)
+	p, ix, res, err := s.previewResults(c)
 	if err != nil {
 		return err
 	}
@@ -224,18 +233,26 @@ func (s *Server) periodPreview(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "ranking", pg)
 }
 
-// periodFor loads the period named in the route, checks that the signed-in
-// user may take action on it, and returns it with its pinned index.
+// routePeriod loads the period named in the route and checks that the
+// signed-in user may take action on it.
+func (s *Server) routePeriod(c *fiber.Ctx, action assessment.Action) (*assessment.Period, error) {
+	p, err := s.cfg.Store.FindPeriodByCode(c.UserContext(), c.Params("period"))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := assessment.CheckPeriod(currentUser(c).Actor, p, assessment.PeriodChange{Action: action}); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// periodFor is routePeriod that also returns the period's pinned index.
 func (s *Server) periodFor(c *fiber.Ctx, action assessment.Action) (*assessment.Period, *scoring.Index, error) {
-	ctx := c.UserContext()
-	p, err := s.cfg.Store.FindPeriodByCode(ctx, c.Params("period"))
+	p, err := s.routePeriod(c, action)
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := assessment.CheckPeriod(currentUser(c).Actor, p, assessment.PeriodChange{Action: action}); err != nil {
-		return nil, nil, err
-	}
-	ix, err := s.periodIndex(ctx, p)
+	ix, err := s.periodIndex(c.UserContext(), p)
 	if err != nil {
 		return nil, nil, err
 	}

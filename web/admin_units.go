@@ -107,16 +107,16 @@ func (s *Server) blockName(code, lang string) string {
 // unitEditView is the data of the unit create and edit form.
 type unitEditView struct {
 	// Edit is true for an existing unit (its code cannot change).
-	Edit                   bool
-	Code, NameVI, NameEN   string
-	Parent, Type, Block    string
-	Attrs                  string
-	Active                 bool
-	Parents                []unitOption
-	TopLevel               bool // the top level may be chosen
-	Types, Blocks          []codeOption
-	Errors                 map[string]string
-	Action, Heading, Title string
+	Edit                 bool
+	Code, NameVI, NameEN string
+	Parent, Type, Block  string
+	Attrs                string
+	Active               bool
+	Parents              []unitOption
+	TopLevel             bool // the top level may be chosen
+	Types, Blocks        []codeOption
+	Errors               map[string]string
+	Action, Heading      string
 	// AuditURL lists the unit's audit entries (province-wide admins).
 	AuditURL string
 }
@@ -205,13 +205,11 @@ func (s *Server) renderUnitForm(c *fiber.Ctx, status int, v unitEditView, sc *ad
 	}
 	if v.Edit {
 		v.Action, v.Heading = "/admin/units/"+v.Code, l.T("admin.units.edit_heading", v.Code)
-		v.Title = v.Heading
 	} else {
 		v.Action, v.Heading = "/admin/units", l.T("admin.units.new_heading")
-		v.Title = v.Heading
 	}
 	pg := s.newPage(c, "admin.units.title", "admin_units", v)
-	pg.Title = v.Title
+	pg.Title = v.Heading
 	return s.render(c, status, "admin_units_form", pg)
 }
 
@@ -289,18 +287,16 @@ func (s *Server) createUnit(c *fiber.Ctx) error {
 	parentID, attrs := s.checkUnitForm(c, sc, &v, nil)
 	u := &assessment.Unit{Code: v.Code, NameVI: v.NameVI, NameEN: v.NameEN, ParentID: parentID,
 		Type: v.Type, Block: v.Block, Attrs: attrs, Active: v.Active}
-	if err := u.Validate(); err != nil {
-		validationInto(err, l.Lang, v.Errors, unitFieldNames)
-	}
-	if len(v.Errors) == 0 {
+	err = saveChecked(l.Lang, v.Errors, unitFieldNames, u.Validate, func() error {
 		err := s.cfg.Store.CreateUnit(ctx, currentUser(c).Actor, u)
-		switch {
-		case errors.Is(err, assessment.ErrConflict):
+		if errors.Is(err, assessment.ErrConflict) {
 			v.Errors["code"] = l.T("admin.units.code_taken")
-		case validationInto(err, l.Lang, v.Errors, unitFieldNames):
-		case err != nil:
-			return err
+			return nil
 		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if len(v.Errors) > 0 {
 		return s.renderUnitForm(c, fiber.StatusUnprocessableEntity, v, sc)
@@ -337,17 +333,15 @@ func (s *Server) updateUnit(c *fiber.Ctx) error {
 	}
 	nu := *old
 	nu.NameVI, nu.NameEN, nu.ParentID, nu.Type, nu.Block, nu.Attrs, nu.Active = v.NameVI, v.NameEN, parentID, v.Type, v.Block, attrs, v.Active
-	if err := nu.Validate(); err != nil {
-		validationInto(err, l.Lang, v.Errors, unitFieldNames)
-	}
-	if len(v.Errors) == 0 {
+	err = saveChecked(l.Lang, v.Errors, unitFieldNames, nu.Validate, func() error {
 		_, err := s.cfg.Store.UpdateUnit(ctx, currentUser(c).Actor, old.ID, assessment.UnitUpdate{
 			ParentID: &parentID, NameVI: &v.NameVI, NameEN: &v.NameEN, Type: &v.Type, Block: &v.Block,
 			Attrs: &attrs, Active: &v.Active,
 		})
-		if !validationInto(err, l.Lang, v.Errors, unitFieldNames) && err != nil {
-			return err
-		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if len(v.Errors) > 0 {
 		return s.renderUnitForm(c, fiber.StatusUnprocessableEntity, v, sc)

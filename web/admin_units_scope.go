@@ -158,6 +158,22 @@ func validationInto(err error, lang string, errs map[string]string, rename map[s
 	return true
 }
 
+// saveChecked is the save step of the admin create and edit forms: the
+// error of validate (the record's own checks) goes into errs and, when
+// errs is then empty, save runs. A validation error of either is copied
+// into errs (store field names renamed by rename); any other error of
+// save is returned.
+func saveChecked(lang string, errs, rename map[string]string, validate, save func() error) error {
+	validationInto(validate(), lang, errs, rename)
+	if len(errs) > 0 {
+		return nil
+	}
+	if err := save(); !validationInto(err, lang, errs, rename) {
+		return err
+	}
+	return nil
+}
+
 // unitOption is an entry of a unit drop-down.
 type unitOption struct {
 	Code, Label string

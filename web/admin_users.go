@@ -40,12 +40,11 @@ type adminUserRow struct {
 
 // pager links the pages of a list.
 type pager struct {
-	Page, Pages        int
-	PrevURL, NextURL   string
-	From, To, Of       int
-	ShowFrom, ShowTo   string
-	ShowOf             string
-	pageParam, baseURL string
+	Page, Pages      int
+	PrevURL, NextURL string
+	From, To, Of     int
+	ShowFrom, ShowTo string
+	ShowOf           string
 }
 
 // newPager computes the page links of total items, size per page, on page
@@ -260,6 +259,20 @@ func (s *Server) managedUser(ctx context.Context, c *fiber.Ctx) (*adminScope, *a
 	return sc, u, nil
 }
 
+// otherManagedUser is managedUser for the actions an admin may not take
+// on its own account: that account is refused (ErrForbidden) with the
+// message vi / en.
+func (s *Server) otherManagedUser(ctx context.Context, c *fiber.Ctx, vi, en string) (*assessment.User, error) {
+	_, u, err := s.managedUser(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if u.ID == currentUser(c).ID {
+		return nil, assessment.NewError(assessment.ErrForbidden, "user.self", vi, en)
+	}
+	return u, nil
+}
+
 func (s *Server) renderUserForm(c *fiber.Ctx, status int, v userEditView, sc *adminScope, grants []assessment.Grant) error {
 	ctx := c.UserContext()
 	if sc == nil {
@@ -381,28 +394,22 @@ func (s *Server) createUser(c *fiber.Ctx) error {
 	if !sc.all && len(grants) == 0 {
 		v.Errors["grants"] = l.T("admin.users.grant_needed")
 	}
-	pw, err := assessment.NewInitialPassword()
-	if err != nil {
-		return err
-	}
-	hash, err := assessment.HashPassword(pw)
+	pw, hash, err := initialPassword()
 	if err != nil {
 		return err
 	}
 	u := &assessment.User{Username: v.Username, FullName: v.FullName, Email: v.Email, Lang: v.Lang,
 		PasswordHash: hash, MustChangePassword: true, Grants: grants}
-	if err := u.Validate(); err != nil {
-		validationInto(err, l.Lang, v.Errors, nil)
-	}
-	if len(v.Errors) == 0 {
+	err = saveChecked(l.Lang, v.Errors, nil, u.Validate, func() error {
 		err := s.cfg.Store.CreateUser(ctx, currentUser(c).Actor, u)
-		switch {
-		case errors.Is(err, assessment.ErrConflict):
+		if errors.Is(err, assessment.ErrConflict) {
 			v.Errors["username"] = l.T("admin.users.username_taken")
-		case validationInto(err, l.Lang, v.Errors, nil):
-		case err != nil:
-			return err
+			return nil
 		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if len(v.Errors) > 0 {
 		return s.renderUserForm(c, fiber.StatusUnprocessableEntity, v, sc, nil)
@@ -429,19 +436,17 @@ func (s *Server) updateUser(c *fiber.Ctx) error {
 	}
 	nu := *old
 	nu.FullName, nu.Email, nu.Lang, nu.Grants = v.FullName, v.Email, v.Lang, grants
-	if err := nu.Validate(); err != nil {
-		validationInto(err, l.Lang, v.Errors, nil)
-	}
-	if len(v.Errors) == 0 {
+	err = saveChecked(l.Lang, v.Errors, nil, nu.Validate, func() error {
 		if grants == nil {
 			grants = []assessment.Grant{}
 		}
 		_, err := s.cfg.Store.UpdateUser(ctx, currentUser(c).Actor, old.ID, assessment.UserUpdate{
 			FullName: &v.FullName, Email: &v.Email, Lang: &v.Lang, Grants: &grants,
 		})
-		if !validationInto(err, l.Lang, v.Errors, nil) && err != nil {
-			return err
-		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if len(v.Errors) > 0 {
 		return s.renderUserForm(c, fiber.StatusUnprocessableEntity, v, sc, nil)
@@ -467,13 +472,9 @@ func grantKeys(gs []assessment.Grant) []string {
 func (s *Server) setUserDisabled(disabled bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx := c.UserContext()
-		_, u, err := s.managedUser(ctx, c)
+		u, err := s.otherManagedUser(ctx, c, "Không thể tự khóa tài khoản của mình.", "you cannot disable your own account")
 		if err != nil {
 			return err
-		}
-		if u.ID == currentUser(c).ID {
-			return assessment.NewError(assessment.ErrForbidden, "user.self",
-				"Không thể tự khóa tài khoản của mình.", "you cannot disable your own account")
 		}
 		if _, err := s.cfg.Store.UpdateUser(ctx, currentUser(c).Actor, u.ID, assessment.UserUpdate{Disabled: &disabled}); err != nil {
 			return err
@@ -492,19 +493,11 @@ func (s *Server) setUserDisabled(disabled bool) fiber.Handler {
 // the next sign-in. Admins change their own password on the account page.
 func (s *Server) resetUserPassword(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	_, u, err := s.managedUser(ctx, c)
+	u, err := s.otherManagedUser(ctx, c, "Hãy đổi mật khẩu của mình ở trang Đổi mật khẩu.", "change your own password on the password page")
 	if err != nil {
 		return err
 	}
-	if u.ID == currentUser(c).ID {
-		return assessment.NewError(assessment.ErrForbidden, "user.self",
-			"Hãy đổi mật khẩu của mình ở trang Đổi mật khẩu.", "change your own password on the password page")
-	}
-	pw, err := assessment.NewInitialPassword()
-	if err != nil {
-		return err
-	}
-	hash, err := assessment.HashPassword(pw)
+	pw, hash, err := initialPassword()
 	if err != nil {
 		return err
 	}
@@ -512,6 +505,19 @@ func (s *Server) resetUserPassword(c *fiber.Ctx) error {
 		return err
 	}
 	return s.renderSecret(c, u, pw, "admin.users.reset_done")
+}
+
+// initialPassword makes a one-time password and its hash.
+func initialPassword() (pw, hash string, err error) {
+	pw, err = assessment.NewInitialPassword()
+	if err != nil {
+		return "", "", err
+	}
+	hash, err = assessment.HashPassword(pw)
+	if err != nil {
+		return "", "", err
+	}
+	return pw, hash, nil
 }
 
 // secretView shows a one-time password.

@@ -256,25 +256,10 @@ func (s *Server) snapshotResults(ctx context.Context, p *assessment.Period, n in
 		return nil, nil, newAPIError(fiber.StatusNotFound, "not_found",
 			fmt.Sprintf("Kỳ đánh giá %s không có lần công bố số %d.", p.Code, n), fmt.Sprintf("period %s has no snapshot %d", p.Code, n))
 	}
-	key := strconv.FormatInt(p.ID, 10) + "/" + strconv.Itoa(n)
-	sc := &s.snapshots
-	sc.mu.Lock()
-	res := sc.m[key]
-	sc.mu.Unlock()
-	if res != nil {
-		return res, snaps[i], nil
-	}
-	full, err := s.cfg.Store.FindSnapshot(ctx, p.ID, n)
+	res, _, err := s.cachedFinal(ctx, p, n)
 	if err != nil {
 		return nil, nil, err
 	}
-	res = &full.Results.Final
-	sc.mu.Lock()
-	if sc.m == nil {
-		sc.m = make(map[string]*scoring.Results)
-	}
-	sc.m[key] = res
-	sc.mu.Unlock()
 	return res, snaps[i], nil
 }
 

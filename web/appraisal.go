@@ -380,29 +380,14 @@ func beforeReturn(fc *formCtx, changes map[string]assessment.IndicatorChange, l 
 	form := BuildForm(fc.ix, FormOptions{UnitType: fc.unit.Type, Lang: l.Lang, Values: old, ReadOnly: true,
 		PointsDecimals: fc.ix.Rounding.PointsDecimals, Num: l.Num})
 	out := map[scoring.InputKey]string{}
-	var walk func([]*FormSection)
-	visit := func(fi *FormIndicator) {
+	form.eachIndicator(func(fi *FormIndicator) {
 		for _, in := range fi.Inputs {
 			k := scoring.InputKey{Indicator: fi.Code, Input: in.Key}
 			if slices.Contains(keys, k) {
 				out[k] = inputReading(in, l).Text
 			}
 		}
-	}
-	walk = func(ss []*FormSection) {
-		for _, sec := range ss {
-			for _, fi := range sec.Indicators {
-				visit(fi)
-			}
-			walk(sec.Sections)
-		}
-	}
-	walk(form.Sections)
-	if form.Adjustments != nil {
-		for _, fi := range form.Adjustments.Indicators {
-			visit(fi)
-		}
-	}
+	})
 	return out
 }
 
@@ -560,26 +545,11 @@ func reviewNoteLinks(form *FormView, notes map[string]*FormReview) []reviewNoteL
 		return nil
 	}
 	var out []reviewNoteLink
-	add := func(fi *FormIndicator) {
+	form.eachIndicator(func(fi *FormIndicator) {
 		if r := notes[fi.Code]; r != nil {
 			out = append(out, reviewNoteLink{Anchor: fi.Anchor, Code: fi.Code, Name: fi.Name, DecisionKey: "appraisal.decision." + r.Decision})
 		}
-	}
-	var walk func([]*FormSection)
-	walk = func(ss []*FormSection) {
-		for _, sec := range ss {
-			for _, fi := range sec.Indicators {
-				add(fi)
-			}
-			walk(sec.Sections)
-		}
-	}
-	walk(form.Sections)
-	if form.Adjustments != nil {
-		for _, fi := range form.Adjustments.Indicators {
-			add(fi)
-		}
-	}
+	})
 	return out
 }
 

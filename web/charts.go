@@ -7,7 +7,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/dti-platform/dti/assessment"
 	"github.com/dti-platform/dti/reports"
 	"github.com/dti-platform/dti/scoring"
 )
@@ -215,29 +214,16 @@ func (s *Server) sendChart(c *fiber.Ctx, ch *reports.Chart, heading, file string
 	if err := reports.WriteChartHTML(&buf, ch, ch.Title+" · "+heading); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	c.Set(fiber.HeaderContentDisposition, contentDisposition(file+".html"))
-	c.Set(fiber.HeaderCacheControl, "private, no-cache")
-	return c.Send(buf.Bytes())
+	return sendAttachment(c, fiber.MIMETextHTMLCharsetUTF8, file+".html", "private, no-cache", buf.Bytes())
 }
 
 // unitChartDownload sends a unit's radar or trend chart as a standalone
 // HTML file, with the visibility of its profile.
 func (s *Server) unitChartDownload(kind string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		pb, err := s.loadPublished(c)
+		pb, ua, _, err := s.publishedProfile(c)
 		if err != nil {
 			return err
-		}
-		ua, err := s.accessUnit(c, pb.period)
-		if err != nil {
-			return err
-		}
-		if err := requireProfile(c, ua); err != nil {
-			return err
-		}
-		if _, ok := unitResultOf(pb.res, ua.unit.Code); !ok {
-			return assessment.ErrNotFound
 		}
 		l := s.localizer(c)
 		var ch *reports.Chart

@@ -58,10 +58,7 @@ func (s *Server) scorecardDownload(c *fiber.Ctx) error {
 	if err := reports.WriteScorecard(&buf, in); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, reports.ContentTypeXLSX)
-	c.Set(fiber.HeaderContentDisposition, contentDisposition(l.T("downloads.file_scorecard", pb.period.Code, ua.unit.Code)+".xlsx"))
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Send(buf.Bytes())
+	return sendAttachment(c, reports.ContentTypeXLSX, l.T("downloads.file_scorecard", pb.period.Code, ua.unit.Code)+".xlsx", "private, no-store", buf.Bytes())
 }
 
 // scorecardDetails fills the unit's values, the reviewers' decisions and
@@ -156,14 +153,12 @@ func (s *Server) rawDataDownload(format string) fiber.Handler {
 		l := s.localizer(c)
 		in := reports.RawDataInput{Index: ix, Period: reportPeriod(p), Dataset: ds, Names: names, Lang: l.Lang}
 		var buf bytes.Buffer
-		name := l.T("downloads.file_rawdata", p.Code)
+		name, ctype := l.T("downloads.file_rawdata", p.Code), reports.ContentTypeXLSX
 		if format == "csv" {
 			err = reports.WriteRawDataCSV(&buf, in)
-			c.Set(fiber.HeaderContentType, reports.ContentTypeCSV)
-			name += ".csv"
+			name, ctype = name+".csv", reports.ContentTypeCSV
 		} else {
 			err = reports.WriteRawData(&buf, in)
-			c.Set(fiber.HeaderContentType, reports.ContentTypeXLSX)
 			name += ".xlsx"
 		}
 		if err != nil {
@@ -174,9 +169,7 @@ func (s *Server) rawDataDownload(format string) fiber.Handler {
 		}); err != nil {
 			return err
 		}
-		c.Set(fiber.HeaderContentDisposition, contentDisposition(name))
-		c.Set(fiber.HeaderCacheControl, "private, no-store")
-		return c.Send(buf.Bytes())
+		return sendAttachment(c, ctype, name, "private, no-store", buf.Bytes())
 	}
 }
 
@@ -184,16 +177,11 @@ func (s *Server) rawDataDownload(format string) fiber.Handler {
 // indicator matrix) of the results the period would publish now, computed
 // from its final data, to admins who may preview it. Nothing is stored.
 func (s *Server) previewWorkbook(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	p, ix, err := s.periodFor(c, assessment.ActCompute)
+	p, ix, res, err := s.previewResults(c)
 	if err != nil {
 		return err
 	}
-	res, err := s.scorePeriod(ctx, p, ix, assessment.DatasetFinal)
-	if err != nil {
-		return err
-	}
-	names, err := s.unitNames(ctx)
+	names, err := s.unitNames(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -205,8 +193,5 @@ func (s *Server) previewWorkbook(c *fiber.Ctx) error {
 	}); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, reports.ContentTypeXLSX)
-	c.Set(fiber.HeaderContentDisposition, contentDisposition(l.T("downloads.file_preview", p.Code)+".xlsx"))
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Send(buf.Bytes())
+	return sendAttachment(c, reports.ContentTypeXLSX, l.T("downloads.file_preview", p.Code)+".xlsx", "private, no-store", buf.Bytes())
 }

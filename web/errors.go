@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -81,20 +82,10 @@ func classify(err error) (status int, key string) {
 		return fiber.StatusUnprocessableEntity, "error.422"
 	case errors.As(err, &fe):
 		switch fe.Code {
-		case fiber.StatusNotFound:
-			return fe.Code, "error.404"
-		case fiber.StatusForbidden:
-			return fe.Code, "error.403"
-		case fiber.StatusUnauthorized:
-			return fe.Code, "error.401"
-		case fiber.StatusMethodNotAllowed:
-			return fe.Code, "error.405"
-		case fiber.StatusRequestEntityTooLarge:
-			return fe.Code, "error.413"
-		case fiber.StatusTooManyRequests:
-			return fe.Code, "error.429"
-		case fiber.StatusConflict:
-			return fe.Code, "error.409"
+		case fiber.StatusUnauthorized, fiber.StatusForbidden, fiber.StatusNotFound, fiber.StatusMethodNotAllowed,
+			fiber.StatusConflict, fiber.StatusRequestEntityTooLarge, fiber.StatusTooManyRequests:
+			// Each of these codes has its own page: "error.404"...
+			return fe.Code, "error." + strconv.Itoa(fe.Code)
 		}
 		if fe.Code >= 400 && fe.Code < 500 {
 			return fe.Code, "error.400"

@@ -138,6 +138,17 @@ func (s *Server) evidenceFile(c *fiber.Ctx) error {
 	return c.SendStream(rc, int(e.Size))
 }
 
+// sendAttachment answers with body as a file download of type ctype
+// named name; cache is the Cache-Control header, none when empty.
+func sendAttachment(c *fiber.Ctx, ctype, name, cache string, body []byte) error {
+	c.Set(fiber.HeaderContentType, ctype)
+	c.Set(fiber.HeaderContentDisposition, contentDisposition(name))
+	if cache != "" {
+		c.Set(fiber.HeaderCacheControl, cache)
+	}
+	return c.Send(body)
+}
+
 // contentDisposition makes an attachment header that keeps a Vietnamese
 // file name: an ASCII fallback ("Xep-hang.xlsx") plus the UTF-8 name
 // (RFC 6266, 5987). fiber's Attachment mangles the latter.

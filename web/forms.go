@@ -594,11 +594,21 @@ func (s *Server) submitForm(c *fiber.Ctx) error {
 		}
 		return err
 	}
+	if err := s.transitionForm(c, fc, version, to, ch); err != nil {
+		return err
+	}
+	s.setFlash(c, "flash.submitted")
+	return c.Redirect(formBase(fc.period.Code, fc.unit.Code), fiber.StatusSeeOther)
+}
+
+// transitionForm moves fc's submission, at the version the user saw, to
+// status to with the change ch. The workflow rule runs again on the fresh
+// rows inside the store's transaction; a form the rule would now move to
+// another status is a conflict.
+func (s *Server) transitionForm(c *fiber.Ctx, fc *formCtx, version int64, to assessment.SubmissionStatus, ch assessment.SubmissionChange) error {
 	actor := fc.actor
-	_, err = s.cfg.Store.TransitionSubmission(c.UserContext(), actor, assessment.Transition{
-		SubmissionID: fc.sub.ID,
-		Version:      version,
-		To:           to,
+	_, err := s.cfg.Store.TransitionSubmission(c.UserContext(), actor, assessment.Transition{
+		SubmissionID: fc.sub.ID, Version: version, To: to, Comment: ch.Comment,
 		Check: func(p *assessment.Period, _ *assessment.Unit, sub *assessment.Submission) error {
 			got, err := assessment.CheckSubmissionAction(actor, p, sub, ch)
 			if err == nil && got != to {
@@ -607,11 +617,7 @@ func (s *Server) submitForm(c *fiber.Ctx) error {
 			return err
 		},
 	})
-	if err != nil {
-		return err
-	}
-	s.setFlash(c, "flash.submitted")
-	return c.Redirect(formBase(fc.period.Code, fc.unit.Code), fiber.StatusSeeOther)
+	return err
 }
 
 // missingErrors puts "required" next to every missing input.

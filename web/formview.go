@@ -84,6 +84,27 @@ type FormView struct {
 	EvidenceURL   string
 }
 
+// eachIndicator calls fn for every indicator of the form in page order:
+// each section's own indicators before its subsections, then the
+// adjustments.
+func (f *FormView) eachIndicator(fn func(*FormIndicator)) {
+	var walk func([]*FormSection)
+	walk = func(ss []*FormSection) {
+		for _, sec := range ss {
+			for _, fi := range sec.Indicators {
+				fn(fi)
+			}
+			walk(sec.Sections)
+		}
+	}
+	walk(f.Sections)
+	if f.Adjustments != nil {
+		for _, fi := range f.Adjustments.Indicators {
+			fn(fi)
+		}
+	}
+}
+
 // FormSection is a group of the tree (a pillar, a group...).
 type FormSection struct {
 	Code        string

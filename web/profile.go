@@ -124,6 +124,27 @@ func requireProfile(c *fiber.Ctx, ua *unitAccess) error {
 	return assessment.ErrForbidden
 }
 
+// publishedProfile loads the route's published period and unit for a
+// request that may see the unit's profile, with the unit's result.
+func (s *Server) publishedProfile(c *fiber.Ctx) (*published, *unitAccess, *scoring.UnitResult, error) {
+	pb, err := s.loadPublished(c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ua, err := s.accessUnit(c, pb.period)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := requireProfile(c, ua); err != nil {
+		return nil, nil, nil, err
+	}
+	ur, ok := unitResultOf(pb.res, ua.unit.Code)
+	if !ok {
+		return nil, nil, nil, assessment.ErrNotFound
+	}
+	return pb, ua, ur, nil
+}
+
 // unitResultOf returns the unit's result in res.
 func unitResultOf(res *scoring.Results, code string) (*scoring.UnitResult, bool) {
 	for i := range res.Units {
@@ -193,20 +214,9 @@ type profileExplanation struct {
 
 // profilePage shows a unit's profile in a published period.
 func (s *Server) profilePage(c *fiber.Ctx) error {
-	pb, err := s.loadPublished(c)
+	pb, ua, ur, err := s.publishedProfile(c)
 	if err != nil {
 		return err
-	}
-	ua, err := s.accessUnit(c, pb.period)
-	if err != nil {
-		return err
-	}
-	if err := requireProfile(c, ua); err != nil {
-		return err
-	}
-	ur, ok := unitResultOf(pb.res, ua.unit.Code)
-	if !ok {
-		return assessment.ErrNotFound
 	}
 	l := s.localizer(c)
 	ix := pb.ix

@@ -15,14 +15,6 @@ import (
 	"github.com/dti-platform/dti/scoring"
 )
 
-// snapshotCache keeps the final results of published snapshots, which
-// never change once written: the ranking page is the busiest page of the
-// site and should not decode a period's results on every view.
-type snapshotCache struct {
-	mu sync.Mutex
-	m  map[string]*scoring.Results
-}
-
 // canSeeResults reports whether the request may see the published results
 // of p: everyone for a public period, signed-in users otherwise.
 func canSeeResults(c *fiber.Ctx, p *assessment.Period) bool {
@@ -59,25 +51,32 @@ func (s *Server) finalResults(ctx context.Context, p *assessment.Period) (*scori
 		return nil, nil, assessment.ErrNotFound
 	}
 	latest := snaps[0]
-	key := strconv.FormatInt(p.ID, 10) + "/" + strconv.Itoa(latest.Number)
-	sc := &s.snapshots
-	sc.mu.Lock()
-	res := sc.m[key]
-	sc.mu.Unlock()
-	if res != nil {
-		return res, latest, nil
-	}
-	full, err := s.cfg.Store.FindSnapshot(ctx, p.ID, latest.Number)
+	res, full, err := s.cachedFinal(ctx, p, latest.Number)
 	if err != nil {
 		return nil, nil, err
 	}
-	res = &full.Results.Final
-	sc.mu.Lock()
-	if sc.m == nil {
-		sc.m = make(map[string]*scoring.Results)
+	if full != nil {
+		return res, full, nil
 	}
-	sc.m[key] = res
-	sc.mu.Unlock()
+	return res, latest, nil
+}
+
+// cachedFinal returns the final results of the period's snapshot number
+// n, decoding the snapshot only once: full is the snapshot when it was
+// read now, nil when its results came from the cache.
+func (s *Server) cachedFinal(ctx context.Context, p *assessment.Period, n int) (res *scoring.Results, full *assessment.Snapshot, err error) {
+	key := strconv.FormatInt(p.ID, 10) + "/" + strconv.Itoa(n)
+	res, err = s.snapshots.get(key, false, func() (*scoring.Results, error) {
+		sn, err := s.cfg.Store.FindSnapshot(ctx, p.ID, n)
+		if err != nil {
+			return nil, err
+		}
+		full = sn
+		return &sn.Results.Final, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
 	return res, full, nil
 }
 
@@ -248,17 +247,13 @@ func (s *Server) rankingWorkbook(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	l := s.localizer(c)
 	body, err := s.workbooks.get(pb.key+"/"+l.Lang, s.cfg.Dev, func() ([]byte, error) {
-		units, _, err := s.cfg.Store.FindUnits(ctx, assessment.UnitFilter{})
+		names, err := s.unitNames(ctx)
 		if err != nil {
 			return nil, err
 		}
-		names := make(reports.UnitNames, len(units))
-		for _, u := range units {
-			names[u.Code] = scoring.Text{VI: u.NameVI, EN: u.NameEN}
-		}
 		in := reports.RankingInput{
 			Index:       pb.ix,
-			Period:      reports.Period{Code: pb.period.Code, Name: scoring.Text{VI: pb.period.Name}, Year: pb.period.Year},
+			Period:      reportPeriod(pb.period),
 			Results:     pb.res,
 			Names:       names,
 			GeneratedAt: pb.snap.PublishedAt,
@@ -267,7 +262,7 @@ func (s *Server) rankingWorkbook(c *fiber.Ctx) error {
 		}
 		if pb.prev != nil {
 			in.Previous = pb.prevRes
-			in.PreviousPeriod = reports.Period{Code: pb.prev.Code, Name: scoring.Text{VI: pb.prev.Name}, Year: pb.prev.Year}
+			in.PreviousPeriod = reportPeriod(pb.prev)
 		}
 		var buf bytes.Buffer
 		if err := reports.WriteRanking(&buf, in); err != nil {
@@ -278,10 +273,7 @@ func (s *Server) rankingWorkbook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, reports.ContentTypeXLSX)
-	c.Set(fiber.HeaderContentDisposition, contentDisposition(l.T("results.file_name", pb.period.Code)+".xlsx"))
-	c.Set(fiber.HeaderCacheControl, "private, no-cache")
-	return c.Send(body)
+	return sendAttachment(c, reports.ContentTypeXLSX, l.T("results.file_name", pb.period.Code)+".xlsx", "private, no-cache", body)
 }
 
 // previousPeriod returns the latest visible published period of an

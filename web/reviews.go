@@ -331,18 +331,7 @@ func (s *Server) reviewDecision(act assessment.Action) fiber.Handler {
 			}
 			return err
 		}
-		actor := fc.actor
-		_, err = s.cfg.Store.TransitionSubmission(c.UserContext(), actor, assessment.Transition{
-			SubmissionID: fc.sub.ID, Version: version, To: to, Comment: ch.Comment,
-			Check: func(p *assessment.Period, _ *assessment.Unit, sub *assessment.Submission) error {
-				got, err := assessment.CheckSubmissionAction(actor, p, sub, ch)
-				if err == nil && got != to {
-					return assessment.ErrConflict
-				}
-				return err
-			},
-		})
-		if err != nil {
+		if err := s.transitionForm(c, fc, version, to, ch); err != nil {
 			return err
 		}
 		s.setFlash(c, "flash.review_"+string(act))

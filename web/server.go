@@ -82,9 +82,12 @@ type Server struct {
 	loginIP      *limiter // sign-in attempts per client address
 	// trusted are the reverse proxies whose X-Forwarded-For is read
 	// (see clientIP).
-	trusted   []netip.Prefix
-	indexes   indexCache
-	snapshots snapshotCache
+	trusted []netip.Prefix
+	indexes indexCache
+	// snapshots keeps the final results of published snapshots, which
+	// never change once written: the ranking page is the busiest page of
+	// the site and should not decode a period's results on every view.
+	snapshots renderCache[*scoring.Results]
 	// rankingTables caches the rendered tables of published rankings.
 	rankingTables renderCache[template.HTML]
 	// publishedRankings caches the look-up of published rankings briefly.

@@ -47,10 +47,7 @@ func (s *Server) templateDownload(c *fiber.Ctx) error {
 	if err := reports.WriteTemplate(&buf, s.templateInput(fc, l.Lang)); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, reports.ContentTypeXLSX)
-	c.Set(fiber.HeaderContentDisposition, contentDisposition(l.T("tmpl.file_name", fc.period.Code, fc.unit.Code)+".xlsx"))
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Send(buf.Bytes())
+	return sendAttachment(c, reports.ContentTypeXLSX, l.T("tmpl.file_name", fc.period.Code, fc.unit.Code)+".xlsx", "private, no-store", buf.Bytes())
 }
 
 // importView is the data of the import page: the upload form, then the
