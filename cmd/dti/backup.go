@@ -25,8 +25,8 @@ func runBackup(ctx context.Context, env *cmdEnv, args []string) error {
 	fs.SetOutput(env.stderr)
 	dbPath := fs.String("db", env.getenv("DTI_DB"), "database file (env DTI_DB)")
 	out := fs.String("out", "", "backup file to write; must not exist")
-	if err := fs.Parse(args); err != nil {
-		return exitError{2}
+	if done, err := parseFlags(fs, args); done {
+		return err
 	}
 	switch {
 	case *dbPath == "":

@@ -30,8 +30,8 @@ func runDemo(ctx context.Context, env *cmdEnv, args []string) error {
 	indexPath := fs.String("index", demoEnvOr(env, "DTI_INDEX", "indicators.yaml"), "index file the demo periods pin (env DTI_INDEX)")
 	seed := fs.Uint64("seed", 2026, "random seed of the generated data")
 	password := fs.String("password", env.getenv("DTI_DEMO_PASSWORD"), "password of every demo account (env DTI_DEMO_PASSWORD; default "+demo.DefaultPassword+")")
-	if err := fs.Parse(args); err != nil {
-		return exitError{2}
+	if done, err := parseFlags(fs, args); done {
+		return err
 	}
 	switch {
 	case *dbPath == "":

@@ -9,6 +9,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -39,6 +40,20 @@ type exitError struct{ code int }
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
 var commands = map[string]command{}
+
+// parseFlags parses args into fs. It reports done when the command must
+// end now: after -h, which printed the usage (status 0, err nil), or after
+// a bad flag, which fs already reported (status 2).
+func parseFlags(fs *flag.FlagSet, args []string) (done bool, err error) {
+	switch err := fs.Parse(args); {
+	case err == nil:
+		return false, nil
+	case errors.Is(err, flag.ErrHelp):
+		return true, nil
+	default:
+		return true, exitError{2}
+	}
+}
 
 // register adds a subcommand; each command file calls it from init.
 func register(c command) { commands[c.name] = c }

@@ -30,11 +30,8 @@ func runValidate(ctx context.Context, env *cmdEnv, args []string) error {
 		fmt.Fprintln(env.stderr, "Usage: dti validate FILE")
 		fmt.Fprintln(env.stderr, "\nChecks an index definition and lists every problem with its line and column.")
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return exitError{2}
+	if done, err := parseFlags(fs, args); done {
+		return err
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
