@@ -20,14 +20,7 @@ import (
 func TestWorkflow_throughStore(t *testing.T) {
 	ctx := context.Background()
 	db := openStore(t)
-	src, err := os.ReadFile("../scoring/testdata/small.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pin, ix, err := assessment.PinIndex(src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pin, ix := pinSmall(t)
 	unit := &assessment.Unit{Code: "SO-TC", NameVI: "Sở Tài chính", Type: "department", Block: "SO", Active: true}
 	if err := db.CreateUnit(ctx, admin, unit); err != nil {
 		t.Fatal(err)
@@ -43,7 +36,7 @@ func TestWorkflow_throughStore(t *testing.T) {
 		assessment.PeriodCheck(viewer, assessment.PeriodChange{Action: assessment.ActOpen}, assessment.PeriodOpen)); !errors.Is(err, assessment.ErrForbidden) {
 		t.Fatalf("viewer opens the period: %v", err)
 	}
-	period, err = db.SetPeriodStatus(ctx, admin, period.ID, period.Version, assessment.PeriodOpen, "",
+	period, err := db.SetPeriodStatus(ctx, admin, period.ID, period.Version, assessment.PeriodOpen, "",
 		assessment.PeriodCheck(admin, assessment.PeriodChange{Action: assessment.ActOpen}, assessment.PeriodOpen))
 	if err != nil {
 		t.Fatal(err)
@@ -156,14 +149,7 @@ func TestWorkflow_throughStore(t *testing.T) {
 func TestPeriodValues_migration(t *testing.T) {
 	ctx := context.Background()
 	db := openStore(t)
-	src, err := os.ReadFile("../scoring/testdata/small.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pin, oldIx, err := assessment.PinIndex(src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pin, oldIx := pinSmall(t)
 	for _, code := range []string{"SO-YT", "SO-TC"} {
 		if err := db.CreateUnit(ctx, admin, &assessment.Unit{Code: code, NameVI: code, Type: "department", Block: "SO", Active: true}); err != nil {
 			t.Fatal(err)
@@ -199,7 +185,7 @@ func TestPeriodValues_migration(t *testing.T) {
 	}
 
 	// Moving to a version that drops the "deputy" option.
-	next := strings.Replace(string(src), `version: "2025.1"`, `version: "2026.1"`, 1)
+	next := strings.Replace(string(pin.Source), `version: "2025.1"`, `version: "2026.1"`, 1)
 	next = strings.Replace(next, "              - {value: deputy, label: {vi: Cấp phó, en: Deputy}}\n", "", 1)
 	next = strings.Replace(next, "fractions: {head: 1, deputy: 0.5, none: 0}", "fractions: {head: 1, none: 0}", 1)
 	p, err = db.FindPeriodByID(ctx, p.ID)
@@ -232,14 +218,7 @@ func TestPeriodValues_migration(t *testing.T) {
 func TestPeriodCompleteness(t *testing.T) {
 	ctx := context.Background()
 	db := openStore(t)
-	src, err := os.ReadFile("../scoring/testdata/small.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pin, ix, err := assessment.PinIndex(src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pin, ix := pinSmall(t)
 	for _, u := range []*assessment.Unit{
 		{Code: "SO-TC", NameVI: "Sở Tài chính", Type: "department", Block: "SO", Active: true},
 		{Code: "SO-YT", NameVI: "Sở Y tế", Type: "department", Block: "SO", Active: true},
@@ -302,14 +281,7 @@ func TestNotApplicable(t *testing.T) {
 func TestChangesSinceReturn(t *testing.T) {
 	ctx := context.Background()
 	db := openStore(t)
-	src, err := os.ReadFile("../scoring/testdata/small.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pin, ix, err := assessment.PinIndex(src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pin, ix := pinSmall(t)
 	u := &assessment.Unit{Code: "SO-TC", NameVI: "Sở Tài chính", Type: "department", Block: "SO", Active: true}
 	if err := db.CreateUnit(ctx, admin, u); err != nil {
 		t.Fatal(err)
@@ -376,4 +348,18 @@ func TestChangesSinceReturn(t *testing.T) {
 		"A.6: 1 values, 0 evidence",
 	}
 	assertLines(t, "changes since the return", lines, want)
+}
+
+// pinSmall pins scoring's small test index, as a period does.
+func pinSmall(t *testing.T) (assessment.PinnedIndex, *scoring.Index) {
+	t.Helper()
+	src, err := os.ReadFile("../scoring/testdata/small.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pin, ix, err := assessment.PinIndex(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pin, ix
 }
